@@ -1,0 +1,155 @@
+import binomialCdf from "@stdlib/stats-base-dists-binomial-cdf";
+import chisquareCdf from "@stdlib/stats-base-dists-chisquare-cdf";
+import gammaCdf from "@stdlib/stats-base-dists-gamma-cdf";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { describe, expect, it } from "vitest";
+import { binomial, binomialHalf, chiSquare, gamma, mulhi32, philox4x32_10, Rng } from "../src/rng/index.js";
+import { ksOneSample, ksOneSampleDiscrete } from "../src/stats/index.js";
+
+const hex = (a: Uint32Array) => Array.from(a, (v) => v.toString(16).padStart(8, "0"));
+
+describe("Philox4x32-10", () => {
+  it("matches the Random123 known-answer vectors", () => {
+    expect(hex(philox4x32_10(0, 0, 0, 0, 0, 0))).toEqual(["6627e8d5", "e169c58d", "bc57ac4c", "9b00dbd8"]);
+    const f = 0xffffffff;
+    expect(hex(philox4x32_10(f, f, f, f, f, f))).toEqual(["408f276d", "41c83b0e", "a20bc7c6", "6d5451fd"]);
+    expect(hex(philox4x32_10(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0))).toEqual([
+      "d16cfe09",
+      "94fdcceb",
+      "5001e420",
+      "24126ea1",
+    ]);
+  });
+  it("mulhi32 is exact", () => {
+    const cases: [number, number][] = [
+      [0xffffffff, 0xffffffff],
+      [0xd2511f53, 0x12345678],
+      [1, 0xffffffff],
+      [0x80000000, 2],
+    ];
+    for (const [a, b] of cases) {
+      expect(mulhi32(a, b)).toBe(Number((BigInt(a) * BigInt(b)) >> 32n));
+    }
+  });
+});
+
+describe("xoshiro128**", () => {
+  it("matches the reference C implementation (state 1,2,3,4)", () => {
+    // Values printed by Blackman & Vigna's xoshiro128starstar.c compiled with gcc.
+    const rng = new Rng().setState(1, 2, 3, 4);
+    const got = Array.from({ length: 8 }, () => rng.nextU32());
+    expect(got).toEqual([
+      0x00002d00, 0x00000000, 0x005a7080, 0x04389d80, 0x79199d9b, 0x61963b24, 0x4cb9b57a, 0xde9d7431,
+    ]);
+  });
+  it("matches the reference after 1000 steps from a mixed state", () => {
+    const rng = new Rng().setState(0x9e3779b9, 0x243f6a88, 0xb7e15162, 0xdeadbeef);
+    for (let i = 0; i < 1000; i++) rng.nextU32();
+    expect(rng.nextU32()).toBe(0x97752991);
+  });
+  it("streams depend only on (seed, index, stream)", () => {
+    const a = new Rng(42, 7, 0);
+    const b = new Rng(1).reset(42, 7, 0);
+    const c = new Rng(42, 8, 0);
+    const d = new Rng(42, 7, 1);
+    const xs = [a, b, c, d].map((r) => Array.from({ length: 4 }, () => r.nextU32()));
+    expect(xs[0]).toEqual(xs[1]);
+    expect(xs[0]).not.toEqual(xs[2]);
+    expect(xs[0]).not.toEqual(xs[3]);
+    // Large indices and seeds beyond 2^32 are distinct keys.
+    const e = new Rng(2 ** 40 + 42, 7, 0).nextU32();
+    const f = new Rng(42, 2 ** 40 + 7, 0).nextU32();
+    expect(new Set([xs[0][0], e, f]).size).toBe(3);
+  });
+  it("neighbouring streams are uncorrelated", () => {
+    // First normal of 20000 consecutive sample streams: correlation of x_i with x_{i+1}.
+    const N = 20000;
+    const rng = new Rng();
+    const x = Array.from({ length: N }, (_, i) => rng.reset(3, i).normal());
+    let sxy = 0;
+    for (let i = 0; i + 1 < N; i++) sxy += x[i] * x[i + 1];
+    expect(Math.abs(sxy / (N - 1))).toBeLessThan(5 / Math.sqrt(N));
+  });
+});
+
+const P_MIN = 0.001;
+
+describe("samplers: KS against the exact CDF at fixed seeds", () => {
+  it("uniform", () => {
+    const rng = new Rng(11);
+    const x = Array.from({ length: 200000 }, () => rng.uniform());
+    const ks = ksOneSample(x, (v) => Math.min(1, Math.max(0, v)));
+    expect(ks.pValue).toBeGreaterThan(P_MIN);
+    expect(x.every((v) => v >= 0 && v < 1)).toBe(true);
+  });
+  it("normal (ziggurat), including the tails", () => {
+    const rng = new Rng(12);
+    const N = 1_000_000;
+    const x = new Float64Array(N);
+    rng.fillNormal(x);
+    const ks = ksOneSample(x, (v) => normalCdf(v, 0, 1));
+    expect(ks.pValue).toBeGreaterThan(P_MIN);
+    // Tail mass beyond the ziggurat base r = 3.4426: P(|Z| > 3.5) = 4.652e-4.
+    const tail = x.filter((v) => Math.abs(v) > 3.5).length;
+    const p = 2 * (1 - normalCdf(3.5, 0, 1));
+    expect(Math.abs(tail - N * p)).toBeLessThan(5 * Math.sqrt(N * p));
+    // Moments: mean 0, variance 1, kurtosis 3.
+    let s1 = 0;
+    let s2 = 0;
+    let s4 = 0;
+    for (const v of x) {
+      s1 += v;
+      s2 += v * v;
+      s4 += v ** 4;
+    }
+    expect(Math.abs(s1 / N)).toBeLessThan(5 / Math.sqrt(N));
+    expect(Math.abs(s2 / N - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
+    expect(Math.abs(s4 / N - 3)).toBeLessThan(5 * Math.sqrt(96 / N));
+  });
+  for (const shape of [0.3, 1, 2.5, 50]) {
+    it(`gamma(shape=${shape})`, () => {
+      const rng = new Rng(13, shape * 10);
+      const x = Array.from({ length: 100000 }, () => gamma(rng, shape));
+      expect(ksOneSample(x, (v) => gammaCdf(v, shape, 1)).pValue).toBeGreaterThan(P_MIN);
+    });
+  }
+  for (const k of [1, 3.7, 10, 100]) {
+    it(`chi-square(k=${k})`, () => {
+      const rng = new Rng(14, k * 10);
+      const x = Array.from({ length: 100000 }, () => chiSquare(rng, k));
+      expect(ksOneSample(x, (v) => chisquareCdf(v, k)).pValue).toBeGreaterThan(P_MIN);
+    });
+  }
+  it("chi-square(0) is the point mass at 0", () => {
+    expect(chiSquare(new Rng(1), 0)).toBe(0);
+  });
+  const binCases: [number, number][] = [
+    [100, 0.5],
+    [37, 0.5],
+    [5, 0.5],
+    [1000, 0.3],
+    [20, 0.3],
+    [500, 0.01],
+  ];
+  for (const [n, p] of binCases) {
+    it(`binomial(n=${n}, p=${p}): KS (conservative for discrete laws) and chi-square`, () => {
+      const rng = new Rng(15, n);
+      const N = 100000;
+      const x = Array.from({ length: N }, () => binomial(rng, n, p));
+      expect(ksOneSampleDiscrete(x, (v) => binomialCdf(v, n, p)).pValue).toBeGreaterThan(P_MIN);
+      // Mean within 5 SE.
+      const mean = x.reduce((a, b) => a + b, 0) / N;
+      expect(Math.abs(mean - n * p)).toBeLessThan(5 * Math.sqrt((n * p * (1 - p)) / N));
+      // A KS on integers cannot see a shift by less than one: compare P(X = mode) too.
+      const mode = Math.floor((n + 1) * p);
+      const pm = binomialCdf(mode, n, p) - binomialCdf(mode - 1, n, p);
+      const cnt = x.filter((v) => v === mode).length;
+      expect(Math.abs(cnt - N * pm)).toBeLessThan(5 * Math.sqrt(N * pm * (1 - pm)));
+    });
+  }
+  it("binomialHalf is Bin(n, 1/2) for n not a multiple of 32", () => {
+    const rng = new Rng(16);
+    const x = Array.from({ length: 100000 }, () => binomialHalf(rng, 45));
+    expect(ksOneSampleDiscrete(x, (v) => binomialCdf(v, 45, 0.5)).pValue).toBeGreaterThan(P_MIN);
+  });
+});

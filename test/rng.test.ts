@@ -13,12 +13,9 @@ describe("Philox4x32-10", () => {
     expect(hex(philox4x32_10(0, 0, 0, 0, 0, 0))).toEqual(["6627e8d5", "e169c58d", "bc57ac4c", "9b00dbd8"]);
     const f = 0xffffffff;
     expect(hex(philox4x32_10(f, f, f, f, f, f))).toEqual(["408f276d", "41c83b0e", "a20bc7c6", "6d5451fd"]);
-    expect(hex(philox4x32_10(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0))).toEqual([
-      "d16cfe09",
-      "94fdcceb",
-      "5001e420",
-      "24126ea1",
-    ]);
+    expect(
+      hex(philox4x32_10(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0)),
+    ).toEqual(["d16cfe09", "94fdcceb", "5001e420", "24126ea1"]);
   });
   it("mulhi32 is exact", () => {
     const cases: [number, number][] = [
@@ -151,5 +148,18 @@ describe("samplers: KS against the exact CDF at fixed seeds", () => {
     const rng = new Rng(16);
     const x = Array.from({ length: 100000 }, () => binomialHalf(rng, 45));
     expect(ksOneSampleDiscrete(x, (v) => binomialCdf(v, 45, 0.5)).pValue).toBeGreaterThan(P_MIN);
+  });
+});
+
+describe("fillNormal", () => {
+  it("gives exactly the values of repeated normal() calls", () => {
+    const a = new Rng(5, 9);
+    const b = new Rng(5, 9);
+    const buf = new Float64Array(50000);
+    a.fillNormal(buf, 0, 30000);
+    a.fillNormal(buf, 30000);
+    const ref = Float64Array.from({ length: 50000 }, () => b.normal());
+    expect(buf).toEqual(ref);
+    expect(a.nextU32()).toBe(b.nextU32());
   });
 });

@@ -13,7 +13,7 @@ const M = 2 ** 24;
 
 export interface ZigguratTables {
   /** Acceptance thresholds on the 24-bit integer: accept at once when j < k[i]. */
-  k: Uint32Array;
+  k: Int32Array;
   /** Scale: x = j * w[i]. */
   w: Float64Array;
   /** f(x_i) = exp(-x_i^2 / 2) at the layer edges. */
@@ -21,7 +21,7 @@ export interface ZigguratTables {
 }
 
 function buildTables(): ZigguratTables {
-  const k = new Uint32Array(ZIG_LAYERS);
+  const k = new Int32Array(ZIG_LAYERS);
   const w = new Float64Array(ZIG_LAYERS);
   const f = new Float64Array(ZIG_LAYERS);
   let dn = ZIG_R;

@@ -15,7 +15,8 @@ export function emptyHistogram(lo: number, hi: number, bins: number): Histogram 
   if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) {
     throw new RangeError(`histogram range must satisfy lo < hi, both finite (got lo=${lo}, hi=${hi})`);
   }
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogram bins must be an integer >= 1 (got ${bins})`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(`histogram bins must be an integer >= 1 (got ${bins})`);
   return { lo, hi, bins, counts: new Array(bins).fill(0), underflow: 0, overflow: 0, nonFinite: 0 };
 }
 

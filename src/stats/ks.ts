@@ -83,7 +83,8 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResul
   const n = x.length;
   const m = y.length;
   if (n === 0 || m === 0) throw new RangeError("ksTwoSample needs samples on both sides");
-  if (Number.isNaN(x[n - 1]) || Number.isNaN(y[m - 1])) throw new RangeError("ksTwoSample: samples contain NaN");
+  if (Number.isNaN(x[n - 1]) || Number.isNaN(y[m - 1]))
+    throw new RangeError("ksTwoSample: samples contain NaN");
   let i = 0;
   let j = 0;
   let d = 0;

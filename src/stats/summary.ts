@@ -135,7 +135,8 @@ export function stats(s: Summary): SummaryStats {
   const mu2 = n > 0 ? s.m2 / n : Number.NaN;
   const mu4 = n > 0 ? s.m4 / n : Number.NaN;
   const mu3 = n > 0 ? s.m3 / n : Number.NaN;
-  const seVar = n > 3 ? Math.sqrt(Math.max(mu4 - (variance * variance * (n - 3)) / (n - 1), 0) / n) : Number.NaN;
+  const seVar =
+    n > 3 ? Math.sqrt(Math.max(mu4 - (variance * variance * (n - 3)) / (n - 1), 0) / n) : Number.NaN;
   return {
     count: s.count,
     n,

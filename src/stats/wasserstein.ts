@@ -44,7 +44,11 @@ export function w1TwoSample(a: ArrayLike<number>, b: ArrayLike<number>): number 
  * W1 between samples and a distribution whose CDF is piecewise linear through (grid[k], cdf[k])
  * (constant outside the grid). The CDF need not reach 1: missing mass counts as distance.
  */
-export function w1ToGridCdf(samples: ArrayLike<number>, grid: ArrayLike<number>, cdf: ArrayLike<number>): number {
+export function w1ToGridCdf(
+  samples: ArrayLike<number>,
+  grid: ArrayLike<number>,
+  cdf: ArrayLike<number>,
+): number {
   const s = sorted(samples);
   if (hasNonFinite(s)) return Number.POSITIVE_INFINITY;
   const n = s.length;

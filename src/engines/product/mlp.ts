@@ -1,0 +1,86 @@
+/**
+ * Product engine: the exact O(d)-per-sample law of the MLP's norms (log-gaussian.md 1.3).
+ *
+ * For Gaussian weights, W v =d ||v|| g with g ~ N(0, I) independent of v. Layer by layer,
+ * z^l = sqrt(gain/n_{l-1}) ||phi(z^{l-1})|| g^l, and for a positively homogeneous phi (two slopes
+ * a for x > 0, b for x <= 0; ReLU is a = 1, b = 0) phi(z^l) is the same scalar times phi(g^l). So
+ *   ||z^l||^2 = c * prod_{m<l} (gain/n_m) ||phi(g^m)||^2 * ||g^l||^2,   c = ||x||^2 / n_in,
+ * with ||phi(g)||^2 = a^2 P + b^2 N, ||g||^2 = P + N, P ~ chi2_B, N ~ chi2_{n-B}, B ~ Bin(n, 1/2),
+ * all independent. G = sum_{l<d} ln((gain/n_l) ||phi(g^l)||^2) + ln(chi2_{n_d} / n_d). A layer with
+ * phi(g) = 0 kills the network: G = -inf, exactly as in the dense network (counted, not dropped).
+ * Exact for one input (the joint law of several inputs is not a product).
+ */
+import { binomialHalf } from "../../rng/binomial.js";
+import { chiSquare } from "../../rng/gamma.js";
+import { inputVector } from "../../spec/index.js";
+import type { Engine, SampleKernel } from "../types.js";
+
+export const productEngine: Engine = {
+  name: "product",
+  description:
+    "exact law of the norms by products of chi-squares; O(d) per sample (one input, Gaussian weights)",
+  unsupported(spec, observables) {
+    if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
+    const a = spec.activation.name;
+    if (!["relu", "identity", "linear", "two-slope"].includes(a)) {
+      return `needs a positively homogeneous activation (relu, identity, linear, two-slope), not ${a}`;
+    }
+    if (observables.some((o) => o.input !== 0) || spec.inputs.length > 1) {
+      return "simulates a single input (the joint law of several inputs is not a product of chi-squares)";
+    }
+    return null;
+  },
+  costPerSample(spec) {
+    return 40 * (spec.depth + 2);
+  },
+  compile(spec, observables): SampleKernel {
+    const widths = spec.widths;
+    const d = spec.depth;
+    const s = spec.activation;
+    const [sa, sb] =
+      s.name === "relu"
+        ? [1, 0]
+        : s.name === "identity"
+          ? [1, 1]
+          : s.name === "linear"
+            ? [s.a, s.a]
+            : s.name === "two-slope"
+              ? [s.a, s.b]
+              : [Number.NaN, Number.NaN];
+    const a2 = sa * sa;
+    const b2 = sb * sb;
+    const x = inputVector(spec, 0);
+    let x2 = 0;
+    for (const v of x) x2 += v * v;
+    const logC = Math.log(x2 / spec.nIn);
+    const logGain = widths.map((n) => Math.log(spec.gain / n));
+    const layerSlot = new Int32Array(d + 1).fill(-1);
+    let gSlot = -1;
+    let outSlot = -1;
+    observables.forEach((o, slot) => {
+      if (o.name === "logNorm2") layerSlot[o.layer!] = slot;
+      else if (o.name === "G") gSlot = slot;
+      else outSlot = slot;
+    });
+    const nOut = spec.nOut;
+    const nd = widths[d];
+    return (rng, out) => {
+      // S = sum_{m<l} ln((gain/n_m) ||phi(g^m)||^2), the log of ||z^l||^2 / (c ||g^l||^2).
+      let S = 0;
+      for (let l = 0; l < d; l++) {
+        const n = widths[l];
+        const B = binomialHalf(rng, n);
+        const P = chiSquare(rng, B);
+        // The negative part is needed when phi uses it (b != 0) or when ||z^l||^2 itself is requested.
+        const N = b2 !== 0 || layerSlot[l] >= 0 ? chiSquare(rng, n - B) : 0;
+        if (layerSlot[l] >= 0) out[layerSlot[l]] = logC + S + Math.log(P + N);
+        S += logGain[l] + Math.log(a2 * P + b2 * N);
+      }
+      const Q = chiSquare(rng, nd);
+      const G = S + Math.log(Q / nd);
+      if (layerSlot[d] >= 0) out[layerSlot[d]] = logC + S + Math.log(Q);
+      if (gSlot >= 0) out[gSlot] = G;
+      if (outSlot >= 0) out[outSlot] = logC + G + Math.log(chiSquare(rng, nOut));
+    };
+  },
+};

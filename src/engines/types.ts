@@ -1,0 +1,22 @@
+/** The engine interface: an engine compiles (spec, observables) into a per-sample kernel. */
+import type { Rng } from "../rng/rng.js";
+import type { ModelSpec } from "../spec/index.js";
+import type { Observable } from "./observables.js";
+
+export const ENGINE_NAMES = ["dense", "product"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+export type EngineChoice = EngineName | "auto";
+
+/** Draws one sample: writes one value per observable into out[0..observables.length). */
+export type SampleKernel = (rng: Rng, out: Float64Array) => void;
+
+export interface Engine {
+  name: EngineName;
+  /** One line on what the engine does. */
+  description: string;
+  /** Null when the engine is exact for this spec and these observables, else the reason it is not. */
+  unsupported(spec: ModelSpec, observables: readonly Observable[]): string | null;
+  /** Rough cost of one sample in arithmetic operations (used to pick chunk sizes and estimates). */
+  costPerSample(spec: ModelSpec, observables: readonly Observable[]): number;
+  compile(spec: ModelSpec, observables: readonly Observable[]): SampleKernel;
+}

@@ -1,0 +1,155 @@
+/**
+ * The sampling driver (isomorphic: no Node APIs). A run is cut into chunks whose size depends only on
+ * the spec, the engine and the observables, never on the number of threads; sample i always uses the
+ * stream (seed, i). Chunk summaries are merged in chunk order, so results are bit-identical whether
+ * the chunks run in one thread, many workers or many shards.
+ */
+import { parseObservables, selectEngine } from "./engines/index.js";
+import type { EngineChoice, EngineName } from "./engines/types.js";
+import { MAX_SEED, Rng } from "./rng/rng.js";
+import { SpecError } from "./spec/errors.js";
+import type { ModelSpec } from "./spec/index.js";
+import { emptySummary, merge, push, type Summary, type SummaryStats, stats } from "./stats/summary.js";
+
+export interface SimulateOptions {
+  samples: number;
+  seed?: number;
+  engine?: EngineChoice;
+  /** Observable keys; default ["G", "logOutNorm2"]. */
+  observables?: readonly string[];
+}
+
+export interface Plan {
+  spec: ModelSpec;
+  samples: number;
+  seed: number;
+  engine: EngineName;
+  observables: string[];
+  chunkSize: number;
+  chunks: number;
+}
+
+export interface ChunkResult {
+  chunk: number;
+  start: number;
+  end: number;
+  /** One column per observable, values for samples start..end-1. */
+  columns: Float64Array[];
+  summaries: Summary[];
+}
+
+export interface SimulationResult {
+  plan: Plan;
+  /** Per observable: all sample values in sample order. */
+  samples: Record<string, Float64Array>;
+  summaries: Record<string, Summary>;
+  stats: Record<string, SummaryStats>;
+}
+
+export const DEFAULT_OBSERVABLES = ["G", "logOutNorm2"];
+export const MAX_SAMPLES = 1e9;
+/** Target work per chunk (arithmetic operations): ~10-50 ms, the size worth a worker round trip. */
+const CHUNK_WORK = 2e7;
+const MAX_CHUNK = 1 << 16;
+
+export function makePlan(spec: ModelSpec, opts: SimulateOptions): Plan {
+  const { samples } = opts;
+  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES) {
+    throw new SpecError("samples", `must be an integer from 1 to ${MAX_SAMPLES}`, samples);
+  }
+  const seed = opts.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new SpecError("seed", `must be an integer from 0 to ${MAX_SEED}`, seed);
+  }
+  const observables = parseObservables(opts.observables ?? DEFAULT_OBSERVABLES, spec);
+  const engine = selectEngine(opts.engine ?? "auto", spec, observables);
+  const cost = Math.max(1, engine.costPerSample(spec, observables));
+  const chunkSize = Math.max(1, Math.min(MAX_CHUNK, Math.floor(CHUNK_WORK / cost)));
+  return {
+    spec,
+    samples,
+    seed,
+    engine: engine.name,
+    observables: observables.map((o) => o.key),
+    chunkSize,
+    chunks: Math.ceil(samples / chunkSize),
+  };
+}
+
+/** Compiled kernels are cached per plan object (a worker reuses them across chunks). */
+const kernelCache = new WeakMap<Plan, { run: (rng: Rng, out: Float64Array) => void }>();
+let kernelCacheByKey: { key: string; run: (rng: Rng, out: Float64Array) => void } | null = null;
+
+function kernelFor(plan: Plan) {
+  const cached = kernelCache.get(plan);
+  if (cached) return cached.run;
+  // Plans arriving through structured clone are new objects: also cache by content.
+  const key = JSON.stringify([plan.spec, plan.engine, plan.observables]);
+  if (kernelCacheByKey?.key === key) return kernelCacheByKey.run;
+  const observables = parseObservables(plan.observables, plan.spec);
+  const run = selectEngine(plan.engine, plan.spec, observables).compile(plan.spec, observables);
+  kernelCache.set(plan, { run });
+  kernelCacheByKey = { key, run };
+  return run;
+}
+
+export function runChunk(plan: Plan, chunk: number): ChunkResult {
+  const start = chunk * plan.chunkSize;
+  const end = Math.min(plan.samples, start + plan.chunkSize);
+  const k = plan.observables.length;
+  const kernel = kernelFor(plan);
+  const columns = Array.from({ length: k }, () => new Float64Array(end - start));
+  const summaries = Array.from({ length: k }, () => emptySummary());
+  const rng = new Rng();
+  const row = new Float64Array(k);
+  for (let i = start; i < end; i++) {
+    rng.reset(plan.seed, i);
+    kernel(rng, row);
+    for (let o = 0; o < k; o++) {
+      columns[o][i - start] = row[o];
+      push(summaries[o], row[o]);
+    }
+  }
+  return { chunk, start, end, columns, summaries };
+}
+
+/** Combine chunk results (any order of arrival) into the run's result, merging in chunk order. */
+export function assemble(plan: Plan, results: readonly ChunkResult[]): SimulationResult {
+  const byChunk = [...results].sort((a, b) => a.chunk - b.chunk);
+  if (byChunk.length !== plan.chunks || byChunk.some((r, i) => r.chunk !== i)) {
+    throw new Error(
+      `assemble: expected chunks 0..${plan.chunks - 1}, got ${byChunk.map((r) => r.chunk).join(",")}`,
+    );
+  }
+  const samples: Record<string, Float64Array> = {};
+  const summaries: Record<string, Summary> = {};
+  const st: Record<string, SummaryStats> = {};
+  plan.observables.forEach((key, o) => {
+    const col = new Float64Array(plan.samples);
+    let s = emptySummary();
+    for (const r of byChunk) {
+      col.set(r.columns[o], r.start);
+      s = merge(s, r.summaries[o]);
+    }
+    samples[key] = col;
+    summaries[key] = s;
+    st[key] = stats(s);
+  });
+  return { plan, samples, summaries, stats: st };
+}
+
+/** Run a simulation in the calling thread. */
+export function simulate(
+  spec: ModelSpec,
+  opts: SimulateOptions,
+  onProgress?: (done: number, total: number) => void,
+): SimulationResult {
+  const plan = makePlan(spec, opts);
+  const results: ChunkResult[] = [];
+  for (let c = 0; c < plan.chunks; c++) {
+    const r = runChunk(plan, c);
+    results.push(r);
+    onProgress?.(r.end, plan.samples);
+  }
+  return assemble(plan, results);
+}

@@ -1,0 +1,2 @@
+export * as loggaussian from "./loggaussian/index.js";
+export { lgammaComplex } from "./special/complex.js";

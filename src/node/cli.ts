@@ -1,0 +1,405 @@
+#!/usr/bin/env node
+/** The `deeplimits` command line (a thin adapter over the isomorphic core). */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism, cpus } from "node:os";
+import { join, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { ENGINE_NAMES, type EngineChoice } from "../engines/types.js";
+import { EXPERIMENTS, type Experiment, type ExperimentOutput, findExperiment } from "../experiments/index.js";
+import { MAX_SEED } from "../rng/rng.js";
+import { DEFAULT_OBSERVABLES, MAX_SAMPLES } from "../simulate.js";
+import {
+  applyOverrides,
+  describeSpec,
+  PRESET_NAMES,
+  PRESETS,
+  parseSpec,
+  presetSpec,
+  SpecError,
+} from "../spec/index.js";
+import { toJson, writeFileAtomic } from "./io.js";
+import { closePool, defaultThreads, simulateParallel } from "./parallel.js";
+import { makeProgress } from "./progress.js";
+import { svgToPng, vegaLiteToSvg } from "./render.js";
+
+const require = createRequire(import.meta.url);
+const VERSION: string = require("../../../package.json").version;
+
+/** Parse integers written as 32768, 1e5 or 2^15. */
+function parseCount(field: string, raw: string, min: number, max: number): number {
+  const s = raw.trim();
+  const pow = /^(\d+)\^(\d+)$/.exec(s);
+  const v = pow ? Number(pow[1]) ** Number(pow[2]) : s === "" ? Number.NaN : Number(s);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new SpecError(field, `must be an integer from ${min} to ${max} (forms: 32768, 1e5, 2^15)`, raw);
+  }
+  return v;
+}
+
+function parseEngine(raw: string): EngineChoice {
+  if (raw === "auto" || (ENGINE_NAMES as readonly string[]).includes(raw)) return raw as EngineChoice;
+  throw new SpecError("--engine", `must be one of auto, ${ENGINE_NAMES.join(", ")}`, raw);
+}
+
+function parseThreads(raw: string | undefined): number {
+  if (raw === undefined) return defaultThreads();
+  return parseCount("--threads", raw, 1, 1024);
+}
+
+function loadModel(model: string, sets: string[]) {
+  let json: Record<string, unknown>;
+  if (PRESETS[model]) json = presetSpec(model);
+  else if (model.endsWith(".json")) {
+    let text: string;
+    try {
+      text = readFileSync(model, "utf8");
+    } catch {
+      throw new SpecError(
+        "model",
+        `cannot read the spec file; give a preset (${PRESET_NAMES.join(", ")}) or a .json file`,
+        model,
+      );
+    }
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new SpecError("model", `is not valid JSON: ${(e as Error).message}`, model);
+    }
+  } else {
+    throw new SpecError(
+      "model",
+      `unknown preset; give one of ${PRESET_NAMES.join(", ")} or a spec .json file`,
+      model,
+    );
+  }
+  return parseSpec(applyOverrides(json, sets));
+}
+
+function machine() {
+  return {
+    cpus: cpus()[0]?.model ?? "unknown",
+    cores: availableParallelism(),
+    node: process.version,
+    platform: process.platform,
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+async function runExperiment(
+  exp: Experiment,
+  o: { samples?: string; seed?: string; engine: string; threads?: string; json?: boolean },
+): Promise<{ out: ExperimentOutput; wallSeconds: number; threads: number }> {
+  const samples = o.samples === undefined ? undefined : parseCount("--samples", o.samples, 1, MAX_SAMPLES);
+  const seed = o.seed === undefined ? undefined : parseCount("--seed", o.seed, 0, MAX_SEED);
+  const engine = parseEngine(o.engine);
+  const threads = parseThreads(o.threads);
+  const t0 = performance.now();
+  const out = await exp.run(
+    {
+      simulate: async (spec, opts, label) => {
+        const progress = makeProgress(`${exp.id} ${label ?? ""}`.trim(), !o.json);
+        try {
+          return await simulateParallel(spec, opts, { threads, onProgress: progress.update });
+        } finally {
+          progress.done();
+        }
+      },
+    },
+    { samples, seed, engine },
+  );
+  return { out, wallSeconds: (performance.now() - t0) / 1000, threads };
+}
+
+async function writeExperiment(
+  dir: string,
+  out: ExperimentOutput,
+  meta: Record<string, unknown>,
+): Promise<string[]> {
+  const svg = await vegaLiteToSvg(out.figure);
+  const png = svgToPng(svg);
+  const files: [string, string | Uint8Array][] = [
+    [
+      "result.json",
+      toJson({
+        ...meta,
+        id: out.id,
+        title: out.title,
+        reference: out.reference,
+        params: out.params,
+        results: out.results,
+      }),
+    ],
+    ["figure.vl.json", toJson(out.figure)],
+    ["figure.svg", svg],
+    ["figure.png", png],
+    ["table.txt", `${out.table}\n`],
+  ];
+  for (const [name, data] of files) writeFileAtomic(join(dir, name), data);
+  return files.map(([name]) => join(dir, name));
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command();
+  program
+    .name("deeplimits")
+    .description(
+      "Simulate randomly initialised deep networks and compare them with their large-depth limits.",
+    )
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("list")
+    .description("list the experiments and model presets")
+    .option("--json", "print JSON only")
+    .action((o: { json?: boolean }) => {
+      const experiments = EXPERIMENTS.map((e) => ({
+        id: e.id,
+        reference: e.reference,
+        defaultSamples: e.defaults.samples,
+      }));
+      const presets = PRESET_NAMES.map((name) => ({ name, description: PRESETS[name].description }));
+      if (o.json) {
+        process.stdout.write(toJson({ experiments, presets }));
+        return;
+      }
+      console.log("Experiments (deeplimits run <id>):");
+      for (const e of experiments)
+        console.log(`  ${e.id.padEnd(24)} ${e.reference} [${e.defaultSamples} samples]`);
+      console.log("\nPresets (deeplimits simulate <preset>):");
+      for (const p of presets) console.log(`  ${p.name.padEnd(24)} ${p.description}`);
+    });
+
+  const engineOption = () =>
+    new Option("--engine <engine>", `engine: auto (fastest exact), ${ENGINE_NAMES.join(", ")}`).default(
+      "auto",
+    );
+
+  program
+    .command("simulate")
+    .description("simulate a model (a preset or a spec .json) and print or write the summaries")
+    .argument("<model>", `a preset (${PRESET_NAMES.join(", ")}) or a spec .json file`)
+    .option(
+      "--set <field=value>",
+      "override a spec field, e.g. --set width=64 --set depth=32 (repeatable)",
+      collect,
+      [],
+    )
+    .option("--samples <n>", "number of sampled networks (32768, 1e5, 2^15)", "10000")
+    .option("--seed <s>", "seed (integer)", "0")
+    .addOption(engineOption())
+    .option(
+      "--observables <list>",
+      `comma-separated: G, logOutNorm2, logNorm2[l], with @k for input k`,
+      DEFAULT_OBSERVABLES.join(","),
+    )
+    .option("--threads <t>", "worker threads (default: all cores)")
+    .option("--out <dir>", "write result.json and samples.csv there")
+    .option("--json", "print JSON only (no table, no progress)")
+    .action(
+      async (
+        model: string,
+        o: {
+          set: string[];
+          samples: string;
+          seed: string;
+          engine: string;
+          observables: string;
+          threads?: string;
+          out?: string;
+          json?: boolean;
+        },
+      ) => {
+        const spec = loadModel(model, o.set);
+        const samples = parseCount("--samples", o.samples, 1, MAX_SAMPLES);
+        const seed = parseCount("--seed", o.seed, 0, MAX_SEED);
+        const engine = parseEngine(o.engine);
+        const threads = parseThreads(o.threads);
+        const observables = o.observables
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const progress = makeProgress("simulate", !o.json);
+        const t0 = performance.now();
+        const r = await simulateParallel(
+          spec,
+          { samples, seed, engine, observables },
+          { threads, onProgress: progress.update },
+        );
+        progress.done();
+        const wallSeconds = (performance.now() - t0) / 1000;
+        const result = {
+          version: VERSION,
+          spec,
+          seed,
+          samples,
+          engine: r.plan.engine,
+          threads,
+          wallSeconds,
+          machine: machine(),
+          stats: r.stats,
+          summaries: r.summaries,
+        };
+        if (o.out) {
+          const dir = resolve(o.out);
+          writeFileAtomic(join(dir, "result.json"), toJson(result));
+          const keys = r.plan.observables;
+          const lines = [["sample", ...keys].join(",")];
+          for (let i = 0; i < samples; i++) lines.push([i, ...keys.map((k) => r.samples[k][i])].join(","));
+          writeFileAtomic(join(dir, "samples.csv"), `${lines.join("\n")}\n`);
+        }
+        if (o.json) {
+          process.stdout.write(toJson(result));
+          return;
+        }
+        console.log(
+          `${describeSpec(spec)}  engine=${r.plan.engine} samples=${samples} seed=${seed} (${wallSeconds.toFixed(2)} s)`,
+        );
+        console.log("observable        n      mean +- SE              variance +- SE          non-finite");
+        for (const key of r.plan.observables) {
+          const s = r.stats[key];
+          console.log(
+            `${key.padEnd(14)} ${String(s.n).padStart(8)}  ${fmt(s.mean).padStart(9)} +- ${fmt(s.seMean)}   ${fmt(s.variance).padStart(9)} +- ${fmt(s.seVariance)}   ${s.nonFinite}${s.negInf ? ` (-inf: ${s.negInf})` : ""}`,
+          );
+        }
+        if (o.out) console.log(`wrote ${resolve(o.out)}/result.json, samples.csv`);
+      },
+    );
+
+  const experimentOptions = (cmd: Command) =>
+    cmd
+      .option("--samples <n>", "samples per simulation (default: the experiment's)")
+      .option("--seed <s>", "seed (default: the experiment's)")
+      .addOption(engineOption())
+      .option("--threads <t>", "worker threads (default: all cores)")
+      .option("--json", "print JSON only (no table, no progress)");
+
+  experimentOptions(
+    program
+      .command("run")
+      .description("run one registered experiment and write its figure (SVG, PNG), data and table")
+      .argument("<experiment>", `one of: ${EXPERIMENTS.map((e) => e.id).join(", ")}`)
+      .option("--out <dir>", "output folder (default: runs/<experiment id>)"),
+  ).action(
+    async (
+      id: string,
+      o: { samples?: string; seed?: string; engine: string; threads?: string; out?: string; json?: boolean },
+    ) => {
+      const exp = findExperiment(id);
+      if (!exp)
+        throw new SpecError(
+          "experiment",
+          `unknown; available: ${EXPERIMENTS.map((e) => e.id).join(", ")}`,
+          id,
+        );
+      const { out, wallSeconds, threads } = await runExperiment(exp, o);
+      const dir = resolve(o.out ?? join("runs", exp.id));
+      const meta = {
+        version: VERSION,
+        wallSeconds,
+        threads,
+        machine: machine(),
+        date: new Date().toISOString(),
+      };
+      const files = await writeExperiment(dir, out, meta);
+      if (o.json) {
+        process.stdout.write(
+          toJson({ ...meta, id: out.id, params: out.params, results: out.results, files }),
+        );
+        return;
+      }
+      console.log(`${out.title} (${out.reference})\n`);
+      console.log(out.table);
+      console.log(
+        `\n${wallSeconds.toFixed(2)} s on ${threads} thread(s). Wrote ${dir}/{figure.svg,figure.png,figure.vl.json,result.json,table.txt}`,
+      );
+    },
+  );
+
+  experimentOptions(
+    program
+      .command("reproduce")
+      .description("run every registered experiment and write an HTML report")
+      .option("--out <dir>", "report folder", "report"),
+  ).action(
+    async (o: {
+      samples?: string;
+      seed?: string;
+      engine: string;
+      threads?: string;
+      out: string;
+      json?: boolean;
+    }) => {
+      const dir = resolve(o.out);
+      const sections: string[] = [];
+      const index: Record<string, unknown>[] = [];
+      const t0 = performance.now();
+      for (const exp of EXPERIMENTS) {
+        const { out, wallSeconds, threads } = await runExperiment(exp, o);
+        const meta = {
+          version: VERSION,
+          wallSeconds,
+          threads,
+          machine: machine(),
+          date: new Date().toISOString(),
+        };
+        const sub = join(dir, ...exp.id.split("/"));
+        await writeExperiment(sub, out, meta);
+        const rel = exp.id;
+        index.push({ id: exp.id, dir: rel, wallSeconds });
+        sections.push(
+          `<section><h2>${escapeHtml(out.title)}</h2><p><code>${escapeHtml(exp.id)}</code> &middot; ${escapeHtml(out.reference)}</p>` +
+            `<img src="${rel}/figure.svg" alt="${escapeHtml(out.title)}" style="max-width:100%">` +
+            `<pre>${escapeHtml(out.table)}</pre><p>${wallSeconds.toFixed(2)} s &middot; <a href="${rel}/result.json">result.json</a> &middot; <a href="${rel}/figure.vl.json">Vega-Lite spec</a> &middot; <a href="${rel}/figure.png">PNG</a></p></section>`,
+        );
+        if (!o.json) console.log(`${exp.id}: ${wallSeconds.toFixed(2)} s\n${out.table}\n`);
+      }
+      const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>deeplimits report</title>
+<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}</style></head>
+<body><h1>deeplimits report</h1><p>deeplimits ${VERSION} &middot; ${new Date().toISOString()} &middot; ${escapeHtml(JSON.stringify(machine()))}</p>
+${sections.join("\n")}</body></html>\n`;
+      writeFileAtomic(join(dir, "index.html"), html);
+      const total = (performance.now() - t0) / 1000;
+      if (o.json)
+        process.stdout.write(
+          toJson({
+            version: VERSION,
+            wallSeconds: total,
+            experiments: index,
+            report: join(dir, "index.html"),
+          }),
+        );
+      else console.log(`Report: ${join(dir, "index.html")} (${total.toFixed(1)} s)`);
+    },
+  );
+
+  await program.parseAsync(argv);
+}
+
+main(process.argv)
+  .then(() => closePool())
+  .catch(async (e: unknown) => {
+    await closePool();
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof SpecError) {
+      process.stderr.write(`deeplimits: invalid input: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`deeplimits: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  });

@@ -40,7 +40,14 @@ function toSpecError(error: z.ZodError, input: unknown, allowedKeys: string[]): 
       `unknown field${field === "spec" ? `; allowed fields: ${allowedKeys.join(", ")}` : ""}`,
     );
   }
-  return new SpecError(field, issue.message, valueAt(input, issue.path));
+  // A shorthand such as activation: "softmax" is checked as activation.name: report the string itself.
+  let value = valueAt(input, issue.path);
+  let path = issue.path;
+  if (value === undefined && path.length > 1 && typeof valueAt(input, path.slice(0, -1)) === "string") {
+    path = path.slice(0, -1);
+    value = valueAt(input, path);
+  }
+  return new SpecError(pathString(path), issue.message, value);
 }
 
 /** Validate a JSON spec. Throws SpecError naming the field, the value and what is allowed. */

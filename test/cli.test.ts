@@ -10,19 +10,34 @@ const tmp = mkdtempSync(join(tmpdir(), "deeplimits-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, CI: "1" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("bad input: exit code 2, a message naming the field, nothing written", () => {
   const cases: [string[], RegExp][] = [
-    [["simulate", "nica-mlp", "--set", "width=-3"], /invalid input: width: width must be an integer from 1 to 1000000 \(got -3\)/],
-    [["simulate", "nica-mlp", "--set", "activation=softmax"], /activation: activation must be one of relu.*\(got "softmax"\)/],
+    [
+      ["simulate", "nica-mlp", "--set", "width=-3"],
+      /invalid input: width: width must be an integer from 1 to 1000000 \(got -3\)/,
+    ],
+    [
+      ["simulate", "nica-mlp", "--set", "activation=softmax"],
+      /activation: activation must be one of relu.*\(got "softmax"\)/,
+    ],
     [["simulate", "nica-mlp", "--samples", "0"], /--samples: must be an integer from 1 to 1000000000/],
     [["simulate", "nica-mlp", "--seed", "-4"], /--seed: must be an integer from 0/],
-    [["simulate", "nica-mlp", "--engine", "gpu"], /--engine: must be one of auto, dense, product \(got "gpu"\)/],
+    [
+      ["simulate", "nica-mlp", "--engine", "gpu"],
+      /--engine: must be one of auto, dense, product \(got "gpu"\)/,
+    ],
     [["simulate", "nica-mlp", "--observables", "G,foo"], /observables: unknown observable/],
-    [["simulate", "nica-mlp", "--set", "activation=tanh", "--engine", "product"], /engine: product is not exact/],
+    [
+      ["simulate", "nica-mlp", "--set", "activation=tanh", "--engine", "product"],
+      /engine: product is not exact/,
+    ],
     [["simulate", "no-such-preset"], /model: unknown preset; give one of nica-mlp/],
     [["simulate", "/nonexistent/spec.json"], /model: cannot read the spec file/],
     [["run", "nica/nope"], /experiment: unknown; available: nica\/log-gaussian/],
@@ -53,7 +68,22 @@ describe("threads do not change results", () => {
     it(`${engine}: --threads 1 and --threads 2 give bit-identical summaries and samples`, () => {
       const runs = ["1", "2"].map((t) => {
         const out = join(tmp, `threads-${engine}-${t}`);
-        const r = cli("simulate", "nica-mlp", ...sets, "--engine", engine, "--samples", samples, "--seed", "7", "--threads", t, "--json", "--out", out);
+        const r = cli(
+          "simulate",
+          "nica-mlp",
+          ...sets,
+          "--engine",
+          engine,
+          "--samples",
+          samples,
+          "--seed",
+          "7",
+          "--threads",
+          t,
+          "--json",
+          "--out",
+          out,
+        );
         expect(r.code, r.stderr).toBe(0);
         const json = JSON.parse(r.stdout);
         expect(json.engine).toBe(engine);

@@ -151,15 +151,42 @@ describe("samplers: KS against the exact CDF at fixed seeds", () => {
   });
 });
 
-describe("fillNormal", () => {
-  it("gives exactly the values of repeated normal() calls", () => {
-    const a = new Rng(5, 9);
-    const b = new Rng(5, 9);
-    const buf = new Float64Array(50000);
-    a.fillNormal(buf, 0, 30000);
-    a.fillNormal(buf, 30000);
-    const ref = Float64Array.from({ length: 50000 }, () => b.normal());
-    expect(buf).toEqual(ref);
-    expect(a.nextU32()).toBe(b.nextU32());
+describe("fused normal kernels", () => {
+  it("fillNormal gives iid N(0, 1) across calls of any length (KS, moments, lag-1 correlation)", () => {
+    const rng = new Rng(5, 9);
+    const N = 600000;
+    const buf = new Float64Array(N);
+    // Mixed call lengths, including the slow-path deferral at row ends.
+    let p = 0;
+    for (const len of [1, 7, 100, 5000, 100000]) {
+      rng.fillNormal(buf, p, len);
+      p += len;
+    }
+    rng.fillNormal(buf, p);
+    expect(ksOneSample(buf, (v) => normalCdf(v, 0, 1)).pValue).toBeGreaterThan(P_MIN);
+    let s2 = 0;
+    let lag = 0;
+    for (let i = 0; i < N; i++) {
+      s2 += buf[i] * buf[i];
+      if (i > 0) lag += buf[i] * buf[i - 1];
+    }
+    expect(Math.abs(s2 / N - 1)).toBeLessThan(5 * Math.sqrt(2 / N));
+    expect(Math.abs(lag / N)).toBeLessThan(5 / Math.sqrt(N));
+  });
+  it("fillNormal is deterministic given the stream", () => {
+    const a = new Float64Array(1000);
+    const b = new Float64Array(1000);
+    new Rng(1, 2).fillNormal(a);
+    new Rng(1, 2).fillNormal(b);
+    expect(a).toEqual(b);
+  });
+  it("dotNormal(v) is N(0, ||v||^2)", () => {
+    const rng = new Rng(6);
+    const v = Float64Array.from({ length: 37 }, (_, i) => Math.sin(i + 1));
+    let v2 = 0;
+    for (const x of v) v2 += x * x;
+    const sd = Math.sqrt(v2);
+    const x = Array.from({ length: 100000 }, () => rng.dotNormal(v, 0, v.length));
+    expect(ksOneSample(x, (t) => normalCdf(t, 0, sd)).pValue).toBeGreaterThan(P_MIN);
   });
 });

@@ -21,7 +21,9 @@ describe("spec validation", () => {
     expect(s.gain).toBe(2);
   });
   it("overrides: numbers, strings, nested fields and lists", () => {
-    const s = parseSpec(applyOverrides(base(), ["width=64", "depth=32", "activation=tanh", "weights.law=uniform"]));
+    const s = parseSpec(
+      applyOverrides(base(), ["width=64", "depth=32", "activation=tanh", "weights.law=uniform"]),
+    );
     expect(s.widths.length).toBe(33);
     expect(s.widths[0]).toBe(64);
     expect(s.activation.name).toBe("tanh");
@@ -38,8 +40,14 @@ describe("spec validation", () => {
     [["width=abc"], /^width: .*\(got "abc"\)/],
     [["depth=-1"], /^depth: depth must be an integer from 0 to/],
     [["nIn=0"], /^nIn: nIn must be an integer from 1/],
-    [["activation=softmax"], /^activation: activation must be one of relu, identity, linear, two-slope, tanh, gelu, silu .*\(got "softmax"\)/],
-    [["weights.law=cauchy"], /^weights.law: weights.law must be one of gaussian, uniform, rademacher \(got "cauchy"\)/],
+    [
+      ["activation=softmax"],
+      /^activation: activation must be one of relu, identity, linear, two-slope, tanh, gelu, silu .*\(got "softmax"\)/,
+    ],
+    [
+      ["weights.law=cauchy"],
+      /^weights.law: weights.law must be one of gaussian, uniform, rademacher \(got "cauchy"\)/,
+    ],
     [["gain=0"], /^gain: gain must be a finite number > 0/],
     [["foo=1"], /^foo: unknown field; allowed fields: family, width, depth/],
     [["family=cnn"], /^family: must be one of mlp \(got "cnn"\)/],
@@ -53,8 +61,12 @@ describe("spec validation", () => {
     });
   }
   it("rejects malformed --set and unknown presets", () => {
-    expect(err(() => applyOverrides(base(), ["width"])).message).toMatch(/^--set: must look like field=value/);
-    expect(err(() => presetSpec("resnet-9000")).message).toMatch(/^preset: unknown preset; available: nica-mlp/);
+    expect(err(() => applyOverrides(base(), ["width"])).message).toMatch(
+      /^--set: must look like field=value/,
+    );
+    expect(err(() => presetSpec("resnet-9000")).message).toMatch(
+      /^preset: unknown preset; available: nica-mlp/,
+    );
     expect(err(() => parseSpec([1, 2])).message).toMatch(/^spec: must be a JSON object/);
   });
 });

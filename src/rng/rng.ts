@@ -18,6 +18,8 @@ const INV_R = 1 / ZIG_R;
 const ZK = ZIG.k;
 const ZW = ZIG.w;
 const ZF = ZIG.f;
+/** Slow-path draws deferred by fillNormal before it finishes them inline. */
+const PENDING_MAX = 4096;
 
 /** Largest integer seed accepted (seeds are split into two 32-bit key words; 2^53 - 1). */
 export const MAX_SEED = Number.MAX_SAFE_INTEGER;
@@ -28,6 +30,8 @@ export class Rng {
   s2 = 0;
   s3 = 0;
   private readonly block = new Uint32Array(4);
+  private readonly pendingAt = new Int32Array(PENDING_MAX);
+  private readonly pendingWord = new Int32Array(PENDING_MAX);
 
   constructor(seed = 0, sampleIndex = 0, streamId = 0) {
     this.reset(seed, sampleIndex, streamId);
@@ -137,8 +141,65 @@ export class Rng {
   }
 
   /**
-   * Fill `out[offset .. offset+count)` with iid N(0, 1): the same values as `count` calls of normal(),
-   * with the generator state held in locals on the fast path (the hot loop of the dense engine).
+   * sum_j g_j v[offset + j] for j < count with fresh iid g_j ~ N(0, 1): one row of a Gaussian
+   * matrix times a vector, without storing the row (RNG fused with the dot product). Slow-path
+   * draws are finished after the loop, as in fillNormal.
+   */
+  dotNormal(v: Float64Array, offset: number, count: number): number {
+    let s0 = this.s0 | 0;
+    let s1 = this.s1 | 0;
+    let s2 = this.s2 | 0;
+    let s3 = this.s3 | 0;
+    const pendingAt = this.pendingAt;
+    const pendingWord = this.pendingWord;
+    let pending = 0;
+    let acc0 = 0;
+    let acc1 = 0;
+    const end = offset + count;
+    for (let p = offset; p < end; p++) {
+      const m = Math.imul(s1, 5);
+      const u = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      const i = u & 127;
+      const j = u >>> 8;
+      if (j < ZK[i]) {
+        const x = j * ZW[i] * v[p];
+        if ((u & 128) !== 0) acc1 += x;
+        else acc0 += x;
+      } else if (pending < PENDING_MAX) {
+        pendingAt[pending] = p;
+        pendingWord[pending++] = u;
+      } else {
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
+        acc0 += this.normalSlow(u >>> 0) * v[p];
+        s0 = this.s0 | 0;
+        s1 = this.s1 | 0;
+        s2 = this.s2 | 0;
+        s3 = this.s3 | 0;
+      }
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+    for (let q = 0; q < pending; q++) acc0 += this.normalSlow(pendingWord[q] >>> 0) * v[pendingAt[q]];
+    return acc0 - acc1;
+  }
+
+  /**
+   * Fill `out[offset .. offset+count)` with iid N(0, 1): the hot loop of the dense engine. The fast
+   * path runs with the generator state in locals; the rare draws that fall outside the ziggurat's
+   * rectangles (about 2.8%) are finished after the loop, each from its own rejected word and fresh
+   * words, which keeps them exact and independent (but not in the order of repeated normal() calls).
    */
   fillNormal(out: Float64Array, offset = 0, count = out.length - offset): void {
     let s0 = this.s0 | 0;
@@ -146,6 +207,9 @@ export class Rng {
     let s2 = this.s2 | 0;
     let s3 = this.s3 | 0;
     const end = offset + count;
+    const pendingAt = this.pendingAt;
+    const pendingWord = this.pendingWord;
+    let pending = 0;
     for (let p = offset; p < end; p++) {
       const m = Math.imul(s1, 5);
       const u = Math.imul((m << 7) | (m >>> 25), 9); // int32 bits: no >>> 0 (keeps V8 on small ints)
@@ -161,7 +225,11 @@ export class Rng {
       if (j < ZK[i]) {
         const x = j * ZW[i];
         out[p] = (u & 128) !== 0 ? -x : x;
+      } else if (pending < PENDING_MAX) {
+        pendingAt[pending] = p;
+        pendingWord[pending++] = u;
       } else {
+        // Pending buffer full (only for very long fills): finish this one now.
         this.s0 = s0;
         this.s1 = s1;
         this.s2 = s2;
@@ -177,5 +245,6 @@ export class Rng {
     this.s1 = s1;
     this.s2 = s2;
     this.s3 = s3;
+    for (let q = 0; q < pending; q++) out[pendingAt[q]] = this.normalSlow(pendingWord[q] >>> 0);
   }
 }

@@ -41,6 +41,11 @@ function matvec(
   scale: number,
   out: Float64Array,
 ): void {
+  if (k === 1 && fill === fillGaussian) {
+    // One input and Gaussian weights: draw each row inside the dot product (no row buffer).
+    for (let r = 0; r < rows; r++) out[r] = scale * rng.dotNormal(v, 0, cols);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     fill(rng, row, cols);
     for (let a = 0; a < k; a++) {

@@ -1,0 +1,171 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { describe, expect, it } from "vitest";
+import { Rng } from "../src/rng/index.js";
+import {
+  cumulativeTrapezoid,
+  emptySummary,
+  histDensity,
+  histMerge,
+  histogramOf,
+  histQuantile,
+  kolmogorovQ,
+  ksOneSample,
+  ksTwoSample,
+  merge,
+  mergeAll,
+  push,
+  stats,
+  summarize,
+  w1ToGridCdf,
+  w1TwoSample,
+} from "../src/stats/index.js";
+
+const normals = (seed: number, n: number, mu = 0, sd = 1) => {
+  const r = new Rng(seed);
+  return Float64Array.from({ length: n }, () => mu + sd * r.normal());
+};
+
+describe("summaries", () => {
+  it("moments match two-pass formulas", () => {
+    const x = normals(1, 10000, 3, 2);
+    const s = stats(summarize(x));
+    const mean = x.reduce((a, b) => a + b, 0) / x.length;
+    let m2 = 0;
+    let m3 = 0;
+    let m4 = 0;
+    for (const v of x) {
+      m2 += (v - mean) ** 2;
+      m3 += (v - mean) ** 3;
+      m4 += (v - mean) ** 4;
+    }
+    const n = x.length;
+    expect(s.mean).toBeCloseTo(mean, 12);
+    expect(s.variance).toBeCloseTo(m2 / (n - 1), 10);
+    expect(s.skewness).toBeCloseTo(m3 / n / (m2 / n) ** 1.5, 8);
+    expect(s.excessKurtosis).toBeCloseTo(m4 / n / (m2 / n) ** 2 - 3, 8);
+    expect(s.seMean).toBeCloseTo(Math.sqrt(m2 / (n - 1) / n), 12);
+  });
+  it("merging chunks equals one pass (to rounding), and is exact for counts and extremes", () => {
+    const x = normals(2, 9999, -1, 0.5);
+    const cuts = [0, 10, 2500, 2501, 9000, 9999];
+    const chunks = cuts.slice(0, -1).map((a, i) => summarize(x.subarray(a, cuts[i + 1])));
+    const merged = stats(mergeAll(chunks));
+    const one = stats(summarize(x));
+    for (const k of ["mean", "variance", "skewness", "excessKurtosis"] as const) {
+      expect(merged[k]).toBeCloseTo(one[k], 10);
+    }
+    expect(merged.n).toBe(one.n);
+    expect(merged.min).toBe(one.min);
+    expect(merged.max).toBe(one.max);
+    expect(stats(merge(emptySummary(), summarize(x))).mean).toBe(one.mean);
+  });
+  it("non-finite values are counted by kind and kept out of the moments", () => {
+    const s = emptySummary();
+    for (const v of [
+      1,
+      2,
+      Number.NEGATIVE_INFINITY,
+      3,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+    ])
+      push(s, v);
+    const st = stats(s);
+    expect(st.count).toBe(7);
+    expect(st.n).toBe(3);
+    expect([st.negInf, st.posInf, st.nan, st.nonFinite]).toEqual([2, 1, 1, 4]);
+    expect(st.mean).toBe(2);
+    expect(st.variance).toBe(1);
+  });
+});
+
+describe("histograms", () => {
+  it("densities integrate to the in-range fraction; merge adds counts; quantiles within a bin", () => {
+    const x = normals(3, 20000);
+    const h = histogramOf(x, -3, 3, 60);
+    const d = histDensity(h);
+    const mass = d.density.reduce((a, b) => a + b, 0) * d.width;
+    expect(mass).toBeCloseTo(1 - (h.underflow + h.overflow) / 20000, 12);
+    const h2 = histMerge(
+      histogramOf(x.subarray(0, 5000), -3, 3, 60),
+      histogramOf(x.subarray(5000), -3, 3, 60),
+    );
+    expect(h2).toEqual(h);
+    const sorted = Float64Array.from(x).sort();
+    expect(Math.abs(histQuantile(h, 0.5) - sorted[10000])).toBeLessThan(0.1);
+    expect(() => histogramOf(x, 1, 1, 10)).toThrow(/lo < hi/);
+  });
+});
+
+describe("Kolmogorov-Smirnov", () => {
+  it("Kolmogorov Q matches known values", () => {
+    expect(kolmogorovQ(1.3581)).toBeCloseTo(0.05, 4);
+    expect(kolmogorovQ(1.6276)).toBeCloseTo(0.01, 4);
+  });
+  it("p-values are uniform under the null (fixed seeds) and small under a 5% scale change", () => {
+    const ps = Array.from(
+      { length: 200 },
+      (_, i) => ksOneSample(normals(100 + i, 500), (v) => normalCdf(v, 0, 1)).pValue,
+    );
+    const below = ps.filter((p) => p < 0.1).length;
+    expect(Math.abs(below - 20)).toBeLessThan(5 * Math.sqrt(200 * 0.1 * 0.9));
+    expect(ksOneSample(normals(7, 50000, 0, 1.05), (v) => normalCdf(v, 0, 1)).pValue).toBeLessThan(1e-6);
+    expect(ksTwoSample(normals(8, 50000), normals(9, 50000, 0, 1.05)).pValue).toBeLessThan(1e-3);
+    expect(ksTwoSample(normals(8, 50000), normals(9, 40000)).pValue).toBeGreaterThan(0.001);
+  });
+  it("two-sample statistic handles ties and -inf atoms", () => {
+    const a = [Number.NEGATIVE_INFINITY, 0, 1, 1, 2];
+    const b = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, 1, 2];
+    // F_a jumps: -inf:0.2, 0:0.4, 1:0.8, 2:1; F_b: -inf:0.5, 1:0.75, 2:1 -> sup |.| = 0.3 at -inf
+    expect(ksTwoSample(a, b).statistic).toBeCloseTo(0.3, 12);
+  });
+});
+
+describe("Wasserstein-1", () => {
+  it("two-sample W1 of a shift equals the shift; known small case", () => {
+    const x = normals(10, 1000);
+    expect(
+      w1TwoSample(
+        x,
+        x.map((v) => v + 0.7),
+      ),
+    ).toBeCloseTo(0.7, 12);
+    expect(w1TwoSample([0, 1], [0, 3])).toBeCloseTo(1, 12);
+    expect(w1TwoSample([0, Number.NEGATIVE_INFINITY], [0, 1])).toBe(Number.POSITIVE_INFINITY);
+  });
+  it("W1 to a gridded CDF: E|X - Y| for a point mass against U(0, 1)", () => {
+    const grid = Float64Array.from({ length: 101 }, (_, i) => i / 100);
+    const F = cumulativeTrapezoid(grid, new Float64Array(101).fill(1));
+    // W1(delta_a, U(0,1)) = a^2/2 + (1-a)^2/2
+    expect(w1ToGridCdf([0.3], grid, F)).toBeCloseTo(0.045 + 0.245, 12);
+    // Samples from the law itself: W1 -> 0 like n^-1/2.
+    const r = new Rng(3);
+    expect(
+      w1ToGridCdf(
+        Array.from({ length: 20000 }, () => r.uniform()),
+        grid,
+        F,
+      ),
+    ).toBeLessThan(0.01);
+  });
+});
+
+describe("architecture", () => {
+  it("the core (everything but src/node) uses no Node APIs, so it runs in browser workers", () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir)) {
+        const p = join(dir, f);
+        if (statSync(p).isDirectory()) {
+          if (f !== "node") walk(p);
+        } else if (p.endsWith(".ts") && /from "node:|require\(|process\./.test(readFileSync(p, "utf8")))
+          offenders.push(p);
+      }
+    };
+    walk(new URL("../src", import.meta.url).pathname);
+    expect(offenders).toEqual([]);
+  });
+});

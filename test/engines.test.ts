@@ -132,3 +132,13 @@ describe("engine choice and determinism", () => {
     }
   });
 });
+
+describe("library API (the example in src/index.ts and the README)", () => {
+  it("runs as documented", async () => {
+    const { parseSpec: ps, presetSpec, simulate: sim, theory } = await import("../src/index.js");
+    const spec = ps({ ...presetSpec("nica-mlp"), depth: 50 });
+    const r = sim(spec, { samples: 10000, seed: 1 });
+    const exact = theory.loggaussian.exactGMoments(spec.widths);
+    expect(Math.abs(r.stats.G.mean - exact.mean)).toBeLessThan(5 * r.stats.G.seMean);
+  });
+});

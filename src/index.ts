@@ -1,0 +1,28 @@
+/**
+ * deeplimits library API (isomorphic: runs in Node and in browser workers).
+ *
+ *   import { parseSpec, presetSpec, simulate, theory } from "deeplimits";
+ *   const spec = parseSpec({ ...presetSpec("nica-mlp"), depth: 50 });
+ *   const r = simulate(spec, { samples: 10000, seed: 1 });
+ *   r.stats.G.mean;                                    // vs theory.loggaussian.exactGMoments(spec.widths).mean
+ *
+ * Parallel runs on worker threads live in the Node adapter: `deeplimits/dist/src/node/parallel.js`.
+ */
+export * as activations from "./activations/index.js";
+export * from "./engines/index.js";
+export * as experiments from "./experiments/index.js";
+export * as rng from "./rng/index.js";
+export {
+  assemble,
+  type ChunkResult,
+  DEFAULT_OBSERVABLES,
+  makePlan,
+  type Plan,
+  runChunk,
+  type SimulateOptions,
+  type SimulationResult,
+  simulate,
+} from "./simulate.js";
+export * from "./spec/index.js";
+export * as stats from "./stats/index.js";
+export * as theory from "./theory/index.js";

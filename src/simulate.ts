@@ -9,6 +9,7 @@ import type { EngineChoice, EngineName } from "./engines/types.js";
 import { MAX_SEED, Rng } from "./rng/rng.js";
 import { SpecError } from "./spec/errors.js";
 import type { ModelSpec } from "./spec/index.js";
+import { quantiles } from "./stats/quantile.js";
 import { emptySummary, merge, push, type Summary, type SummaryStats, stats } from "./stats/summary.js";
 
 export interface SimulateOptions {
@@ -44,6 +45,8 @@ export interface SimulationResult {
   samples: Record<string, Float64Array>;
   summaries: Record<string, Summary>;
   stats: Record<string, SummaryStats>;
+  /** Exact sample quantiles per observable (DEFAULT_PROBS; -inf for dead networks sorts first). */
+  quantiles: Record<string, Record<string, number>>;
 }
 
 export const DEFAULT_OBSERVABLES = ["G", "logOutNorm2"];
@@ -124,6 +127,7 @@ export function assemble(plan: Plan, results: readonly ChunkResult[]): Simulatio
   const samples: Record<string, Float64Array> = {};
   const summaries: Record<string, Summary> = {};
   const st: Record<string, SummaryStats> = {};
+  const q: Record<string, Record<string, number>> = {};
   plan.observables.forEach((key, o) => {
     const col = new Float64Array(plan.samples);
     let s = emptySummary();
@@ -134,8 +138,9 @@ export function assemble(plan: Plan, results: readonly ChunkResult[]): Simulatio
     samples[key] = col;
     summaries[key] = s;
     st[key] = stats(s);
+    q[key] = quantiles(col);
   });
-  return { plan, samples, summaries, stats: st };
+  return { plan, samples, summaries, stats: st, quantiles: q };
 }
 
 /** Run a simulation in the calling thread. */

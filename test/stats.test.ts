@@ -169,3 +169,14 @@ describe("architecture", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe("quantiles", () => {
+  it("type-7 interpolation like numpy, with -inf kept and NaN ignored", async () => {
+    const { quantiles } = await import("../src/stats/index.js");
+    expect(quantiles([1, 2, 3, 4], [0, 0.5, 1, 0.25])).toEqual({ "0": 1, "0.5": 2.5, "1": 4, "0.25": 1.75 });
+    expect(quantiles([Number.NEGATIVE_INFINITY, 1, 2, Number.NaN], [0, 0.5])).toEqual({
+      "0": Number.NEGATIVE_INFINITY,
+      "0.5": 1,
+    });
+  });
+});

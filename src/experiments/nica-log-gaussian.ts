@@ -5,7 +5,7 @@
  * The input is x = (1,...,1) (||x||^2 = n_in, so c = 1): the sheet's recommended choice; the notes do
  * not state theirs.
  */
-import { parseSpec, presetSpec } from "../spec/index.js";
+import { type ModelSpec, parseSpec, presetSpec } from "../spec/index.js";
 import { histDensity, histogramOf } from "../stats/histogram.js";
 import type { SummaryStats } from "../stats/summary.js";
 import {
@@ -25,6 +25,8 @@ const CURVES = ["log-Gaussian (red)", "infinite width (blue)", "exact finite (n,
 
 interface Panel {
   depth: number;
+  spec: ModelSpec;
+  quantiles: Record<string, number>;
   beta: number;
   engine: string;
   samples: number;
@@ -100,6 +102,8 @@ export const nicaLogGaussian: Experiment = {
       const exact = exactGMoments(widths);
       panels.push({
         depth,
+        spec,
+        quantiles: sim.quantiles.logOutNorm2,
         beta: b,
         engine: sim.plan.engine,
         samples,

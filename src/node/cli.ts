@@ -249,6 +249,7 @@ async function main(argv: string[]): Promise<void> {
           wallSeconds,
           machine: machine(),
           stats: r.stats,
+          quantiles: r.quantiles,
           summaries: r.summaries,
         };
         if (o.out) {

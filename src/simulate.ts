@@ -51,8 +51,8 @@ export interface SimulationResult {
 
 export const DEFAULT_OBSERVABLES = ["G", "logOutNorm2"];
 export const MAX_SAMPLES = 1e9;
-/** Target work per chunk (arithmetic operations): ~10-50 ms, the size worth a worker round trip. */
-const CHUNK_WORK = 2e7;
+/** Target work per chunk: ~20 ms (in estimated ns), the size worth a worker round trip. */
+const CHUNK_NS = 2e7;
 const MAX_CHUNK = 1 << 16;
 
 export function makePlan(spec: ModelSpec, opts: SimulateOptions): Plan {
@@ -67,7 +67,7 @@ export function makePlan(spec: ModelSpec, opts: SimulateOptions): Plan {
   const observables = parseObservables(opts.observables ?? DEFAULT_OBSERVABLES, spec);
   const engine = selectEngine(opts.engine ?? "auto", spec, observables);
   const cost = Math.max(1, engine.costPerSample(spec, observables));
-  const chunkSize = Math.max(1, Math.min(MAX_CHUNK, Math.floor(CHUNK_WORK / cost)));
+  const chunkSize = Math.max(1, Math.min(MAX_CHUNK, Math.floor(CHUNK_NS / cost)));
   return {
     spec,
     samples,
@@ -77,6 +77,15 @@ export function makePlan(spec: ModelSpec, opts: SimulateOptions): Plan {
     chunkSize,
     chunks: Math.ceil(samples / chunkSize),
   };
+}
+
+/** Estimated single-core seconds for a plan (from the engines' calibrated per-sample cost). */
+export function estimateSeconds(plan: Plan): number {
+  const observables = parseObservables(plan.observables, plan.spec);
+  return (
+    (selectEngine(plan.engine, plan.spec, observables).costPerSample(plan.spec, observables) * plan.samples) /
+    1e9
+  );
 }
 
 /** Compiled kernels are cached per plan object (a worker reuses them across chunks). */

@@ -16,7 +16,10 @@ export interface Engine {
   description: string;
   /** Null when the engine is exact for this spec and these observables, else the reason it is not. */
   unsupported(spec: ModelSpec, observables: readonly Observable[]): string | null;
-  /** Rough cost of one sample in arithmetic operations (used to pick chunk sizes and estimates). */
+  /**
+   * Estimated single-core time of one sample in nanoseconds (calibrated by `npm run bench` on the
+   * reference machine; used to size chunks and to show cost estimates, never for results).
+   */
   costPerSample(spec: ModelSpec, observables: readonly Observable[]): number;
   compile(spec: ModelSpec, observables: readonly Observable[]): SampleKernel;
 }

@@ -1,11 +1,30 @@
 /** The experiment registry: every reference figure is one named experiment. */
+import { makePlan, estimateSeconds } from "../simulate.js";
 import { nicaLogGaussian } from "./nica-log-gaussian.js";
-import type { Experiment } from "./types.js";
+import type { Experiment, ExperimentOptions } from "./types.js";
 
+export * from "./claims.js";
 export * from "./types.js";
 
 export const EXPERIMENTS: Experiment[] = [nicaLogGaussian];
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);
+}
+
+/** Experiments whose id matches a glob (`*` any run of characters, `?` one character). */
+export function selectExperiments(glob: string | undefined): Experiment[] {
+  if (!glob) return EXPERIMENTS;
+  const re = new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+  return EXPERIMENTS.filter((e) => re.test(e.id));
+}
+
+/** Estimated single-core seconds of the sampling an experiment will do. */
+export function estimateExperimentSeconds(e: Experiment, opts: ExperimentOptions = {}): number {
+  return e.plan(opts).reduce((s, r) => s + estimateSeconds(makePlan(r.spec, r.options)), 0);
 }

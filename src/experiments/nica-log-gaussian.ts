@@ -3,10 +3,11 @@
  * ln ||z_out||^2 for the ReLU MLP, n = 100, n_in = n_out = 10, d in {1, 10, 100}, 2^15 samples,
  * with the infinite-width (blue), log-Gaussian (red) and exact finite-(n, d) curves overlaid.
  * The input is x = (1,...,1) (||x||^2 = n_in, so c = 1): the sheet's recommended choice; the notes do
- * not state theirs.
+ * not state theirs, nor the bins or the seed (project's choices: 60 bins, seed 1).
  */
 import { type ModelSpec, parseSpec, presetSpec } from "../spec/index.js";
 import { histDensity, histogramOf } from "../stats/histogram.js";
+import { summarize, stats } from "../stats/summary.js";
 import type { SummaryStats } from "../stats/summary.js";
 import {
   betaEqual,
@@ -16,22 +17,28 @@ import {
   exactMass,
   redDensity,
 } from "../theory/loggaussian/index.js";
+import { type Claim, claimsTable, expectedFor, ksClaim, zClaim } from "./claims.js";
 import { type FitStats, fitToGridDensity } from "./fit.js";
-import type { Experiment, ExperimentOutput } from "./types.js";
+import type { Experiment, ExperimentOptions, ExperimentOutput, SimulationRequest } from "./types.js";
 
+const ID = "nica/log-gaussian";
+const REF = "Nica, log-Gaussian notes, Thm 2 (log-gaussian.md 1.2-1.5)";
 const N_WIDTH = 100;
 const DEPTHS = [1, 10, 100];
+/** Small-width run for the dead-network claim (P(dead) is 8e-29 at n = 100). */
+const DEAD = { width: 4, depth: 10 };
 const CURVES = ["log-Gaussian (red)", "infinite width (blue)", "exact finite (n, d)"] as const;
+const OBS = ["G", "logOutNorm2"];
 
 interface Panel {
   depth: number;
   spec: ModelSpec;
-  quantiles: Record<string, number>;
   beta: number;
   engine: string;
   samples: number;
   G: SummaryStats;
   logOutNorm2: SummaryStats;
+  quantiles: Record<string, number>;
   theory: { meanG: number; varG: number; asymptoticMeanG: number; asymptoticVarG: number; pAlive: number };
   fit: Record<(typeof CURVES)[number], FitStats>;
 }
@@ -40,29 +47,56 @@ function quantileSorted(s: Float64Array, q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
 }
 
+function options(e: Experiment, opts: ExperimentOptions) {
+  return {
+    samples: opts.samples ?? (opts.full ? e.full.samples : e.defaults.samples),
+    seed: opts.seed ?? e.defaults.seed,
+    engine: opts.engine ?? "auto",
+  };
+}
+
 export const nicaLogGaussian: Experiment = {
-  id: "nica/log-gaussian",
+  id: ID,
   title: "Log-Gaussian output norm of deep ReLU MLPs",
   reference: "Nica, log-Gaussian notes, Theorem 2 and its Monte Carlo figure (log-gaussian.md 1.5, 3.1)",
   description:
     "Density of ln||z_out||^2 for the ReLU MLP (n = 100, n_in = n_out = 10, d = 1, 10, 100) against the infinite-width, log-Gaussian and exact finite-(n, d) laws",
   defaults: { samples: 2 ** 15, seed: 1 },
+  full: { samples: 2 ** 15 },
+  plan(opts): SimulationRequest[] {
+    const { samples, seed, engine } = options(this, opts);
+    const reqs: SimulationRequest[] = DEPTHS.map((depth) => ({
+      label: `d = ${depth}`,
+      spec: parseSpec({ ...presetSpec("nica-mlp"), width: N_WIDTH, depth }),
+      options: { samples, seed, engine, observables: OBS },
+    }));
+    reqs.push({
+      label: `dead networks (n = ${DEAD.width}, d = ${DEAD.depth})`,
+      spec: parseSpec({ ...presetSpec("nica-mlp"), ...DEAD }),
+      options: { samples, seed, engine, observables: ["G"] },
+    });
+    return reqs;
+  },
   async run(ctx, opts): Promise<ExperimentOutput> {
-    const samples = opts.samples ?? this.defaults.samples;
-    const seed = opts.seed ?? this.defaults.seed;
-    const engine = opts.engine ?? "auto";
+    const { samples, seed, engine } = options(this, opts);
+    const reqs = this.plan(opts);
     const panels: Panel[] = [];
     const rows: Record<string, unknown>[] = [];
-    for (const depth of DEPTHS) {
-      const spec = parseSpec({ ...presetSpec("nica-mlp"), width: N_WIDTH, depth });
-      const sim = await ctx.simulate(
-        spec,
-        { samples, seed, engine, observables: ["G", "logOutNorm2"] },
-        `d = ${depth}`,
-      );
+    const claims: Claim[] = [];
+    const summaries: Record<string, string | number>[] = [];
+    const depthCol = new Int32Array(samples * DEPTHS.length);
+    const gCol = new Float64Array(samples * DEPTHS.length);
+    const yCol = new Float64Array(samples * DEPTHS.length);
+    for (const [p, depth] of DEPTHS.entries()) {
+      const req = reqs[p];
+      const spec = req.spec;
+      const sim = await ctx.simulate(spec, req.options, req.label);
       const Y = sim.samples.logOutNorm2;
-      const sorted = Float64Array.from(Y).sort();
-      const finite = sorted.filter(Number.isFinite);
+      const G = sim.samples.G;
+      depthCol.fill(depth, p * samples, (p + 1) * samples);
+      gCol.set(G, p * samples);
+      yCol.set(Y, p * samples);
+      const finite = Float64Array.from(Y).sort().filter(Number.isFinite);
       const lo = quantileSorted(finite, 0.0005);
       const hi = quantileSorted(finite, 0.9995);
       const pad = 0.05 * (hi - lo);
@@ -74,11 +108,10 @@ export const nicaLogGaussian: Experiment = {
       const widths = spec.widths;
       const b = betaEqual(N_WIDTH, depth);
       const k = spec.nOut;
-      const setting = { widths, nOut: k, logC: 0 };
       const curves = {
         "log-Gaussian (red)": (y: Float64Array) => redDensity(y, k, 0, -b / 2, b),
         "infinite width (blue)": (y: Float64Array) => blueDensity(y, k, 0),
-        "exact finite (n, d)": (y: Float64Array) => exactDensity(y, setting),
+        "exact finite (n, d)": (y: Float64Array) => exactDensity(y, { widths, nOut: k, logC: 0 }),
       };
       const dead = 1 - exactMass(widths);
       const fit = {} as Panel["fit"];
@@ -100,15 +133,16 @@ export const nicaLogGaussian: Experiment = {
         });
       });
       const exact = exactGMoments(widths);
+      const sG = sim.stats.G;
       panels.push({
         depth,
         spec,
-        quantiles: sim.quantiles.logOutNorm2,
         beta: b,
         engine: sim.plan.engine,
         samples,
-        G: sim.stats.G,
+        G: sG,
         logOutNorm2: sim.stats.logOutNorm2,
+        quantiles: sim.quantiles.logOutNorm2,
         theory: {
           meanG: exact.mean,
           varG: exact.variance,
@@ -118,20 +152,173 @@ export const nicaLogGaussian: Experiment = {
         },
         fit,
       });
+      for (const key of OBS) {
+        const s = sim.stats[key];
+        summaries.push({
+          experiment: ID,
+          panel: `d = ${depth}`,
+          observable: key,
+          engine: sim.plan.engine,
+          seed,
+          count: s.count,
+          n: s.n,
+          nonFinite: s.nonFinite,
+          mean: s.mean,
+          seMean: s.seMean,
+          variance: s.variance,
+          seVariance: s.seVariance,
+          ...Object.fromEntries(Object.entries(sim.quantiles[key]).map(([q, v]) => [`q${q}`, v])),
+        });
+      }
+      // Claims (the predicted verdicts use the exact law: sheet 1.4).
+      const tag = `d=${depth}`;
+      const base = { experiment: ID, reference: REF };
+      claims.push(
+        zClaim({
+          ...base,
+          id: `${ID}:mean-G-exact:${tag}`,
+          statement: `E[G] equals the exact finite-(n, d) mean (n = 100, ${tag})`,
+          theory: exact.mean,
+          simulated: sG.mean,
+          se: sG.seMean,
+          expected: "agrees",
+          explanation:
+            "exact law of G as a sum of log chi-squares with binomial degrees of freedom (sheet 1.3-1.4)",
+        }),
+        zClaim({
+          ...base,
+          id: `${ID}:var-G-exact:${tag}`,
+          statement: `Var[G] equals the exact finite-(n, d) variance (n = 100, ${tag})`,
+          theory: exact.variance,
+          simulated: sG.variance,
+          se: sG.seVariance,
+          expected: "agrees",
+          explanation: "exact law (sheet 1.4)",
+        }),
+        zClaim({
+          ...base,
+          id: `${ID}:mean-G-asymptotic:${tag}`,
+          statement: `E[G] = -beta/2 + O(d/n^2), beta = 2/n + 5d/n (n = 100, ${tag})`,
+          theory: -b / 2,
+          simulated: sG.mean,
+          se: sG.seMean,
+          expected: expectedFor((exact.mean + b / 2) / sG.seMean),
+          explanation: `asymptotic; the exact O(d/n^2) correction is ${(exact.mean + b / 2).toFixed(4)}, ${Math.abs((exact.mean + b / 2) / sG.seMean).toFixed(1)} SE at this sample size`,
+        }),
+        zClaim({
+          ...base,
+          id: `${ID}:var-G-asymptotic:${tag}`,
+          statement: `Var[G] = beta + O(d/n^2) (n = 100, ${tag})`,
+          theory: b,
+          simulated: sG.variance,
+          se: sG.seVariance,
+          expected: expectedFor((exact.variance - b) / sG.seVariance),
+          explanation: `asymptotic; the exact O(d/n^2) correction is ${(exact.variance - b).toFixed(4)}, ${Math.abs((exact.variance - b) / sG.seVariance).toFixed(1)} SE at this sample size`,
+        }),
+      );
+      // E[e^G] = 1: He initialisation preserves E||z||^2 (sheet 1.4).
+      const eG = summarize(G.map(Math.exp));
+      const seG = stats(eG);
+      claims.push(
+        zClaim({
+          ...base,
+          id: `${ID}:exp-G:${tag}`,
+          statement: `E[e^G] = 1 exactly (He scaling preserves E||z||^2; ${tag})`,
+          theory: 1,
+          simulated: seG.mean,
+          se: seG.seMean,
+          expected: "agrees",
+          explanation:
+            "exact exponential moment (sheet 1.4); e^G is heavy-tailed at large d/n, so its SE is itself noisy",
+        }),
+      );
+      // Distributional claims: the effect sizes predict which curves a KS test can reject.
+      const effect = (m: number, v: number) =>
+        Math.max(Math.abs(exact.mean - m) / sG.seMean, Math.abs(exact.variance - v) / sG.seVariance);
+      const ksOf = (name: (typeof CURVES)[number]) => ({
+        statistic: fit[name].ks,
+        pValue: fit[name].ksPValue,
+      });
+      claims.push(
+        ksClaim({
+          ...base,
+          id: `${ID}:law-exact:${tag}`,
+          statement: `ln||z_out||^2 follows the exact finite-(n, d) law (KS; ${tag})`,
+          theory: Number.NaN,
+          simulated: Number.NaN,
+          ...ksOf("exact finite (n, d)"),
+          expected: "agrees",
+          explanation: "characteristic-function inversion of the exact law (sheet 1.5)",
+        }),
+        ksClaim({
+          ...base,
+          id: `${ID}:law-log-gaussian:${tag}`,
+          statement: `ln||z_out||^2 follows the log-Gaussian law, G ~ N(-beta/2, beta) (KS; ${tag})`,
+          theory: Number.NaN,
+          simulated: Number.NaN,
+          ...ksOf("log-Gaussian (red)"),
+          expected: expectedFor(effect(-b / 2, b), 5, 3),
+          explanation: `Theorem 2 is asymptotic: its O(d/n^2) error is ${effect(-b / 2, b).toFixed(1)} SE in the moments of G here`,
+        }),
+        ksClaim({
+          ...base,
+          id: `${ID}:law-infinite-width:${tag}`,
+          statement: `ln||z_out||^2 follows the infinite-width law, G = 0 (KS; ${tag})`,
+          theory: Number.NaN,
+          simulated: Number.NaN,
+          ...ksOf("infinite width (blue)"),
+          expected: expectedFor(effect(0, 0), 5, 3),
+          explanation: `the infinite-width limit ignores depth: G's mean and variance are ${effect(0, 0).toFixed(0)} SE away from 0`,
+        }),
+      );
     }
+    // Dead networks at small width.
+    const deadReq = reqs[DEPTHS.length];
+    const deadSim = await ctx.simulate(deadReq.spec, deadReq.options, deadReq.label);
+    const pDead = 1 - exactMass(deadReq.spec.widths);
+    claims.push(
+      zClaim({
+        experiment: ID,
+        reference: "log-gaussian.md 1.3 (dead network)",
+        id: `${ID}:dead-networks:n=${DEAD.width},d=${DEAD.depth}`,
+        statement: `P(dead network, G = -inf) = 1 - (1 - 2^-n)^d (n = ${DEAD.width}, d = ${DEAD.depth})`,
+        theory: pDead,
+        simulated: deadSim.stats.G.negInf / samples,
+        se: Math.sqrt((pDead * (1 - pDead)) / samples),
+        expected: "agrees",
+        explanation: "a hidden layer with every ReLU off (probability 2^-n) zeroes the rest of the network",
+      }),
+    );
     return {
-      id: this.id,
+      id: ID,
       title: this.title,
       reference: this.reference,
-      params: { width: N_WIDTH, nIn: 10, nOut: 10, depths: DEPTHS, samples, seed, engine, input: "ones" },
-      results: { panels },
+      params: {
+        width: N_WIDTH,
+        nIn: 10,
+        nOut: 10,
+        depths: DEPTHS,
+        samples,
+        seed,
+        engine,
+        input: "ones",
+        bins: 60,
+        deadNetworkRun: DEAD,
+      },
+      results: { panels, deadNetworks: { ...DEAD, pDead, observed: deadSim.stats.G.negInf, samples } },
+      summaries,
+      claims,
+      samples: [{ name: "samples", columns: { depth: depthCol, G: gCol, logOutNorm2: yCol } }],
       figure: figureSpec(rows),
-      table: textTable(panels),
+      caption:
+        "Histogram (60 bins) of ln||z_out||^2 over the sampled networks, x = (1,...,1), with the infinite-width law (G = 0), Theorem 2's log-Gaussian law (G ~ N(-beta/2, beta)) and the exact finite-(n, d) law. Input, bins and seed are the project's choices (the notes do not state them).",
+      table: `${textTable(panels)}\n\n${claimsTable(claims)}`,
     };
   },
 };
 
 function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
+  const legend = { orient: "bottom", labelLimit: 400 };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: "Density of ln ||z_out||^2, ReLU MLP, n = 100, n_in = n_out = 10", fontSize: 14 },
@@ -144,7 +331,7 @@ function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
       layer: [
         {
           transform: [{ filter: "datum.kind === 'hist'" }],
-          mark: { type: "rect", color: "#c7c7c7", stroke: "#ffffff", strokeWidth: 0.3 },
+          mark: { type: "rect", color: "#c7c7c7", stroke: "#ffffff", strokeWidth: 0.3, tooltip: true },
           encoding: {
             x: { field: "x0", type: "quantitative", title: "ln ||z_out||^2", scale: { zero: false } },
             x2: { field: "x1" },
@@ -153,6 +340,7 @@ function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
         },
         {
           transform: [{ filter: "datum.kind === 'curve'" }],
+          params: [{ name: "pick", select: { type: "point", fields: ["curve"] }, bind: "legend" }],
           mark: { type: "line", strokeWidth: 1.8 },
           encoding: {
             x: { field: "y", type: "quantitative" },
@@ -162,7 +350,7 @@ function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
               type: "nominal",
               title: null,
               scale: { domain: [...CURVES], range: ["#d62728", "#1f77b4", "#222222"] },
-              legend: { orient: "bottom", labelLimit: 400 },
+              legend,
             },
             strokeDash: {
               field: "curve",
@@ -176,8 +364,9 @@ function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
                   [5, 3],
                 ],
               },
-              legend: { orient: "bottom", labelLimit: 400 },
+              legend,
             },
+            opacity: { condition: { param: "pick", value: 1 }, value: 0.15 },
           },
         },
       ],

@@ -2,6 +2,7 @@
 import type { EngineChoice } from "../engines/types.js";
 import type { SimulateOptions, SimulationResult } from "../simulate.js";
 import type { ModelSpec } from "../spec/index.js";
+import type { Claim } from "./claims.js";
 
 /** How an experiment runs its simulations (sequential in a browser worker, a thread pool in Node). */
 export interface ExperimentContext {
@@ -12,6 +13,21 @@ export interface ExperimentOptions {
   samples?: number;
   seed?: number;
   engine?: EngineChoice;
+  /** Use the references' sample counts instead of the default budget. */
+  full?: boolean;
+}
+
+/** One simulation an experiment will run (for cost estimates and, later, sharding). */
+export interface SimulationRequest {
+  label: string;
+  spec: ModelSpec;
+  options: SimulateOptions;
+}
+
+/** Raw per-sample data to export (one table: equal-length columns). */
+export interface SampleTable {
+  name: string;
+  columns: Record<string, Float64Array | Int32Array>;
 }
 
 export interface ExperimentOutput {
@@ -22,8 +38,16 @@ export interface ExperimentOutput {
   params: Record<string, unknown>;
   /** Machine-readable results (summaries, fit statistics, theory values). */
   results: unknown;
+  /** Summary rows (one per panel and observable) for the CSV export. */
+  summaries: Record<string, string | number>[];
+  /** Reference results checked by this run. */
+  claims: Claim[];
+  /** Raw samples, exported as Apache Arrow. */
+  samples: SampleTable[];
   /** A Vega-Lite spec with its data embedded. */
   figure: Record<string, unknown>;
+  /** One sentence under the figure (what is plotted, what was chosen where the source is silent). */
+  caption: string;
   /** A short plain-text table for the terminal. */
   table: string;
 }
@@ -34,5 +58,9 @@ export interface Experiment {
   reference: string;
   description: string;
   defaults: { samples: number; seed: number };
+  /** The references' own sample counts (`--full`). */
+  full: { samples: number };
+  /** The simulations a run will do (no sampling happens here). */
+  plan(opts: ExperimentOptions): SimulationRequest[];
   run(ctx: ExperimentContext, opts: ExperimentOptions): Promise<ExperimentOutput>;
 }

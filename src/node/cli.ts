@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /** The `deeplimits` command line (a thin adapter over the isomorphic core). */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { availableParallelism, cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ENGINE_NAMES, type EngineChoice } from "../engines/types.js";
-import { EXPERIMENTS, type Experiment, type ExperimentOutput, findExperiment } from "../experiments/index.js";
+import {
+  EXPERIMENTS,
+  estimateExperimentSeconds,
+  findExperiment,
+  holds,
+  selectExperiments,
+} from "../experiments/index.js";
 import { MAX_SEED } from "../rng/rng.js";
 import { DEFAULT_OBSERVABLES, MAX_SAMPLES } from "../simulate.js";
 import {
@@ -21,10 +25,7 @@ import {
 import { toJson, writeFileAtomic } from "./io.js";
 import { closePool, defaultThreads, simulateParallel } from "./parallel.js";
 import { makeProgress } from "./progress.js";
-import { svgToPng, vegaLiteToSvg } from "./render.js";
-
-const require = createRequire(import.meta.url);
-const VERSION: string = require("../../../package.json").version;
+import { machine, runExperiment, VERSION, writeExperimentFiles, writeReport } from "./reproduce.js";
 
 /** Parse integers written as 32768, 1e5 or 2^15. */
 function parseCount(field: string, raw: string, min: number, max: number): number {
@@ -76,77 +77,11 @@ function loadModel(model: string, sets: string[]) {
   return parseSpec(applyOverrides(json, sets));
 }
 
-function machine() {
-  return {
-    cpus: cpus()[0]?.model ?? "unknown",
-    cores: availableParallelism(),
-    node: process.version,
-    platform: process.platform,
-  };
-}
-
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
-
-async function runExperiment(
-  exp: Experiment,
-  o: { samples?: string; seed?: string; engine: string; threads?: string; json?: boolean },
-): Promise<{ out: ExperimentOutput; wallSeconds: number; threads: number }> {
-  const samples = o.samples === undefined ? undefined : parseCount("--samples", o.samples, 1, MAX_SAMPLES);
-  const seed = o.seed === undefined ? undefined : parseCount("--seed", o.seed, 0, MAX_SEED);
-  const engine = parseEngine(o.engine);
-  const threads = parseThreads(o.threads);
-  const t0 = performance.now();
-  const out = await exp.run(
-    {
-      simulate: async (spec, opts, label) => {
-        const progress = makeProgress(`${exp.id} ${label ?? ""}`.trim(), !o.json);
-        try {
-          return await simulateParallel(spec, opts, { threads, onProgress: progress.update });
-        } finally {
-          progress.done();
-        }
-      },
-    },
-    { samples, seed, engine },
-  );
-  return { out, wallSeconds: (performance.now() - t0) / 1000, threads };
-}
-
-async function writeExperiment(
-  dir: string,
-  out: ExperimentOutput,
-  meta: Record<string, unknown>,
-): Promise<string[]> {
-  const svg = await vegaLiteToSvg(out.figure);
-  const png = svgToPng(svg);
-  const files: [string, string | Uint8Array][] = [
-    [
-      "result.json",
-      toJson({
-        ...meta,
-        id: out.id,
-        title: out.title,
-        reference: out.reference,
-        params: out.params,
-        results: out.results,
-      }),
-    ],
-    ["figure.vl.json", toJson(out.figure)],
-    ["figure.svg", svg],
-    ["figure.png", png],
-    ["table.txt", `${out.table}\n`],
-  ];
-  for (const [name, data] of files) writeFileAtomic(join(dir, name), data);
-  return files.map(([name]) => join(dir, name));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command();
@@ -161,22 +96,29 @@ async function main(argv: string[]): Promise<void> {
 
   program
     .command("list")
-    .description("list the experiments and model presets")
+    .description("list the experiments (with estimated cost) and the model presets")
     .option("--json", "print JSON only")
     .action((o: { json?: boolean }) => {
       const experiments = EXPERIMENTS.map((e) => ({
         id: e.id,
         reference: e.reference,
         defaultSamples: e.defaults.samples,
+        fullSamples: e.full.samples,
+        estimatedCoreSeconds: estimateExperimentSeconds(e),
       }));
       const presets = PRESET_NAMES.map((name) => ({ name, description: PRESETS[name].description }));
       if (o.json) {
         process.stdout.write(toJson({ experiments, presets }));
         return;
       }
-      console.log("Experiments (deeplimits run <id>):");
-      for (const e of experiments)
-        console.log(`  ${e.id.padEnd(24)} ${e.reference} [${e.defaultSamples} samples]`);
+      console.log(
+        "Experiments (deeplimits run <id>; estimated sampling time on one core at the default budget):",
+      );
+      for (const e of experiments) {
+        console.log(
+          `  ${e.id.padEnd(24)} ~${e.estimatedCoreSeconds.toFixed(1)} s  ${e.reference} [${e.defaultSamples} samples]`,
+        );
+      }
       console.log("\nPresets (deeplimits simulate <preset>):");
       for (const p of presets) console.log(`  ${p.name.padEnd(24)} ${p.description}`);
     });
@@ -280,110 +222,112 @@ async function main(argv: string[]): Promise<void> {
 
   const experimentOptions = (cmd: Command) =>
     cmd
-      .option("--samples <n>", "samples per simulation (default: the experiment's)")
+      .option("--samples <n>", "samples per simulation (default: the experiment's budget)")
+      .option("--full", "use the references' sample counts")
       .option("--seed <s>", "seed (default: the experiment's)")
       .addOption(engineOption())
       .option("--threads <t>", "worker threads (default: all cores)")
       .option("--json", "print JSON only (no table, no progress)");
 
+  type ExpCliOptions = {
+    samples?: string;
+    seed?: string;
+    engine: string;
+    threads?: string;
+    full?: boolean;
+    json?: boolean;
+    out?: string;
+  };
+  const runOptions = (o: ExpCliOptions) => ({
+    samples: o.samples === undefined ? undefined : parseCount("--samples", o.samples, 1, MAX_SAMPLES),
+    seed: o.seed === undefined ? undefined : parseCount("--seed", o.seed, 0, MAX_SEED),
+    engine: parseEngine(o.engine),
+    threads: parseThreads(o.threads),
+    full: o.full === true,
+    quiet: o.json === true,
+  });
+
   experimentOptions(
     program
       .command("run")
-      .description("run one registered experiment and write its figure (SVG, PNG), data and table")
+      .description("run one registered experiment and write its figure, data, claims and table")
       .argument("<experiment>", `one of: ${EXPERIMENTS.map((e) => e.id).join(", ")}`)
       .option("--out <dir>", "output folder (default: runs/<experiment id>)"),
-  ).action(
-    async (
-      id: string,
-      o: { samples?: string; seed?: string; engine: string; threads?: string; out?: string; json?: boolean },
-    ) => {
-      const exp = findExperiment(id);
-      if (!exp)
-        throw new SpecError(
-          "experiment",
-          `unknown; available: ${EXPERIMENTS.map((e) => e.id).join(", ")}`,
-          id,
-        );
-      const { out, wallSeconds, threads } = await runExperiment(exp, o);
-      const dir = resolve(o.out ?? join("runs", exp.id));
-      const meta = {
-        version: VERSION,
-        wallSeconds,
-        threads,
-        machine: machine(),
-        date: new Date().toISOString(),
-      };
-      const files = await writeExperiment(dir, out, meta);
-      if (o.json) {
-        process.stdout.write(
-          toJson({ ...meta, id: out.id, params: out.params, results: out.results, files }),
-        );
-        return;
-      }
-      console.log(`${out.title} (${out.reference})\n`);
-      console.log(out.table);
-      console.log(
-        `\n${wallSeconds.toFixed(2)} s on ${threads} thread(s). Wrote ${dir}/{figure.svg,figure.png,figure.vl.json,result.json,table.txt}`,
+  ).action(async (id: string, o: ExpCliOptions) => {
+    const exp = findExperiment(id);
+    if (!exp)
+      throw new SpecError("experiment", `unknown; available: ${EXPERIMENTS.map((e) => e.id).join(", ")}`, id);
+    const opts = runOptions(o);
+    const run = await runExperiment(exp, opts);
+    const dir = resolve(o.out ?? join("runs", exp.id));
+    const files = await writeExperimentFiles(dir, run);
+    if (o.json) {
+      process.stdout.write(
+        toJson({
+          ...run.meta,
+          id: run.out.id,
+          params: run.out.params,
+          results: run.out.results,
+          claims: run.out.claims,
+          files,
+        }),
       );
-    },
-  );
+      return;
+    }
+    console.log(`${run.out.title} (${run.out.reference})\n`);
+    console.log(run.out.table);
+    console.log(`\n${run.wallSeconds.toFixed(2)} s on ${opts.threads} thread(s). Wrote ${dir}/`);
+  });
 
   experimentOptions(
     program
       .command("reproduce")
-      .description("run every registered experiment and write an HTML report")
+      .description("run every registered experiment (or those matching --only) and write an HTML report")
+      .option("--only <glob>", "only experiments whose id matches, e.g. 'nica/*'")
       .option("--out <dir>", "report folder", "report"),
-  ).action(
-    async (o: {
-      samples?: string;
-      seed?: string;
-      engine: string;
-      threads?: string;
-      out: string;
-      json?: boolean;
-    }) => {
-      const dir = resolve(o.out);
-      const sections: string[] = [];
-      const index: Record<string, unknown>[] = [];
-      const t0 = performance.now();
-      for (const exp of EXPERIMENTS) {
-        const { out, wallSeconds, threads } = await runExperiment(exp, o);
-        const meta = {
-          version: VERSION,
-          wallSeconds,
-          threads,
-          machine: machine(),
-          date: new Date().toISOString(),
-        };
-        const sub = join(dir, ...exp.id.split("/"));
-        await writeExperiment(sub, out, meta);
-        const rel = exp.id;
-        index.push({ id: exp.id, dir: rel, wallSeconds });
-        sections.push(
-          `<section><h2>${escapeHtml(out.title)}</h2><p><code>${escapeHtml(exp.id)}</code> &middot; ${escapeHtml(out.reference)}</p>` +
-            `<img src="${rel}/figure.svg" alt="${escapeHtml(out.title)}" style="max-width:100%">` +
-            `<pre>${escapeHtml(out.table)}</pre><p>${wallSeconds.toFixed(2)} s &middot; <a href="${rel}/result.json">result.json</a> &middot; <a href="${rel}/figure.vl.json">Vega-Lite spec</a> &middot; <a href="${rel}/figure.png">PNG</a></p></section>`,
-        );
-        if (!o.json) console.log(`${exp.id}: ${wallSeconds.toFixed(2)} s\n${out.table}\n`);
-      }
-      const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>deeplimits report</title>
-<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}</style></head>
-<body><h1>deeplimits report</h1><p>deeplimits ${VERSION} &middot; ${new Date().toISOString()} &middot; ${escapeHtml(JSON.stringify(machine()))}</p>
-${sections.join("\n")}</body></html>\n`;
-      writeFileAtomic(join(dir, "index.html"), html);
-      const total = (performance.now() - t0) / 1000;
-      if (o.json)
-        process.stdout.write(
-          toJson({
-            version: VERSION,
-            wallSeconds: total,
-            experiments: index,
-            report: join(dir, "index.html"),
-          }),
-        );
-      else console.log(`Report: ${join(dir, "index.html")} (${total.toFixed(1)} s)`);
-    },
-  );
+  ).action(async (o: ExpCliOptions & { only?: string; out: string }) => {
+    const selected = selectExperiments(o.only);
+    if (selected.length === 0) {
+      throw new SpecError(
+        "--only",
+        `matches no experiment; available: ${EXPERIMENTS.map((e) => e.id).join(", ")}`,
+        o.only,
+      );
+    }
+    const opts = runOptions(o);
+    const dir = resolve(o.out);
+    const t0 = performance.now();
+    const runs = [];
+    for (const exp of selected) {
+      const run = await runExperiment(exp, opts);
+      await writeExperimentFiles(join(dir, ...exp.id.split("/")), run);
+      runs.push(run);
+      if (!o.json) console.log(`${exp.id}: ${run.wallSeconds.toFixed(2)} s\n${run.out.table}\n`);
+    }
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const meta = {
+      version: VERSION,
+      date: new Date().toISOString(),
+      command: `deeplimits reproduce${o.only ? ` --only '${o.only}'` : ""}${o.full ? " --full" : ""}${o.samples ? ` --samples ${o.samples}` : ""}${o.seed ? ` --seed ${o.seed}` : ""}`,
+      experiments: selected.map((e) => e.id).join(", "),
+      seed: opts.seed ?? "each experiment's default",
+      engine: opts.engine,
+      threads: opts.threads,
+      wallSeconds: Number(wallSeconds.toFixed(2)),
+      machine: machine(),
+    };
+    const path = writeReport(dir, runs, meta);
+    const claims = runs.flatMap((r) => r.out.claims);
+    const unexpected = claims.filter((c) => !holds(c)).length;
+    if (o.json) {
+      process.stdout.write(toJson({ ...meta, report: path, claims: claims.length, unexpected }));
+    } else {
+      console.log(
+        `${claims.length} claims, ${claims.length - unexpected} as predicted, ${unexpected} unexpected.`,
+      );
+      console.log(`Report: ${path} (${wallSeconds.toFixed(1)} s)`);
+    }
+  });
 
   await program.parseAsync(argv);
 }

@@ -86,7 +86,8 @@ export const denseEngine: Engine = {
     let c = w[0] * spec.nIn;
     for (let l = 1; l < w.length; l++) c += w[l] * w[l - 1];
     c += spec.nOut * w[w.length - 1];
-    return c * (1 + 0.25 * k);
+    // ~7 ns per Gaussian weight with its multiply-add (docs/performance.md), plus ~2 ns per extra input.
+    return c * (7 + 2 * (k - 1));
   },
   compile(spec, observables): SampleKernel {
     const widths = spec.widths;

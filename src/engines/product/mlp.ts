@@ -31,7 +31,8 @@ export const productEngine: Engine = {
     return null;
   },
   costPerSample(spec) {
-    return 40 * (spec.depth + 2);
+    // ~90 ns per layer: one popcount binomial, one chi-square, one log (docs/performance.md).
+    return 90 * (spec.depth + 2);
   },
   compile(spec, observables): SampleKernel {
     const widths = spec.widths;

@@ -1,0 +1,184 @@
+/** Running experiments from Node and writing their files and the HTML report. */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { availableParallelism, cpus } from "node:os";
+import { dirname, join } from "node:path";
+import type { EngineChoice } from "../engines/types.js";
+import type { Claim } from "../experiments/claims.js";
+import type { Experiment, ExperimentOutput } from "../experiments/types.js";
+import { buildReportHtml, type ReportSection } from "../report/html.js";
+import { arrowBytes, toCsv } from "./exports.js";
+import { toJson, writeFileAtomic } from "./io.js";
+import { simulateParallel } from "./parallel.js";
+import { makeProgress } from "./progress.js";
+import { svgToPng, vegaLiteToSvg } from "./render.js";
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = require("../../../package.json").version;
+
+export function machine() {
+  return {
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: availableParallelism(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+export interface RunOptions {
+  samples?: number;
+  seed?: number;
+  engine: EngineChoice;
+  threads: number;
+  full?: boolean;
+  quiet?: boolean;
+}
+
+export interface ExperimentRun {
+  out: ExperimentOutput;
+  wallSeconds: number;
+  meta: Record<string, unknown>;
+}
+
+export async function runExperiment(exp: Experiment, o: RunOptions): Promise<ExperimentRun> {
+  const t0 = performance.now();
+  const out = await exp.run(
+    {
+      simulate: async (spec, opts, label) => {
+        const progress = makeProgress(`${exp.id} ${label ?? ""}`.trim(), !o.quiet);
+        try {
+          return await simulateParallel(spec, opts, { threads: o.threads, onProgress: progress.update });
+        } finally {
+          progress.done();
+        }
+      },
+    },
+    { samples: o.samples, seed: o.seed, engine: o.engine, full: o.full },
+  );
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const meta = {
+    version: VERSION,
+    date: new Date().toISOString(),
+    wallSeconds,
+    threads: o.threads,
+    full: o.full === true,
+    machine: machine(),
+  };
+  return { out, wallSeconds, meta };
+}
+
+/** The files written for one experiment, with labels, relative to its folder. */
+export const EXPERIMENT_FILES = [
+  ["figure.png", "PNG"],
+  ["figure.svg", "SVG"],
+  ["figure.vl.json", "Vega-Lite spec"],
+  ["result.json", "result.json"],
+  ["summaries.csv", "summaries (CSV)"],
+  ["summaries.json", "summaries (JSON)"],
+  ["claims.json", "claims (JSON)"],
+  ["samples.arrow", "samples (Arrow)"],
+  ["table.txt", "table"],
+] as const;
+
+export async function writeExperimentFiles(dir: string, run: ExperimentRun): Promise<string[]> {
+  const { out, meta } = run;
+  const svg = await vegaLiteToSvg(out.figure);
+  const files: Record<string, string | Uint8Array> = {
+    "figure.png": svgToPng(svg),
+    "figure.svg": svg,
+    "figure.vl.json": toJson(out.figure),
+    "result.json": toJson({
+      ...meta,
+      id: out.id,
+      title: out.title,
+      reference: out.reference,
+      params: out.params,
+      results: out.results,
+      claims: out.claims,
+    }),
+    "summaries.csv": toCsv(out.summaries),
+    "summaries.json": toJson(out.summaries),
+    "claims.json": toJson(out.claims),
+    "samples.arrow": arrowBytes(out.samples[0]),
+    "table.txt": `${out.table}\n`,
+  };
+  for (const [name, data] of Object.entries(files)) writeFileAtomic(join(dir, name), data);
+  return Object.keys(files).map((f) => join(dir, f));
+}
+
+/** The folder of an installed package (its exports map may hide package.json and build files). */
+function packageDir(name: string): string {
+  let dir = dirname(require.resolve(name));
+  while (
+    !existsSync(join(dir, "package.json")) ||
+    JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name !== name
+  ) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot locate the package folder of ${name}`);
+    dir = up;
+  }
+  return dir;
+}
+
+function vegaScripts() {
+  return {
+    vega: readFileSync(join(packageDir("vega"), "build", "vega.min.js"), "utf8"),
+    vegaLite: readFileSync(join(packageDir("vega-lite"), "build", "vega-lite.min.js"), "utf8"),
+  };
+}
+
+/** Write DIR/index.html and DIR/claims.{json,csv} for experiment runs already written under DIR/<id>/. */
+export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<string, unknown>): string {
+  const claims: Claim[] = runs.flatMap((r) => r.out.claims);
+  const sections: ReportSection[] = runs.map((r) => ({
+    id: r.out.id,
+    title: r.out.title,
+    reference: r.out.reference,
+    caption: r.out.caption,
+    figure: r.out.figure,
+    table: r.out.table,
+    wallSeconds: r.wallSeconds,
+    png: `${r.out.id}/figure.png`,
+    files: EXPERIMENT_FILES.map(([f, label]) => ({ label, path: `${r.out.id}/${f}` })),
+  }));
+  writeFileAtomic(join(dir, "claims.json"), toJson(claims));
+  writeFileAtomic(
+    join(dir, "claims.csv"),
+    toCsv(
+      claims.map(
+        ({
+          id,
+          experiment,
+          statement,
+          test,
+          theory,
+          simulated,
+          se,
+          statistic,
+          pValue,
+          threshold,
+          verdict,
+          expected,
+          explanation,
+        }) => ({
+          id,
+          experiment,
+          statement,
+          test,
+          theory,
+          simulated,
+          se,
+          statistic,
+          pValue: pValue ?? "",
+          threshold,
+          verdict,
+          expected,
+          explanation,
+        }),
+      ),
+    ),
+  );
+  const path = join(dir, "index.html");
+  writeFileAtomic(path, buildReportHtml({ meta, sections, claims, scripts: vegaScripts() }));
+  return path;
+}

@@ -31,16 +31,19 @@ describe("bad input: exit code 2, a message naming the field, nothing written", 
     [["simulate", "nica-mlp", "--seed", "-4"], /--seed: must be an integer from 0/],
     [
       ["simulate", "nica-mlp", "--engine", "gpu"],
-      /--engine: must be one of auto, dense, product \(got "gpu"\)/,
+      /--engine: must be one of auto, dense, reduced, product \(got "gpu"\)/,
     ],
     [["simulate", "nica-mlp", "--observables", "G,foo"], /observables: unknown observable/],
     [
       ["simulate", "nica-mlp", "--set", "activation=tanh", "--engine", "product"],
       /engine: product is not exact/,
     ],
-    [["simulate", "no-such-preset"], /model: unknown preset; give one of nica-mlp/],
+    [
+      ["simulate", "no-such-preset"],
+      /model: unknown preset; give one of nica-mlp, lnr-resnet, lnr-resnet-balanced/,
+    ],
     [["simulate", "/nonexistent/spec.json"], /model: cannot read the spec file/],
-    [["run", "nica/nope"], /experiment: unknown; available: nica\/log-gaussian/],
+    [["run", "nica/nope"], /experiment: unknown; available: nica\/log-gaussian, nica\/unequal-widths/],
     [["simulate", "nica-mlp", "--threads", "0"], /--threads: must be an integer from 1 to 1024/],
   ];
   for (const [args, re] of cases) {

@@ -87,10 +87,11 @@ describe("dead networks", () => {
 });
 
 describe("engine choice and determinism", () => {
-  it("auto picks product when exact, dense otherwise", () => {
+  it("auto picks product, then reduced, then dense, whichever is exact first", () => {
     expect(simulate(mlp(10, 2), { samples: 10 }).plan.engine).toBe("product");
-    expect(simulate(mlp(10, 2, { activation: "tanh" }), { samples: 10 }).plan.engine).toBe("dense");
+    expect(simulate(mlp(10, 2, { activation: "tanh" }), { samples: 10 }).plan.engine).toBe("reduced");
     expect(simulate(mlp(10, 2, { weights: { law: "uniform" } }), { samples: 10 }).plan.engine).toBe("dense");
+    expect(simulate(mlp(10, 2), { samples: 10, observables: ["logJvpNorm2"] }).plan.engine).toBe("dense");
     expect(simulate(mlp(10, 2, { inputs: ["ones", "e1"] }), { samples: 10 }).plan.engine).toBe("dense");
   });
   it("an explicit engine that is not exact is refused with the reason", () => {

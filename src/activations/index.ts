@@ -22,6 +22,8 @@ export interface Activation {
   f: (x: number) => number;
   /** out[i] = phi(x[i]) for i < n (out may alias x). */
   apply: (x: Float64Array, out: Float64Array, n: number) => void;
+  /** phi'(x) (for forward-mode Jacobian-vector products; at a kink, the right derivative of x > 0 / left). */
+  df: (x: number) => number;
   /**
    * For positively homogeneous activations, the slopes (a for x > 0, b for x <= 0): phi(x) = a x^+ - b x^-
    * written as phi(x) = a x for x > 0 and b x for x <= 0. Null otherwise.
@@ -29,9 +31,10 @@ export interface Activation {
   slopes: { a: number; b: number } | null;
 }
 
-function twoSlope(a: number, b: number): Pick<Activation, "f" | "apply"> {
+function twoSlope(a: number, b: number): Pick<Activation, "f" | "apply" | "df"> {
   return {
     f: (x) => (x > 0 ? a * x : b * x),
+    df: (x) => (x > 0 ? a : b),
     apply: (x, out, n) => {
       for (let i = 0; i < n; i++) {
         const v = x[i];
@@ -41,9 +44,13 @@ function twoSlope(a: number, b: number): Pick<Activation, "f" | "apply"> {
   };
 }
 
-function pointwise(f: (x: number) => number): Pick<Activation, "f" | "apply"> {
+function pointwise(
+  f: (x: number) => number,
+  df: (x: number) => number,
+): Pick<Activation, "f" | "apply" | "df"> {
   return {
     f,
+    df,
     apply: (x, out, n) => {
       for (let i = 0; i < n; i++) out[i] = f(x[i]);
     },
@@ -51,6 +58,7 @@ function pointwise(f: (x: number) => number): Pick<Activation, "f" | "apply"> {
 }
 
 const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 export function makeActivation(spec: ActivationSpec): Activation {
   switch (spec.name) {
@@ -59,6 +67,7 @@ export function makeActivation(spec: ActivationSpec): Activation {
         spec,
         slopes: { a: 1, b: 0 },
         f: (x) => Math.max(x, 0),
+        df: (x) => (x > 0 ? 1 : 0),
         apply: (x, out, n) => {
           for (let i = 0; i < n; i++) {
             const v = x[i];
@@ -73,12 +82,36 @@ export function makeActivation(spec: ActivationSpec): Activation {
     case "two-slope":
       return { spec, slopes: { a: spec.a, b: spec.b }, ...twoSlope(spec.a, spec.b) };
     case "tanh":
-      return { spec, slopes: null, ...pointwise(Math.tanh) };
+      return {
+        spec,
+        slopes: null,
+        ...pointwise(Math.tanh, (x) => {
+          const t = Math.tanh(x);
+          return 1 - t * t;
+        }),
+      };
     case "gelu":
       // Exact GELU: x Phi(x) = x (1 + erf(x / sqrt 2)) / 2.
-      return { spec, slopes: null, ...pointwise((x) => 0.5 * x * (1 + erf(x * SQRT1_2))) };
+      return {
+        spec,
+        slopes: null,
+        ...pointwise(
+          (x) => 0.5 * x * (1 + erf(x * SQRT1_2)),
+          (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
+        ),
+      };
     case "silu":
-      return { spec, slopes: null, ...pointwise((x) => x / (1 + Math.exp(-x))) };
+      return {
+        spec,
+        slopes: null,
+        ...pointwise(
+          (x) => x / (1 + Math.exp(-x)),
+          (x) => {
+            const sg = 1 / (1 + Math.exp(-x));
+            return sg * (1 + x * (1 - sg));
+          },
+        ),
+      };
   }
 }
 

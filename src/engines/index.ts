@@ -1,22 +1,27 @@
 /**
  * Engine registry and the `auto` choice: the fastest engine that is exact for the spec and the
- * requested observables (product when it applies, else dense).
+ * requested observables (product, then reduced, then dense).
  */
 import { SpecError } from "../spec/errors.js";
 import type { ModelSpec } from "../spec/index.js";
-import { denseEngine } from "./dense/mlp.js";
+import { denseEngine } from "./dense/index.js";
 import type { Observable } from "./observables.js";
 import { productEngine } from "./product/mlp.js";
+import { reducedEngine } from "./reduced/index.js";
 import { ENGINE_NAMES, type Engine, type EngineChoice } from "./types.js";
 
 export * from "./observables.js";
 export * from "./types.js";
-export { denseEngine, productEngine };
+export { denseEngine, productEngine, reducedEngine };
 
-export const ENGINES: Record<string, Engine> = { dense: denseEngine, product: productEngine };
+export const ENGINES: Record<string, Engine> = {
+  dense: denseEngine,
+  product: productEngine,
+  reduced: reducedEngine,
+};
 
 /** Engines in order of preference for `auto` (fastest first). */
-const AUTO_ORDER: Engine[] = [productEngine, denseEngine];
+const AUTO_ORDER: Engine[] = [productEngine, reducedEngine, denseEngine];
 
 export function selectEngine(
   choice: EngineChoice,

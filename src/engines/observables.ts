@@ -3,12 +3,13 @@
  *   G             ln(||z^d||^2 / n_d) - ln(||x||^2 / n_in)            (log-gaussian.md 1.2)
  *   logOutNorm2   ln ||z^out||^2
  *   logNorm2[l]   ln ||z^l||^2 at hidden layer l in 0..d (pre-activations)
+ *   logJvpNorm2   ln ||(d z^out / dx) u||^2, u = the spec's tangent (log-gaussian.md 2.4)
  * A suffix "@k" selects input k of the spec (default 0): "G@1", "logNorm2[3]@2".
  */
 import { SpecError } from "../spec/errors.js";
 import type { ModelSpec } from "../spec/index.js";
 
-export const OBSERVABLE_NAMES = ["G", "logOutNorm2", "logNorm2"] as const;
+export const OBSERVABLE_NAMES = ["G", "logOutNorm2", "logNorm2", "logJvpNorm2"] as const;
 export type ObservableName = (typeof OBSERVABLE_NAMES)[number];
 
 export interface Observable {
@@ -39,7 +40,7 @@ export function parseObservables(keys: readonly string[], spec: ModelSpec): Obse
     if (!m || !name || !OBSERVABLE_NAMES.includes(name)) {
       throw new SpecError(
         "observables",
-        `unknown observable; allowed: G, logOutNorm2, logNorm2[l] (l = 0..${spec.depth}), each optionally with @k (input k)`,
+        `unknown observable; allowed: G, logOutNorm2, logNorm2[l] (l = 0..${spec.depth}), logJvpNorm2, each optionally with @k (input k)`,
         raw,
       );
     }

@@ -3,7 +3,7 @@ import type { Rng } from "../rng/rng.js";
 import type { ModelSpec } from "../spec/index.js";
 import type { Observable } from "./observables.js";
 
-export const ENGINE_NAMES = ["dense", "product"] as const;
+export const ENGINE_NAMES = ["dense", "reduced", "product"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineChoice = EngineName | "auto";
 

@@ -1,12 +1,24 @@
 /** The experiment registry: every reference figure is one named experiment. */
 import { makePlan, estimateSeconds } from "../simulate.js";
+import { lnrDepthScaled } from "./lnr-depth-scaled.js";
+import { lnrResnetLogGaussian } from "./lnr-resnet-log-gaussian.js";
+import { nicaJacobian } from "./nica-jacobian.js";
 import { nicaLogGaussian } from "./nica-log-gaussian.js";
+import { nicaUnequalWidths } from "./nica-unequal-widths.js";
+import { nicaUniversality } from "./nica-universality.js";
 import type { Experiment, ExperimentOptions } from "./types.js";
 
 export * from "./claims.js";
 export * from "./types.js";
 
-export const EXPERIMENTS: Experiment[] = [nicaLogGaussian];
+export const EXPERIMENTS: Experiment[] = [
+  nicaLogGaussian,
+  nicaUnequalWidths,
+  nicaUniversality,
+  nicaJacobian,
+  lnrResnetLogGaussian,
+  lnrDepthScaled,
+];
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);

@@ -5,15 +5,17 @@
 import type { z } from "zod";
 import { SpecError } from "./errors.js";
 import { type MlpSpec, mlpSchema } from "./mlp.js";
+import { type ResNetSpec, resnetSchema } from "./resnet.js";
 import { PRESET_NAMES, PRESETS } from "./presets.js";
 
 export { formatValue, SpecError } from "./errors.js";
+export { INPUT_KINDS, MAX_DEPTH, MAX_WIDTH, TANGENT_KINDS, WEIGHT_LAWS } from "./common.js";
 export type { MlpSpec, MlpSpecInput } from "./mlp.js";
-export { INPUT_KINDS, MAX_DEPTH, MAX_WIDTH, WEIGHT_LAWS } from "./mlp.js";
+export type { ResNetSpec } from "./resnet.js";
 export { PRESET_NAMES, PRESETS } from "./presets.js";
 
-export type ModelSpec = MlpSpec;
-export const FAMILIES = ["mlp"] as const;
+export type ModelSpec = MlpSpec | ResNetSpec;
+export const FAMILIES = ["mlp", "resnet"] as const;
 
 function pathString(path: readonly PropertyKey[]): string {
   let s = "";
@@ -50,12 +52,27 @@ function toSpecError(error: z.ZodError, input: unknown, allowedKeys: string[]): 
   return new SpecError(pathString(path), issue.message, value);
 }
 
+function checkVectors(p: { nIn: number; inputs: ModelSpec["inputs"]; tangent: ModelSpec["tangent"] }): void {
+  p.inputs.forEach((x, i) => {
+    if (x.kind === "vector" && x.values.length !== p.nIn) {
+      throw new SpecError(`inputs[${i}].values`, `must have length nIn = ${p.nIn}`, x.values.length);
+    }
+    if (x.kind === "vector" && x.values.every((v) => v === 0)) {
+      throw new SpecError(`inputs[${i}].values`, "must not be the zero vector (G is undefined for x = 0)");
+    }
+  });
+  if (Array.isArray(p.tangent) && p.tangent.length !== p.nIn) {
+    throw new SpecError("tangent", `must have length nIn = ${p.nIn}`, p.tangent.length);
+  }
+}
+
 /** Validate a JSON spec. Throws SpecError naming the field, the value and what is allowed. */
 export function parseSpec(input: unknown): ModelSpec {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw new SpecError("spec", "must be a JSON object", input);
   }
   const family = (input as { family?: unknown }).family;
+  if (family === "resnet") return parseResNet(input);
   if (family !== "mlp") {
     throw new SpecError("family", `must be one of ${FAMILIES.join(", ")}`, family);
   }
@@ -79,15 +96,32 @@ export function parseSpec(input: unknown): ModelSpec {
     depth = p.depth;
     widths = new Array(depth + 1).fill(p.width);
   }
-  p.inputs.forEach((x, i) => {
-    if (x.kind === "vector" && x.values.length !== p.nIn) {
-      throw new SpecError(`inputs[${i}].values`, `must have length nIn = ${p.nIn}`, x.values.length);
-    }
-    if (x.kind === "vector" && x.values.every((v) => v === 0)) {
-      throw new SpecError(`inputs[${i}].values`, "must not be the zero vector (G is undefined for x = 0)");
-    }
-  });
+  checkVectors(p);
   return { ...p, width: p.width, depth, widths };
+}
+
+function parseResNet(input: object): ResNetSpec {
+  const r = resnetSchema.safeParse(input);
+  if (!r.success) throw toSpecError(r.error, input, Object.keys(resnetSchema.shape));
+  const p = r.data;
+  checkVectors(p);
+  let lambda2 = 1 - p.alpha2;
+  if (p.lambda2Depth !== undefined) {
+    if (p.depth === 0 || p.lambda2Depth > p.depth) {
+      throw new SpecError(
+        "lambda2Depth",
+        `must be at most depth (${p.depth}) so that lambda^2 = c/d <= 1`,
+        p.lambda2Depth,
+      );
+    }
+    lambda2 = p.lambda2Depth / p.depth;
+  }
+  return {
+    ...p,
+    alpha: Math.sqrt(1 - lambda2),
+    lambda: Math.sqrt(lambda2),
+    widths: new Array(p.depth + 1).fill(p.width),
+  };
 }
 
 /** The JSON of a named preset (a fresh copy). */
@@ -161,5 +195,32 @@ export function inputVector(spec: ModelSpec, index: number): Float64Array {
 export function describeSpec(spec: ModelSpec): string {
   const uniform = spec.widths.every((w) => w === spec.widths[0]);
   const w = uniform ? `n=${spec.widths[0]}` : `widths=[${spec.widths.join(",")}]`;
-  return `mlp ${w} d=${spec.depth} n_in=${spec.nIn} n_out=${spec.nOut} ${spec.activation.name} ${spec.weights.law}`;
+  const tail = `d=${spec.depth} n_in=${spec.nIn} n_out=${spec.nOut} ${spec.activation.name} ${spec.weights.law}`;
+  if (spec.family === "mlp") return `mlp ${w} ${tail}`;
+  return `resnet${spec.balanced ? " (balanced)" : ""} ${w} ${tail} alpha^2=${(spec.alpha ** 2).toPrecision(4)}`;
+}
+
+/** Unit-free tangent direction u for the Jacobian-vector product at input `index` (spec.tangent). */
+export function tangentVector(spec: ModelSpec, index: number): Float64Array {
+  const x = inputVector(spec, index);
+  if (Array.isArray(spec.tangent)) return Float64Array.from(spec.tangent);
+  const n = spec.nIn;
+  const xn = Math.hypot(...x);
+  // Gram-Schmidt of the coordinate vector least aligned with x.
+  let best = 0;
+  for (let i = 1; i < n; i++) if (Math.abs(x[i]) < Math.abs(x[best])) best = i;
+  const u = new Float64Array(n);
+  u[best] = 1;
+  const proj = x[best] / (xn * xn);
+  for (let i = 0; i < n; i++) u[i] -= proj * x[i];
+  const un = Math.hypot(...u);
+  if (!(un > 1e-12))
+    throw new SpecError(
+      "tangent",
+      "no direction orthogonal to the input exists (nIn = 1); give tangent values",
+    );
+  for (let i = 0; i < n; i++) u[i] /= un;
+  if (spec.tangent === "orthogonal") return u;
+  // diagonal: 45 degrees between x/||x|| and u
+  return Float64Array.from(u, (v, i) => (v + x[i] / xn) / Math.SQRT2);
 }

@@ -1,2 +1,3 @@
+export * as lnr from "./lnr/index.js";
 export * as loggaussian from "./loggaussian/index.js";
 export { lgammaComplex } from "./special/complex.js";

@@ -1,0 +1,25 @@
+/**
+ * Dense engine: materialises every weight of every layer for every sample (the ground truth). Rows of
+ * each weight matrix are drawn and consumed at once, so memory is O(max width) whatever the depth.
+ */
+import type { Engine, SampleKernel } from "../types.js";
+import { compileDenseMlp } from "./mlp.js";
+import { compileDenseResNet } from "./resnet.js";
+
+export const denseEngine: Engine = {
+  name: "dense",
+  description: "materialises every weight (ground truth); O(sum n_l n_{l-1}) per sample",
+  unsupported: () => null,
+  costPerSample(spec, observables) {
+    const k = spec.inputs.length * (observables.some((o) => o.name === "logJvpNorm2") ? 2 : 1);
+    const w = spec.widths;
+    let c = w[0] * spec.nIn;
+    for (let l = 1; l < w.length; l++) c += w[l] * w[l - 1];
+    c += spec.nOut * w[w.length - 1];
+    // ~7 ns per Gaussian weight with its multiply-add (docs/performance.md), ~2 ns per extra vector.
+    return c * (7 + 2 * (k - 1));
+  },
+  compile(spec, observables): SampleKernel {
+    return spec.family === "mlp" ? compileDenseMlp(spec, observables) : compileDenseResNet(spec, observables);
+  },
+};

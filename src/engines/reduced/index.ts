@@ -1,0 +1,81 @@
+/**
+ * Reduced engine: exact in law for Gaussian weights and one input, O(width) per layer.
+ *
+ * If W has iid N(0, 1) entries and v is independent of W, then W v =d ||v|| g with g ~ N(0, I)
+ * independent of v (log-gaussian.md 1.3, 2.3 (i)). Each layer's weights are fresh, so
+ *   MLP:    z^l = sqrt(gain/n_{l-1}) ||phi(z^{l-1})|| g^l
+ *   ResNet: z^l = alpha z^{l-1} + lambda sqrt(gain/n) ||phi(s^l * z^{l-1})|| g^l
+ * for any activation phi, and z^0 = (||x|| / sqrt(n_in)) g^0, ||z^out||^2 = (||z^d||^2 / n_d) chi2_{n_out}.
+ * Unlike the product engine, the direction of z is kept (the ResNet's G is not a sum of independent
+ * terms: its skip connection remembers the past), so the cost is O(n d) rather than O(d).
+ */
+import { makeActivation } from "../../activations/index.js";
+import { chiSquare } from "../../rng/gamma.js";
+import { inputVector } from "../../spec/index.js";
+import { fillSigns, sumSquares } from "../dense/kernels.js";
+import { slotsFor } from "../dense/slots.js";
+import type { Engine, SampleKernel } from "../types.js";
+
+export const reducedEngine: Engine = {
+  name: "reduced",
+  description:
+    "exact in law by W v = ||v|| g; O(width) per layer (one input, Gaussian weights, any activation)",
+  unsupported(spec, observables) {
+    if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
+    if (observables.some((o) => o.input !== 0) || spec.inputs.length > 1) {
+      return "simulates a single input (several inputs need their joint Gram matrix)";
+    }
+    if (observables.some((o) => o.name === "logJvpNorm2")) return "does not compute Jacobian-vector products";
+    return null;
+  },
+  costPerSample(spec) {
+    // ~8 ns per coordinate and layer: one normal, the activation and a few flops.
+    return 8 * spec.widths.reduce((a, b) => a + b, 0) + 100 * (spec.depth + 1);
+  },
+  compile(spec, observables): SampleKernel {
+    const widths = spec.widths;
+    const d = spec.depth;
+    const slots = slotsFor(observables, d);
+    const act = makeActivation(spec.activation);
+    const x = inputVector(spec, 0);
+    const logC = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
+    const c = Math.exp(0.5 * logC);
+    const nMax = Math.max(...widths);
+    const z = new Float64Array(nMax);
+    const g = new Float64Array(nMax);
+    const h = new Float64Array(nMax);
+    const s = new Float64Array(nMax).fill(1);
+    const resnet = spec.family === "resnet" ? spec : null;
+    const nOut = spec.nOut;
+    return (rng, out) => {
+      let n = widths[0];
+      rng.fillNormal(z, 0, n);
+      for (let i = 0; i < n; i++) z[i] *= c;
+      for (const [, slot] of slots.layer[0]) out[slot] = Math.log(sumSquares(z, 0, n));
+      for (let l = 1; l <= d; l++) {
+        const nPrev = n;
+        n = widths[l];
+        if (resnet) {
+          if (resnet.balanced) {
+            fillSigns(rng, s, n);
+            for (let i = 0; i < n; i++) h[i] = s[i] * z[i];
+            act.apply(h, h, n);
+          } else act.apply(z, h, n);
+          const scale = resnet.lambda * Math.sqrt(spec.gain / n) * Math.sqrt(sumSquares(h, 0, n));
+          rng.fillNormal(g, 0, n);
+          const alpha = resnet.alpha;
+          for (let i = 0; i < n; i++) z[i] = alpha * z[i] + scale * g[i];
+        } else {
+          act.apply(z, h, nPrev);
+          const scale = Math.sqrt((spec.gain / nPrev) * sumSquares(h, 0, nPrev));
+          rng.fillNormal(z, 0, n);
+          for (let i = 0; i < n; i++) z[i] *= scale;
+        }
+        for (const [, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, 0, n));
+      }
+      const zd2 = sumSquares(z, 0, n);
+      for (const [, slot] of slots.G) out[slot] = Math.log(zd2 / n) - logC;
+      for (const [, slot] of slots.out) out[slot] = Math.log((zd2 / n) * chiSquare(rng, nOut));
+    };
+  },
+};

@@ -1,0 +1,92 @@
+/** Helpers shared by experiment files. */
+import type { SimulationResult } from "../simulate.js";
+import { histDensity, histogramOf } from "../stats/histogram.js";
+import type { SummaryStats } from "../stats/summary.js";
+import type { HistogramRow } from "../report/charts.js";
+import type { Experiment, ExperimentOptions } from "./types.js";
+
+export function resolveOptions(e: Experiment, opts: ExperimentOptions) {
+  return {
+    samples: opts.samples ?? (opts.full ? e.full.samples : e.defaults.samples),
+    seed: opts.seed ?? e.defaults.seed,
+    engine: opts.engine ?? "auto",
+  };
+}
+
+/** One CSV/JSON summary row per (panel, observable). */
+export function summaryRows(
+  experiment: string,
+  panel: string,
+  sim: SimulationResult,
+): Record<string, string | number>[] {
+  return sim.plan.observables.map((key) => {
+    const s = sim.stats[key];
+    return {
+      experiment,
+      panel,
+      observable: key,
+      engine: sim.plan.engine,
+      seed: sim.plan.seed,
+      count: s.count,
+      n: s.n,
+      nonFinite: s.nonFinite,
+      mean: s.mean,
+      seMean: s.seMean,
+      variance: s.variance,
+      seVariance: s.seVariance,
+      ...Object.fromEntries(Object.entries(sim.quantiles[key]).map(([q, v]) => [`q${q}`, v])),
+    };
+  });
+}
+
+/** Density histogram rows over [lo, hi) (finite values only). */
+export function histogramRows(
+  panel: string,
+  series: string,
+  values: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  bins: number,
+): HistogramRow[] {
+  const h = histDensity(histogramOf(values, lo, hi, bins));
+  return h.x.map((x, i) => ({
+    panel,
+    series,
+    x0: x - h.width / 2,
+    x1: x + h.width / 2,
+    density: h.density[i],
+  }));
+}
+
+/** Range covering the central mass of several samples (finite values), padded by 5%. */
+export function commonRange(samples: ArrayLike<number>[], q = 0.001): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const x of samples) {
+    const s = Float64Array.from(x as ArrayLike<number>)
+      .filter(Number.isFinite)
+      .sort();
+    lo = Math.min(lo, s[Math.floor(q * (s.length - 1))]);
+    hi = Math.max(hi, s[Math.ceil((1 - q) * (s.length - 1))]);
+  }
+  const pad = 0.05 * (hi - lo);
+  return [lo - pad, hi + pad];
+}
+
+export const meanRow = (panel: string, config: string, series: string, s: SummaryStats) => ({
+  panel,
+  config,
+  series,
+  value: s.mean,
+  lo: s.mean - 2 * s.seMean,
+  hi: s.mean + 2 * s.seMean,
+});
+
+export const varianceRow = (panel: string, config: string, series: string, s: SummaryStats) => ({
+  panel,
+  config,
+  series,
+  value: s.variance,
+  lo: s.variance - 2 * s.seVariance,
+  hi: s.variance + 2 * s.seVariance,
+});

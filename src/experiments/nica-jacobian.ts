@@ -1,0 +1,163 @@
+/**
+ * nica/jacobian: for ||x|| = 1, the notes state d z_out / dx [u] =d z_out for ReLU MLPs (log-gaussian.md
+ * 2.4). Forward-mode Jacobian-vector products in the dense engine, for a unit u orthogonal to x and at
+ * 45 degrees; the law of ln||J u||^2 against that of ln||z_out||^2 (independent runs, two-sample KS).
+ * Holds for the MLP and the balanced ResNet; fails for the standard ResNet.
+ */
+import { overlaidHistogramsChart, type HistogramRow } from "../report/charts.js";
+import { parseSpec, presetSpec } from "../spec/index.js";
+import { ksTwoSample } from "../stats/ks.js";
+import { type Claim, claimsTable, ksClaim } from "./claims.js";
+import { commonRange, histogramRows, resolveOptions, summaryRows } from "./common.js";
+import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+
+const ID = "nica/jacobian";
+const N = 10;
+const D = 10;
+const ARCHS = [
+  {
+    name: "MLP",
+    spec: () => ({ ...presetSpec("nica-mlp"), width: N, depth: D }),
+    expected: "agrees" as const,
+  },
+  {
+    name: "balanced ResNet",
+    spec: () => ({ ...presetSpec("lnr-resnet-balanced"), width: N, depth: D, alpha2: 0.5 }),
+    expected: "agrees" as const,
+  },
+  {
+    name: "standard ResNet",
+    spec: () => ({ ...presetSpec("lnr-resnet"), width: N, depth: D, alpha2: 0.5 }),
+    expected: "deviates" as const,
+  },
+];
+const TANGENTS = ["orthogonal", "diagonal"] as const;
+
+/**
+ * Size of the standard ResNet's deviation, as a KS distance between the two laws: measured with
+ * 2*10^5 samples per side (seed 1, this experiment with --full), orthogonal 0.078, diagonal 0.050. A
+ * KS test at p = 0.001 resolves D ~ 1.95 sqrt(2/N); the deviation is expected to be seen when the
+ * effect is twice that, and may or may not be seen below.
+ */
+const STANDARD_RESNET_KS_EFFECT: Record<(typeof TANGENTS)[number], number> = {
+  orthogonal: 0.078,
+  diagonal: 0.05,
+};
+
+export const nicaJacobian: Experiment = {
+  id: ID,
+  title:
+    "Input-output Jacobian: d z_out/dx [u] has the law of z_out (MLP, balanced ResNet), not for the standard ResNet",
+  reference: "Nica's notes (gradients) and Li, Nica & Roy 2021, via log-gaussian.md 2.4",
+  description:
+    "ln||J u||^2 against ln||z_out||^2 at n = d = 10, ||x|| = 1, for the MLP, the balanced and the standard ResNet",
+  defaults: { samples: 20000, seed: 1 },
+  full: { samples: 200000 },
+  plan(opts): SimulationRequest[] {
+    const { samples, seed, engine } = resolveOptions(this, opts);
+    return ARCHS.flatMap((a) => [
+      ...TANGENTS.map((t) => ({
+        label: `${a.name} J u (${t})`,
+        spec: parseSpec({ ...a.spec(), inputs: ["unit"], tangent: t }),
+        options: {
+          samples,
+          seed,
+          engine: engine === "auto" ? "dense" : engine,
+          observables: ["logJvpNorm2"],
+        },
+      })),
+      {
+        label: `${a.name} z_out`,
+        spec: parseSpec({ ...a.spec(), inputs: ["unit"] }),
+        options: { samples, seed: seed + 1_000_000, engine, observables: ["logOutNorm2"] },
+      },
+    ]);
+  },
+  async run(ctx, opts): Promise<ExperimentOutput> {
+    const { samples, seed, engine } = resolveOptions(this, opts);
+    const reqs = this.plan(opts);
+    const hist: HistogramRow[] = [];
+    const claims: Claim[] = [];
+    const summaries: Record<string, string | number>[] = [];
+    const cols: Record<string, Float64Array> = {};
+    const lines = [
+      "arch              u            mean ln||Ju||^2   var    | mean ln||z_out||^2   var   | KS D     p",
+    ];
+    let r = 0;
+    for (const a of ARCHS) {
+      const jv = [];
+      for (const _t of TANGENTS) jv.push(await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r++].label));
+      const outReq = reqs[r++];
+      const out = await ctx.simulate(outReq.spec, outReq.options, outReq.label);
+      const Y = out.samples.logOutNorm2;
+      cols[`logOutNorm2 ${a.name}`] = Y;
+      summaries.push(...summaryRows(ID, `${a.name} z_out`, out));
+      const [lo, hi] = commonRange([Y, ...jv.map((s) => s.samples.logJvpNorm2)]);
+      hist.push(...histogramRows(a.name, "ln ||z_out||^2", Y, lo, hi, 50));
+      for (const [i, t] of TANGENTS.entries()) {
+        const J = jv[i].samples.logJvpNorm2;
+        cols[`logJvpNorm2 ${a.name} ${t}`] = J;
+        summaries.push(...summaryRows(ID, `${a.name} Ju ${t}`, jv[i]));
+        if (t === "orthogonal")
+          hist.push(...histogramRows(a.name, "ln ||J u||^2 (u orthogonal to x)", J, lo, hi, 50));
+        const ks = ksTwoSample(J, Y);
+        const sj = jv[i].stats.logJvpNorm2;
+        const so = out.stats.logOutNorm2;
+        lines.push(
+          `${a.name.padEnd(17)} ${t.padEnd(11)}  ${sj.mean.toFixed(4).padStart(8)}   ${sj.variance.toFixed(3).padStart(7)} | ${so.mean.toFixed(4).padStart(8)}   ${so.variance.toFixed(3).padStart(11)} | ${ks.statistic.toFixed(4)}  ${ks.pValue.toExponential(2)}`,
+        );
+        claims.push(
+          ksClaim({
+            experiment: ID,
+            reference: "log-gaussian.md 2.4",
+            id: `${ID}:${a.name.replace(/ /g, "-")}:${t}`,
+            statement: `${a.name}: ln||(dz_out/dx) u||^2 has the law of ln||z_out||^2 (||x|| = 1, u ${t}; n = d = ${N}; two-sample KS)`,
+            theory: Number.NaN,
+            simulated: Number.NaN,
+            statistic: ks.statistic,
+            pValue: ks.pValue,
+            expected:
+              a.expected === "agrees"
+                ? "agrees"
+                : STANDARD_RESNET_KS_EFFECT[t] > 2 * 1.949 * Math.sqrt(2 / samples)
+                  ? "deviates"
+                  : "either",
+            explanation:
+              a.expected === "agrees"
+                ? "ReLU is positively homogeneous and its activity pattern is symmetric: the Jacobian acts like the network itself"
+                : "the skip path adds alpha^l x-dependent terms whose activity pattern differs from the tangent's (sheet 2.4: mean -1.81 vs -2.20 at n = d = 10)",
+          }),
+        );
+      }
+    }
+    return {
+      id: ID,
+      title: this.title,
+      reference: this.reference,
+      params: {
+        width: N,
+        depth: D,
+        alpha2: 0.5,
+        tangents: TANGENTS,
+        samples,
+        seed,
+        engine,
+        nIn: 10,
+        nOut: 10,
+        input: "unit",
+      },
+      results: { claims: claims.map((c) => ({ id: c.id, D: c.statistic, p: c.pValue })) },
+      summaries,
+      claims,
+      samples: [{ name: "samples", columns: cols }],
+      figure: overlaidHistogramsChart({
+        title: "Jacobian-vector products against the output, n = d = 10, ||x|| = 1",
+        rows: hist,
+        xTitle: "log squared norm",
+      }),
+      caption:
+        "Histograms of ln||J u||^2 (forward-mode JVP, dense engine, u a unit vector orthogonal to x) and of ln||z_out||^2 (independent networks), x = (1,...,1)/sqrt(10). The two agree in law for the MLP and the balanced ResNet and not for the standard ResNet (alpha^2 = 1/2).",
+      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+    };
+  },
+};

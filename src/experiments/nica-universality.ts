@@ -1,0 +1,163 @@
+/**
+ * nica/universality: the law of G with uniform and Rademacher weights (variance 1) against the
+ * Gaussian-weight law (log-gaussian.md 2.2). For a delocalised input the fourth moment of the weights
+ * enters only at O(1/n^2) per layer; for a localised input (x = e_1) it enters the first layer at
+ * leading order, so the Gaussian law is visibly off at small width.
+ */
+import { parseSpec, presetSpec } from "../spec/index.js";
+import { ksTwoSample } from "../stats/ks.js";
+import { type Claim, claimsTable, ksClaim } from "./claims.js";
+import { resolveOptions, summaryRows } from "./common.js";
+import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+
+const ID = "nica/universality";
+const WIDTHS = [4, 8, 16, 32, 64];
+const DEPTH = 5;
+const LAWS = ["uniform", "rademacher"] as const;
+const INPUTS = [
+  { kind: "ones", label: "delocalised x = (1,...,1)" },
+  { kind: "e1", label: "localised x = e_1" },
+] as const;
+
+export const nicaUniversality: Experiment = {
+  id: ID,
+  title: "Universality: non-Gaussian weights against the Gaussian-weight law of G",
+  reference: "Nica's notes (universality, Hanin & Nica 2019b), via log-gaussian.md 2.2",
+  description:
+    "KS distance between G with uniform / Rademacher weights and G with Gaussian weights, against width, for a delocalised and a localised input",
+  defaults: { samples: 2 ** 13, seed: 1 },
+  full: { samples: 2 ** 15 },
+  plan(opts): SimulationRequest[] {
+    const { samples, seed, engine } = resolveOptions(this, opts);
+    const reqs: SimulationRequest[] = [];
+    for (const n of WIDTHS) {
+      reqs.push({
+        label: `gaussian n=${n}`,
+        spec: parseSpec({ ...presetSpec("nica-mlp"), width: n, depth: DEPTH }),
+        options: { samples, seed: seed + 1_000_000, engine, observables: ["G"] },
+      });
+      for (const law of LAWS) {
+        for (const inp of INPUTS) {
+          reqs.push({
+            label: `${law} ${inp.kind} n=${n}`,
+            spec: parseSpec({
+              ...presetSpec("nica-mlp"),
+              width: n,
+              depth: DEPTH,
+              weights: { law },
+              inputs: [inp.kind],
+            }),
+            options: { samples, seed, engine: engine === "auto" ? "dense" : engine, observables: ["G"] },
+          });
+        }
+      }
+    }
+    return reqs;
+  },
+  async run(ctx, opts): Promise<ExperimentOutput> {
+    const { samples, seed, engine } = resolveOptions(this, opts);
+    const reqs = this.plan(opts);
+    const rows: Record<string, unknown>[] = [];
+    const claims: Claim[] = [];
+    const summaries: Record<string, string | number>[] = [];
+    const cols: Record<string, Float64Array> = {};
+    const lines = ["   n   law         input        E[G]      Var[G]    KS D vs Gaussian   p"];
+    let r = 0;
+    for (const n of WIDTHS) {
+      const gReq = reqs[r++];
+      const gauss = await ctx.simulate(gReq.spec, gReq.options, gReq.label);
+      cols[`G gaussian n=${n}`] = gauss.samples.G;
+      summaries.push(...summaryRows(ID, `gaussian n=${n}`, gauss));
+      lines.push(
+        `${String(n).padStart(4)}   gaussian    (any)      ${gauss.stats.G.mean.toFixed(4).padStart(8)}  ${gauss.stats.G.variance.toFixed(4).padStart(8)}`,
+      );
+      for (const law of LAWS) {
+        for (const inp of INPUTS) {
+          const req = reqs[r++];
+          const sim = await ctx.simulate(req.spec, req.options, req.label);
+          cols[`G ${law} ${inp.kind} n=${n}`] = sim.samples.G;
+          summaries.push(...summaryRows(ID, `${law} ${inp.kind} n=${n}`, sim));
+          const ks = ksTwoSample(sim.samples.G, gauss.samples.G);
+          rows.push({ n, law, input: inp.label, D: ks.statistic, p: ks.pValue });
+          lines.push(
+            `${String(n).padStart(4)}   ${law.padEnd(11)} ${inp.kind.padEnd(6)}   ${sim.stats.G.mean.toFixed(4).padStart(8)}  ${sim.stats.G.variance.toFixed(4).padStart(8)}   ${ks.statistic.toFixed(4)}          ${ks.pValue.toExponential(2)}`,
+          );
+          const smallest = n === WIDTHS[0];
+          const largest = n === WIDTHS[WIDTHS.length - 1];
+          if ((inp.kind === "ones" && largest) || (inp.kind === "e1" && smallest)) {
+            claims.push(
+              ksClaim({
+                experiment: ID,
+                reference: "log-gaussian.md 2.2",
+                id: `${ID}:${law}:${inp.kind}:n=${n}`,
+                statement: `G with ${law} weights has the Gaussian-weight law (${inp.label}, n = ${n}, d = ${DEPTH}; two-sample KS)`,
+                theory: Number.NaN,
+                simulated: Number.NaN,
+                statistic: ks.statistic,
+                pValue: ks.pValue,
+                expected: inp.kind === "ones" ? "agrees" : law === "rademacher" ? "deviates" : "either",
+                explanation:
+                  inp.kind === "ones"
+                    ? "delocalised input: the weights' 4th moment enters at O(d/n^2), below the test's resolution"
+                    : law === "rademacher"
+                      ? "x = e_1 with +-1 weights: ||z^0||^2 = n exactly instead of n chi2_n / n, a leading-order change at small n"
+                      : "x = e_1 with uniform weights: the first layer's fluctuation changes at leading order (4th moment 1.8 vs 3), a small effect at d = 5",
+              }),
+            );
+          }
+        }
+      }
+    }
+    const crit = 1.949 * Math.sqrt(2 / samples); // KS two-sample critical value at p = 0.001
+    return {
+      id: ID,
+      title: this.title,
+      reference: this.reference,
+      params: {
+        widths: WIDTHS,
+        depth: DEPTH,
+        laws: LAWS,
+        inputs: INPUTS.map((i) => i.kind),
+        samples,
+        seed,
+        engine,
+        nIn: 10,
+        nOut: 10,
+      },
+      results: { ks: rows, ksCriticalValueP001: crit },
+      summaries,
+      claims,
+      samples: [{ name: "samples", columns: cols }],
+      figure: {
+        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+        title: {
+          text: `Universality: KS distance of G to the Gaussian-weight law (ReLU MLP, d = ${DEPTH})`,
+          fontSize: 14,
+        },
+        data: { values: rows.map((r) => ({ ...r, crit })) },
+        facet: { field: "input", type: "nominal", title: null },
+        spec: {
+          width: 320,
+          height: 220,
+          layer: [
+            {
+              mark: { type: "line", point: true, tooltip: true },
+              encoding: {
+                x: { field: "n", type: "quantitative", scale: { type: "log", base: 2 }, title: "width n" },
+                y: { field: "D", type: "quantitative", scale: { type: "log" }, title: "KS distance D" },
+                color: { field: "law", type: "nominal", title: "weights", legend: { orient: "bottom" } },
+              },
+            },
+            {
+              mark: { type: "rule", strokeDash: [4, 3], color: "#666" },
+              encoding: { y: { field: "crit", aggregate: "mean", type: "quantitative" } },
+            },
+          ],
+        },
+        config: { font: "DejaVu Sans", view: { stroke: "#888" } },
+      },
+      caption: `Two-sample KS distance between G with variance-matched uniform or Rademacher weights and G with Gaussian weights (exact product engine), against width. Dashed: the distance a KS test rejects at p = 0.001 with ${samples} samples per side. Depth and widths are the project's choice.`,
+      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+    };
+  },
+};

@@ -1,0 +1,121 @@
+/** Vega-Lite builders shared by experiments (isomorphic: plain JSON). */
+
+const CONFIG = { font: "DejaVu Sans", view: { stroke: "#888" }, axis: { labelLimit: 300 }, legend: { labelLimit: 700 } };
+
+export interface EstimateRow {
+  /** Facet (e.g. the statistic). */
+  panel: string;
+  /** x category (e.g. the configuration). */
+  config: string;
+  /** Colour (e.g. the architecture or the law). */
+  series: string;
+  value: number;
+  /** value +- 2 SE. */
+  lo: number;
+  hi: number;
+}
+
+export interface TheoryRow {
+  panel: string;
+  config: string;
+  /** The theory curve's label, naming its source. */
+  source: string;
+  value: number;
+}
+
+/**
+ * Simulated estimates with +-2 SE error bars (coloured by series) against theory values (shapes,
+ * labelled by source), one panel per facet value.
+ */
+export function estimatesVsTheoryChart(opts: {
+  title: string;
+  estimates: EstimateRow[];
+  theory: TheoryRow[];
+  configTitle: string;
+  configOrder?: string[];
+  width?: number;
+  columns?: number;
+}): Record<string, unknown> {
+  const rows = [
+    ...opts.estimates.map((r) => ({ ...r, kind: "sim" })),
+    ...opts.theory.map((r) => ({ ...r, kind: "theory" })),
+  ];
+  const x = { field: "config", type: "nominal", title: opts.configTitle, sort: opts.configOrder ?? null, axis: { labelAngle: -30 } };
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: opts.title, fontSize: 14 },
+    data: { values: rows },
+    facet: { field: "panel", type: "nominal", title: null },
+    columns: opts.columns ?? 2,
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: opts.width ?? 320,
+      height: 220,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'sim'" }],
+          mark: { type: "rule", strokeWidth: 1.5 },
+          encoding: {
+            x,
+            xOffset: { field: "series", type: "nominal" },
+            y: { field: "lo", type: "quantitative", title: null, scale: { zero: false } },
+            y2: { field: "hi" },
+            color: { field: "series", type: "nominal", title: "simulation (+-2 SE)", legend: { orient: "bottom" } },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'sim'" }],
+          mark: { type: "point", filled: true, size: 40, tooltip: true },
+          encoding: {
+            x,
+            xOffset: { field: "series", type: "nominal" },
+            y: { field: "value", type: "quantitative" },
+            color: { field: "series", type: "nominal" },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'theory'" }],
+          mark: { type: "point", size: 90, strokeWidth: 1.5, color: "#222", tooltip: true },
+          encoding: {
+            x,
+            y: { field: "value", type: "quantitative" },
+            shape: { field: "source", type: "nominal", title: "theory", legend: { orient: "bottom", labelLimit: 500, direction: "vertical" } },
+          },
+        },
+      ],
+    },
+    config: CONFIG,
+  };
+}
+
+export interface HistogramRow {
+  panel: string;
+  series: string;
+  x0: number;
+  x1: number;
+  density: number;
+}
+
+/** Overlaid step histograms (one colour per series), one panel per facet value. */
+export function overlaidHistogramsChart(opts: { title: string; rows: HistogramRow[]; xTitle: string; columns?: number }): Record<string, unknown> {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: opts.title, fontSize: 14 },
+    data: { values: opts.rows },
+    facet: { field: "panel", type: "nominal", title: null },
+    columns: opts.columns ?? 3,
+    resolve: { scale: { x: "independent", y: "independent" } },
+    spec: {
+      width: 260,
+      height: 200,
+      mark: { type: "rect", opacity: 0.45, tooltip: true },
+      encoding: {
+        x: { field: "x0", type: "quantitative", title: opts.xTitle, scale: { zero: false } },
+        x2: { field: "x1" },
+        y: { field: "density", type: "quantitative", title: "density", stack: null },
+        color: { field: "series", type: "nominal", title: null, legend: { orient: "bottom", labelLimit: 500 } },
+      },
+    },
+    config: CONFIG,
+  };
+}

@@ -86,7 +86,8 @@ export const nicaJacobian: Experiment = {
     let r = 0;
     for (const a of ARCHS) {
       const jv = [];
-      for (const _t of TANGENTS) jv.push(await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r++].label));
+      for (let i = 0; i < TANGENTS.length; i++, r++)
+        jv.push(await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r].label));
       const outReq = reqs[r++];
       const out = await ctx.simulate(outReq.spec, outReq.options, outReq.label);
       const Y = out.samples.logOutNorm2;

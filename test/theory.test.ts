@@ -135,3 +135,29 @@ describe("densities of ln ||z_out||^2", () => {
     }
   });
 });
+
+describe("theory overlays (report, explorer)", () => {
+  it("the exact density of G alone has the exact moments and mass P(alive)", async () => {
+    const { theoryCurves, theoryMoments } = await import("../src/theory/overlays.js");
+    const { parseSpec, presetSpec } = await import("../src/spec/index.js");
+    const spec = parseSpec({ ...presetSpec("nica-mlp"), width: 6, depth: 4 });
+    const curves = theoryCurves(spec, "G", [-40, 8], 4001);
+    const exact = curves.find((c) => c.name.startsWith("exact"))!;
+    const m = integrate(exact.x, exact.density);
+    const ex = exactGMoments(spec.widths);
+    expect(m.mass).toBeCloseTo(ex.pAlive, 5);
+    expect(exact.leftAtom).toBeCloseTo(1 - ex.pAlive, 12);
+    expect(m.mean).toBeCloseTo(ex.mean, 3);
+    expect(m.variance).toBeCloseTo(ex.variance, 2);
+    expect(theoryMoments(spec, "G").map((t) => t.name)).toEqual([
+      "exact finite (n, d)",
+      "log-Gaussian N(-beta/2, beta)",
+    ]);
+    const r = parseSpec({ ...presetSpec("lnr-resnet") });
+    expect(theoryMoments(r, "G").map((t) => t.name)).toEqual([
+      "notes' beta N(-beta/2, beta)",
+      "corrected (correlations, hypoactivation)",
+    ]);
+    expect(theoryCurves(parseSpec({ ...presetSpec("nica-mlp"), activation: "tanh" }), "G")).toEqual([]);
+  });
+});

@@ -23,6 +23,7 @@ import {
   SpecError,
 } from "../spec/index.js";
 import { toJson, writeFileAtomic } from "./io.js";
+import { buildTo, serve } from "./explore.js";
 import { closePool, defaultThreads, simulateParallel } from "./parallel.js";
 import { makeProgress } from "./progress.js";
 import { machine, runExperiment, VERSION, writeExperimentFiles, writeReport } from "./reproduce.js";
@@ -328,6 +329,29 @@ async function main(argv: string[]): Promise<void> {
       console.log(`Report: ${path} (${wallSeconds.toFixed(1)} s)`);
     }
   });
+
+  program
+    .command("explore")
+    .description(
+      "serve the interactive explorer (simulations run in your browser), or build it into a folder",
+    )
+    .option("--port <p>", "port (0: any free port)", "5173")
+    .option("--host <h>", "address to listen on", "127.0.0.1")
+    .option("--build <dir>", "copy the static app into DIR instead of serving it")
+    .action(async (o: { port: string; host: string; build?: string }) => {
+      if (o.build) {
+        console.log(`Explorer written to ${buildTo(o.build)} (serve it with any static web server).`);
+        return;
+      }
+      const port = parseCount("--port", o.port, 0, 65535);
+      const { server, url } = await serve(port, o.host);
+      console.log(`deeplimits explorer: ${url}  (Ctrl-C to stop)`);
+      await new Promise<void>((done) => {
+        const stop = () => server.close(() => done());
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
 
   await program.parseAsync(argv);
 }

@@ -67,6 +67,8 @@ export interface ExactSetting {
   logC?: number;
   /** Hidden-layer gain (2 = He). */
   gain?: number;
+  /** false: the density of G itself (no ln c, no output layer); default true: of ln ||z_out||^2. */
+  output?: boolean;
 }
 
 export interface ExactDensityOptions {
@@ -84,6 +86,7 @@ function makeLogCf(s: ExactSetting): (t: number) => { re: number; im: number } {
   const nd = widths[d];
   const gain = s.gain ?? 2;
   const logC = s.logC ?? 0;
+  const withOutput = s.output !== false;
   const counts = new Map<number, number>();
   for (let l = 0; l < d; l++) counts.set(widths[l], (counts.get(widths[l]) ?? 0) + 1);
   const layers = [...counts.entries()].map(([n, count]) => {
@@ -103,10 +106,14 @@ function makeLogCf(s: ExactSetting): (t: number) => { re: number; im: number } {
   const lgNd = gammaln(nd / 2);
   return (t: number) => {
     // ln c, chi2_k and chi2_{n_d}/n_d factors: E[(2 chi2_k/2)^{it}] = 2^{it} Gamma(k/2 + it)/Gamma(k/2).
-    const a = lgammaComplex(k / 2, t);
     const b = lgammaComplex(nd / 2, t);
-    let re = a.re - lgK + b.re - lgNd;
-    let im = t * (logC + Math.LN2 + Math.log(2 / nd)) + a.im + b.im;
+    let re = b.re - lgNd;
+    let im = t * (Math.LN2 + Math.log(1 / nd)) + b.im;
+    if (withOutput) {
+      const a = lgammaComplex(k / 2, t);
+      re += a.re - lgK;
+      im += t * (logC + Math.LN2) + a.im;
+    }
     for (const L of layers) {
       // Gamma(j/2 + it) by the recurrence Gamma(z + 1) = z Gamma(z), from j = 1 and j = 2.
       let g1 = lgammaComplex(0.5, t);

@@ -1,0 +1,165 @@
+/**
+ * Theory overlays for a spec and an observable: the curves (densities on a grid) and moments that the
+ * report, the explorer and the claims compare simulations with. Each carries the source it comes from.
+ */
+import trigamma from "@stdlib/math-base-special-trigamma";
+import digamma from "@stdlib/math-base-special-digamma";
+import { inputVector, type ModelSpec } from "../spec/index.js";
+import {
+  HYPOACTIVATION_ESTIMATES,
+  betaResNet,
+  meanStandardResNet,
+  varianceStandardResNet,
+} from "./lnr/index.js";
+import {
+  beta,
+  blueDensity,
+  exactDensity,
+  exactGMoments,
+  exactMass,
+  redDensity,
+} from "./loggaussian/index.js";
+
+export interface TheoryMoments {
+  name: string;
+  source: string;
+  mean: number;
+  variance: number;
+}
+
+export interface TheoryCurve {
+  name: string;
+  source: string;
+  x: Float64Array;
+  density: Float64Array;
+  /** Mass at -infinity (dead networks) not shown by the density. */
+  leftAtom: number;
+}
+
+function isReluGaussian(spec: ModelSpec): boolean {
+  return spec.activation.name === "relu" && spec.weights.law === "gaussian";
+}
+
+function logC(spec: ModelSpec): number {
+  const x = inputVector(spec, 0);
+  let s = 0;
+  for (const v of x) s += v * v;
+  return Math.log(s / spec.nIn);
+}
+
+/** Moments of G predicted for the spec (empty when no theory applies). */
+export function gMoments(spec: ModelSpec): TheoryMoments[] {
+  if (!isReluGaussian(spec)) return [];
+  if (spec.family === "mlp") {
+    const out: TheoryMoments[] = [];
+    const ex = exactGMoments(spec.widths, spec.gain);
+    out.push({
+      name: "exact finite (n, d)",
+      source: "log-gaussian.md 1.4",
+      mean: ex.mean,
+      variance: ex.variance,
+    });
+    if (spec.gain === 2) {
+      const b = beta(spec.widths);
+      out.push({
+        name: "log-Gaussian N(-beta/2, beta)",
+        source: "Nica, Thm 2 (log-gaussian.md 1.2, 2.1)",
+        mean: -b / 2,
+        variance: b,
+      });
+    }
+    return out;
+  }
+  if (spec.gain !== 2) return [];
+  const a2 = Number((spec.alpha ** 2).toPrecision(12)); // alpha is stored as a square root
+  const b = betaResNet(spec.width, spec.depth, a2);
+  const out: TheoryMoments[] = [
+    {
+      name: "notes' beta N(-beta/2, beta)",
+      source: "Nica, skips (log-gaussian.md 2.3)",
+      mean: -b / 2,
+      variance: b,
+    },
+  ];
+  const hyp = HYPOACTIVATION_ESTIMATES[String(a2)];
+  if (!spec.balanced && hyp) {
+    out.push({
+      name: "corrected (correlations, hypoactivation)",
+      source: "log-gaussian.md 2.3 (iv); c(alpha) by simulation",
+      mean: meanStandardResNet(spec.width, spec.depth, a2, hyp.c),
+      variance: varianceStandardResNet(spec.width, spec.depth, a2),
+    });
+  }
+  return out;
+}
+
+/** Moments of the observable ("G" or "logOutNorm2") predicted for the spec. */
+export function theoryMoments(spec: ModelSpec, observable: string): TheoryMoments[] {
+  const g = gMoments(spec);
+  if (observable === "G") return g;
+  if (observable !== "logOutNorm2") return [];
+  const k = spec.nOut;
+  const lc = logC(spec);
+  return g.map((m) => ({
+    ...m,
+    mean: m.mean + lc + digamma(k / 2) + Math.LN2,
+    variance: m.variance + trigamma(k / 2),
+  }));
+}
+
+const gaussianPdf = (x: Float64Array, m: number, v: number) =>
+  x.map((y) => Math.exp(-((y - m) ** 2) / (2 * v)) / Math.sqrt(2 * Math.PI * v));
+
+/** A grid covering the predicted law (mean +- 7 sd, more on the left for log chi-square tails). */
+export function theoryRange(spec: ModelSpec, observable: string): [number, number] | null {
+  const ms = theoryMoments(spec, observable);
+  if (ms.length === 0) return null;
+  const lo = Math.min(...ms.map((m) => m.mean - 9 * Math.sqrt(m.variance)));
+  const hi = Math.max(...ms.map((m) => m.mean + 6 * Math.sqrt(m.variance)));
+  return [lo, hi];
+}
+
+/** Density curves of the observable on [lo, hi] (points nodes). */
+export function theoryCurves(
+  spec: ModelSpec,
+  observable: string,
+  range?: [number, number],
+  points = 401,
+): TheoryCurve[] {
+  const r = range ?? theoryRange(spec, observable);
+  if (!r || (observable !== "G" && observable !== "logOutNorm2")) return [];
+  const x = Float64Array.from({ length: points }, (_, i) => r[0] + ((r[1] - r[0]) * i) / (points - 1));
+  const out: TheoryCurve[] = [];
+  const k = spec.nOut;
+  const lc = logC(spec);
+  const output = observable === "logOutNorm2";
+  for (const m of gMoments(spec)) {
+    if (m.name.startsWith("exact") && spec.family === "mlp") {
+      out.push({
+        name: m.name,
+        source: "characteristic-function inversion (log-gaussian.md 1.5)",
+        x,
+        density: exactDensity(x, { widths: spec.widths, nOut: k, logC: lc, gain: spec.gain, output }),
+        leftAtom: 1 - exactMass(spec.widths),
+      });
+    } else {
+      out.push({
+        name: m.name,
+        source: m.source,
+        x,
+        density: output ? redDensity(x, k, lc, m.mean, m.variance) : gaussianPdf(x, m.mean, m.variance),
+        leftAtom: 0,
+      });
+    }
+  }
+  if (output && isReluGaussian(spec)) {
+    out.push({
+      name: "infinite width (G = 0)",
+      source: "Nica, log-gaussian.md 1.5 (blue)",
+      x,
+      density: blueDensity(x, k, lc),
+      leftAtom: 0,
+    });
+  }
+  return out;
+}

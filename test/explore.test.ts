@@ -1,0 +1,201 @@
+/** End-to-end tests of the explorer: Playwright driving Debian's chromium against `deeplimits explore`. */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = new URL("..", import.meta.url).pathname;
+const CLI = join(root, "dist/src/node/cli.js");
+const ARTIFACTS = join(root, "artifacts");
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) throw new Error("chromium is missing: .ci/run should install it");
+
+type Browser = import("playwright-core").Browser;
+type Page = import("playwright-core").Page;
+
+let server: ChildProcess;
+let url = "";
+let browser: Browser;
+const problems: string[] = [];
+
+async function openPage(path = ""): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(url + path);
+  return page;
+}
+
+/** Split a POSIX shell command into argv (words, single quotes, and '\'' escapes, as cliCommand writes them). */
+function shellWords(cmd: string): string[] {
+  const words: string[] = [];
+  let cur: string | null = null;
+  for (let i = 0; i < cmd.length; i++) {
+    const ch = cmd[i];
+    if (ch === "'") {
+      const end = cmd.indexOf("'", i + 1);
+      cur = (cur ?? "") + cmd.slice(i + 1, end);
+      i = end;
+    } else if (ch === "\\") {
+      cur = (cur ?? "") + cmd[++i];
+    } else if (/\s/.test(ch)) {
+      if (cur !== null) words.push(cur);
+      cur = null;
+    } else cur = (cur ?? "") + ch;
+  }
+  if (cur !== null) words.push(cur);
+  return words;
+}
+
+/** Wait until the status line matches a regular expression (evaluated in the page). */
+function waitForStatus(page: Page, pattern: string, timeout = 60000) {
+  const expr = `new RegExp(${JSON.stringify(pattern)}).test(document.querySelector("#status").textContent)`;
+  return page.waitForFunction(expr, null, { timeout });
+}
+
+describe.skipIf(!haveChromium)("explorer (browser)", () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = spawn(process.execPath, [CLI, "explore", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    url = await new Promise<string>((ok, fail) => {
+      server.stdout!.on("data", (b: Buffer) => {
+        const m = /(http:\/\/\S+\/)/.exec(b.toString());
+        if (m) ok(m[1]);
+      });
+      server.once("exit", (code) => fail(new Error(`explore exited with ${code}`)));
+    });
+    const { chromium } = await import("playwright-core");
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+  });
+
+  it("the production bundle is small (loads fast from a local server)", async () => {
+    const assets = join(root, "dist/web/assets");
+    const total = readdirSync(assets).reduce((s, f) => s + statSync(join(assets, f)).size, 0);
+    expect(total).toBeLessThan(2.5e6);
+    const t0 = Date.now();
+    const page = await openPage();
+    await page.waitForLoadState("load");
+    console.log(`explorer loaded in ${Date.now() - t0} ms (bundle ${(total / 1e6).toFixed(2)} MB)`);
+    await page.close();
+  });
+
+  it("change width and depth, run: histogram, stats and KS appear; the numbers equal the CLI's", async () => {
+    const page = await openPage();
+    await page.fill("input[name=width]", "64");
+    await page.fill("input[name=depth]", "24");
+    await page.fill("input[name=samples]", "20000");
+    await page.fill("input[name=seed]", "7");
+    await page.click("#run");
+    await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
+    await page.waitForSelector("#chart[data-rendered=true] svg");
+    expect(await page.locator("#chart svg path").count()).toBeGreaterThan(10);
+    const rows = page.locator("#fits tbody tr");
+    expect(await rows.count()).toBe(2);
+    const ksExact = Number(
+      await page.locator('#fits tr[data-curve="exact finite (n, d)"]').getAttribute("data-ks-p"),
+    );
+    expect(ksExact).toBeGreaterThan(0.001);
+    const mean = await page.locator("#stats").getAttribute("data-mean");
+    const variance = await page.locator("#stats").getAttribute("data-variance");
+    expect(await page.locator("#stats").getAttribute("data-engine")).toBe("product");
+    await page.screenshot({ path: join(ARTIFACTS, "explorer-histogram.png") });
+    // The page's CLI command reproduces the numbers bit for bit.
+    await page.click("#copy-cli");
+    const cmd = (await page.locator("#cli").textContent())!;
+    expect(cmd).toMatch(
+      /^deeplimits simulate nica-mlp .*--set width='64' --set depth='24'.*--samples 20000 --seed 7/,
+    );
+    const args = shellWords(cmd).slice(1);
+    const r = spawnSync(process.execPath, [CLI, ...args, "--json"], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const cliStats = JSON.parse(r.stdout).stats.G;
+    expect(String(cliStats.mean)).toBe(mean);
+    expect(String(cliStats.variance)).toBe(variance);
+    await page.close();
+  });
+
+  it("the state is in the URL: a shared link restores the view", async () => {
+    const page = await openPage();
+    await page.selectOption("select[name=family]", "resnet");
+    await page.fill("input[name=width]", "30");
+    await page.fill("input[name=depth]", "40");
+    await page.check("input[name=balanced]");
+    await page.selectOption("select[name=observable]", "logOutNorm2");
+    await page.locator("input[name=depth]").dispatchEvent("change");
+    const shared = page.url();
+    expect(shared).toMatch(/family=resnet/);
+    const other = await openPage(shared.slice(url.length));
+    expect(await other.inputValue("input[name=width]")).toBe("30");
+    expect(await other.inputValue("input[name=depth]")).toBe("40");
+    expect(await other.isChecked("input[name=balanced]")).toBe(true);
+    expect(await other.inputValue("select[name=observable]")).toBe("logOutNorm2");
+    expect(await other.locator("input[name=alpha2]").isVisible()).toBe(true);
+    // Keyboard: Enter in a field submits the form and runs.
+    await other.fill("input[name=samples]", "4000");
+    await other.press("input[name=samples]", "Enter");
+    await other.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
+    expect(await other.locator("#stats").getAttribute("data-engine")).toBe("reduced");
+    expect(await other.locator("#fits tbody tr").count()).toBeGreaterThan(0);
+    await other.screenshot({ path: join(ARTIFACTS, "explorer-resnet.png") });
+    await page.close();
+    await other.close();
+  });
+
+  it("the stop button stops a run and keeps a partial result", async () => {
+    const page = await openPage("?engine=dense&depth=60&samples=200000");
+    await page.click("#run");
+    await waitForStatus(page, "Running .* [1-9]\\d* / 200000");
+    await page.click("#stop");
+    await waitForStatus(page, "^Stopped");
+    const n = Number(await page.locator("#stats").getAttribute("data-n"));
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(200000);
+    expect(await page.locator("#stats").getAttribute("data-final")).toBe("false");
+    expect(await page.isDisabled("#stop")).toBe(true);
+    expect(await page.isEnabled("#run")).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, "explorer-stopped.png") });
+    await page.close();
+  });
+
+  it("a sweep plots a statistic against depth with the theory lines", async () => {
+    const page = await openPage("?view=sweep&sweepValues=2,8,32&samples=4000");
+    await page.click("#run");
+    await waitForStatus(page, "^Sweep done");
+    expect(await page.locator("#stats tbody tr").count()).toBe(3);
+    await page.waitForSelector("#chart[data-rendered=true] svg");
+    await page.screenshot({ path: join(ARTIFACTS, "explorer-sweep.png") });
+    await page.close();
+  });
+
+  it("bad input shows the spec error naming the field, and runs nothing", async () => {
+    const page = await openPage();
+    await page.fill("input[name=width]", "-3");
+    await page.click("#run");
+    await expect
+      .poll(() => page.locator("#error").textContent())
+      .toMatch(/^width: width must be an integer from 1/);
+    expect(await page.isEnabled("#run")).toBe(true);
+    await page.close();
+  });
+
+  it("no console errors or warnings in any page", () => {
+    expect(problems).toEqual([]);
+  });
+});

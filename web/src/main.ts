@@ -1,0 +1,460 @@
+/** The explorer's page: form state in the URL, a simulation worker, live histogram, fits and sweeps. */
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import { fitToGridDensity } from "../../src/experiments/fit.js";
+import { assemble, type ChunkResult, type Plan } from "../../src/simulate.js";
+import { describeSpec, parseSpec } from "../../src/spec/index.js";
+import { histDensity, histogramOf } from "../../src/stats/histogram.js";
+import { type SummaryStats, stats, summarize } from "../../src/stats/summary.js";
+import {
+  cliCommand,
+  readForm,
+  type State,
+  specJson,
+  stateFromQuery,
+  stateToQuery,
+  writeForm,
+} from "./state.js";
+
+const $ = <T extends HTMLElement>(sel: string) => document.querySelector(sel) as T;
+const form = $<HTMLFormElement>("#controls");
+const statusEl = $<HTMLParagraphElement>("#status");
+const errorEl = $<HTMLParagraphElement>("#error");
+const chartEl = $<HTMLDivElement>("#chart");
+const statsEl = $<HTMLTableElement>("#stats");
+const fitsEl = $<HTMLTableElement>("#fits");
+const cliEl = $<HTMLPreElement>("#cli");
+const runBtn = $<HTMLButtonElement>("#run");
+const stopBtn = $<HTMLButtonElement>("#stop");
+
+interface Curve {
+  name: string;
+  source: string;
+  x: number[];
+  density: number[];
+  leftAtom: number;
+}
+
+let worker = makeWorker();
+let runId = 0;
+let view: vega.View | null = null;
+
+function makeWorker(): Worker {
+  const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+  w.onmessage = (ev) => onMessage(ev.data);
+  return w;
+}
+
+// ---- state, URL, visibility -------------------------------------------------------------------
+
+function syncVisibility(s: State): void {
+  document.querySelectorAll<HTMLElement>(".resnet").forEach((el) => (el.hidden = s.family !== "resnet"));
+  document.querySelectorAll<HTMLElement>(".sweep").forEach((el) => (el.hidden = s.view !== "sweep"));
+  $<HTMLElement>(".param-a").hidden = s.activation !== "linear" && s.activation !== "two-slope";
+  $<HTMLElement>(".param-b").hidden = s.activation !== "two-slope";
+}
+
+function saveUrl(s: State): void {
+  const q = stateToQuery(s);
+  history.replaceState(null, "", q ? `?${q}` : location.pathname);
+}
+
+function showError(msg: string | null): void {
+  errorEl.hidden = msg === null;
+  errorEl.textContent = msg ?? "";
+}
+
+// ---- charts -----------------------------------------------------------------------------------
+
+async function render(spec: Record<string, unknown>): Promise<void> {
+  view?.finalize();
+  const v = new vega.View(vega.parse(compile(spec as unknown as TopLevelSpec).spec), {
+    renderer: "svg",
+    container: chartEl,
+    hover: true,
+  });
+  view = v;
+  await v.runAsync();
+  chartEl.dataset.rendered = "true";
+}
+
+function histogramSpec(
+  title: string,
+  xTitle: string,
+  rows: object[],
+  curves: Curve[],
+): Record<string, unknown> {
+  const curveRows = curves.flatMap((c) =>
+    c.x.map((x, i) => ({ kind: "curve", curve: `${c.name} [${c.source}]`, y: x, density: c.density[i] })),
+  );
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title,
+    width: "container",
+    height: 300,
+    autosize: { type: "fit-x", contains: "padding" },
+    data: { values: [...rows, ...curveRows] },
+    layer: [
+      {
+        transform: [{ filter: "datum.kind === 'hist'" }],
+        mark: { type: "rect", color: "#c7c7c7", stroke: "#fff", strokeWidth: 0.3, tooltip: true },
+        encoding: {
+          x: { field: "x0", type: "quantitative", title: xTitle, scale: { zero: false } },
+          x2: { field: "x1" },
+          y: { field: "density", type: "quantitative", title: "density" },
+        },
+      },
+      {
+        transform: [{ filter: "datum.kind === 'curve'" }],
+        mark: { type: "line", strokeWidth: 2 },
+        encoding: {
+          x: { field: "y", type: "quantitative" },
+          y: { field: "density", type: "quantitative" },
+          color: {
+            field: "curve",
+            type: "nominal",
+            title: null,
+            legend: { orient: "bottom", direction: "vertical", labelLimit: 600 },
+          },
+        },
+      },
+    ],
+  };
+}
+
+// ---- histogram runs ---------------------------------------------------------------------------
+
+interface Run {
+  id: number;
+  state: State;
+  plan?: Plan;
+  chunks: ChunkResult[];
+  values?: Float64Array;
+  done: number;
+  curves: Curve[];
+  range?: [number, number];
+  t0: number;
+  lastDraw: number;
+  finished: boolean;
+  sweep?: {
+    values: number[];
+    points: {
+      index: number;
+      engine: string;
+      stats: SummaryStats;
+      theory: { name: string; source: string; mean: number; variance: number }[];
+    }[];
+  };
+}
+
+let run: Run | null = null;
+
+function fmt(x: number, d = 4): string {
+  return Number.isFinite(x) ? x.toFixed(d) : String(x);
+}
+
+function setRunning(on: boolean): void {
+  runBtn.disabled = on;
+  stopBtn.disabled = !on;
+}
+
+function statsRows(s: SummaryStats, r: Run, partial: boolean): string {
+  return [
+    ["engine", r.plan?.engine ?? ""],
+    ["samples", `${r.done} / ${r.plan?.samples ?? r.state.samples}${partial ? " (partial)" : ""}`],
+    ["mean +- SE", `${fmt(s.mean)} +- ${fmt(s.seMean)}`],
+    ["variance +- SE", `${fmt(s.variance)} +- ${fmt(s.seVariance)}`],
+    ["non-finite (dead networks: -inf)", `${s.nonFinite}`],
+  ]
+    .map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`)
+    .join("");
+}
+
+function draw(r: Run, final: boolean, partial = false): void {
+  if (!r.plan || !r.values) return;
+  const values = r.values.subarray(0, r.done);
+  const s: SummaryStats =
+    final && !partial ? assemble(r.plan, r.chunks).stats[r.plan.observables[0]] : stats(summarize(values));
+  if (!r.range) {
+    const sorted = Float64Array.from(values).filter(Number.isFinite).sort();
+    if (sorted.length === 0) return;
+    const lo = sorted[Math.floor(0.0005 * (sorted.length - 1))];
+    const hi = sorted[Math.ceil(0.9995 * (sorted.length - 1))];
+    const pad = 0.08 * (hi - lo || 1);
+    r.range = [lo - pad, hi + pad];
+  }
+  const h = histDensity(histogramOf(values, r.range[0], r.range[1], 60));
+  const rows = h.x.map((x, i) => ({
+    kind: "hist",
+    x0: x - h.width / 2,
+    x1: x + h.width / 2,
+    density: h.density[i],
+  }));
+  const curves = r.curves.map((c) => ({
+    ...c,
+    x: c.x.filter((x) => x >= r.range![0] && x <= r.range![1]),
+    density: c.density.filter((_, i) => c.x[i] >= r.range![0] && c.x[i] <= r.range![1]),
+  }));
+  const obs = r.state.observable === "G" ? "G" : "ln ||z_out||^2";
+  void render(histogramSpec(`${describeSpec(parseSpec(specJson(r.state)))}`, obs, rows, curves));
+  statsEl.hidden = false;
+  statsEl.tBodies[0].innerHTML = statsRows(s, r, partial);
+  statsEl.dataset.final = String(final && !partial);
+  statsEl.dataset.mean = String(s.mean);
+  statsEl.dataset.variance = String(s.variance);
+  statsEl.dataset.n = String(s.count);
+  statsEl.dataset.engine = r.plan.engine;
+  // Goodness of fit of the samples so far against every theory curve.
+  fitsEl.hidden = r.curves.length === 0;
+  fitsEl.tBodies[0].innerHTML = r.curves
+    .map((c) => {
+      const f = fitToGridDensity(values, Float64Array.from(c.x), Float64Array.from(c.density), c.leftAtom);
+      return `<tr data-curve="${c.name}" data-ks="${f.ks}" data-ks-p="${f.ksPValue}"><td>${c.name}</td><td>${c.source}</td><td>${fmt(f.ks)}</td><td>${f.ksPValue.toExponential(2)}</td><td>${fmt(f.w1)}</td></tr>`;
+    })
+    .join("");
+  const secs = (performance.now() - r.t0) / 1000;
+  const rate = r.done / Math.max(secs, 1e-3);
+  statusEl.textContent = final
+    ? `${partial ? "Stopped" : "Done"}: ${r.done} samples in ${secs.toFixed(2)} s with the ${r.plan.engine} engine.`
+    : `Running (${r.plan.engine} engine): ${r.done} / ${r.plan.samples} samples, ${rate.toFixed(0)} samples/s, ETA ${((r.plan.samples - r.done) / rate).toFixed(1)} s`;
+}
+
+function onMessage(msg: { type: string; id: number } & Record<string, unknown>): void {
+  if (!run || msg.id !== run.id) return;
+  const r = run;
+  switch (msg.type) {
+    case "plan":
+      r.plan = msg.plan as Plan;
+      r.values = new Float64Array(r.plan.samples);
+      break;
+    case "theory":
+      r.curves = msg.curves as Curve[];
+      break;
+    case "chunk": {
+      const c = msg.result as ChunkResult;
+      r.chunks.push(c);
+      r.values!.set(c.columns[0], c.start);
+      r.done = c.end;
+      const now = performance.now();
+      if (now - r.lastDraw > 300) {
+        r.lastDraw = now;
+        draw(r, false);
+      }
+      break;
+    }
+    case "point":
+      r.sweep!.points.push(msg as never);
+      drawSweep(r, false);
+      break;
+    case "done":
+      r.finished = true;
+      setRunning(false);
+      if (r.sweep) drawSweep(r, true);
+      else draw(r, true);
+      break;
+    case "error":
+      setRunning(false);
+      showError(String(msg.message));
+      statusEl.textContent = "";
+      break;
+  }
+}
+
+function start(): void {
+  const state = readForm(form);
+  syncVisibility(state);
+  saveUrl(state);
+  showError(null);
+  cliEl.hidden = true;
+  try {
+    parseSpec(specJson(state));
+  } catch (e) {
+    showError(e instanceof Error ? e.message : String(e));
+    return;
+  }
+  run = {
+    id: ++runId,
+    state,
+    chunks: [],
+    done: 0,
+    curves: [],
+    t0: performance.now(),
+    lastDraw: 0,
+    finished: false,
+  };
+  chartEl.dataset.rendered = "false";
+  statsEl.dataset.final = "false";
+  setRunning(true);
+  statusEl.textContent = "Starting...";
+  const common = {
+    id: run.id,
+    samples: state.samples,
+    seed: state.seed,
+    engine: state.engine,
+    observable: state.observable,
+  };
+  if (state.view === "sweep") {
+    const values = state.sweepValues
+      .split(",")
+      .map((v) => Number(v.trim()))
+      .filter((v) => Number.isFinite(v));
+    run.sweep = { values, points: [] };
+    const specs = values.map((v) =>
+      specJson({ ...state, [state.sweepParam]: state.sweepParam === "width" ? String(v) : v }),
+    );
+    worker.postMessage({ type: "sweep", specs, ...common });
+  } else {
+    worker.postMessage({ type: "run", spec: specJson(state), ...common });
+  }
+}
+
+function stop(): void {
+  if (!run || run.finished) return;
+  worker.terminate();
+  worker = makeWorker();
+  run.finished = true;
+  setRunning(false);
+  if (run.sweep) drawSweep(run, true);
+  else draw(run, true, true);
+}
+
+// ---- sweeps -----------------------------------------------------------------------------------
+
+function drawSweep(r: Run, final: boolean): void {
+  const sw = r.sweep!;
+  const param = r.state.sweepParam;
+  const rows: object[] = [];
+  for (const p of sw.points) {
+    const v = sw.values[p.index];
+    rows.push(
+      {
+        kind: "sim",
+        panel: "mean",
+        x: v,
+        y: p.stats.mean,
+        lo: p.stats.mean - 2 * p.stats.seMean,
+        hi: p.stats.mean + 2 * p.stats.seMean,
+      },
+      {
+        kind: "sim",
+        panel: "variance",
+        x: v,
+        y: p.stats.variance,
+        lo: p.stats.variance - 2 * p.stats.seVariance,
+        hi: p.stats.variance + 2 * p.stats.seVariance,
+      },
+    );
+    for (const t of p.theory) {
+      rows.push(
+        { kind: "theory", panel: "mean", x: v, y: t.mean, source: `${t.name} [${t.source}]` },
+        { kind: "theory", panel: "variance", x: v, y: t.variance, source: `${t.name} [${t.source}]` },
+      );
+    }
+  }
+  const obs = r.state.observable === "G" ? "G" : "ln ||z_out||^2";
+  void render({
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: `${obs}: mean and variance against ${param}`,
+    data: { values: rows },
+    facet: { field: "panel", type: "nominal", title: null },
+    resolve: { scale: { y: "independent" } },
+    spec: {
+      width: 300,
+      height: 240,
+      layer: [
+        {
+          transform: [{ filter: "datum.kind === 'theory'" }],
+          mark: { type: "line", strokeWidth: 1.5 },
+          encoding: {
+            x: { field: "x", type: "quantitative", title: param },
+            y: { field: "y", type: "quantitative", title: null },
+            color: {
+              field: "source",
+              type: "nominal",
+              title: "theory",
+              legend: { orient: "bottom", direction: "vertical", labelLimit: 600 },
+            },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'sim'" }],
+          mark: { type: "rule", color: "#333" },
+          encoding: {
+            x: { field: "x", type: "quantitative" },
+            y: { field: "lo", type: "quantitative" },
+            y2: { field: "hi" },
+          },
+        },
+        {
+          transform: [{ filter: "datum.kind === 'sim'" }],
+          mark: { type: "point", filled: true, color: "#333", tooltip: true },
+          encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+        },
+      ],
+    },
+  });
+  statsEl.hidden = false;
+  statsEl.tBodies[0].innerHTML = sw.points
+    .map(
+      (p) =>
+        `<tr><th>${param} = ${sw.values[p.index]}</th><td>mean ${fmt(p.stats.mean)} +- ${fmt(p.stats.seMean)}, variance ${fmt(p.stats.variance)} +- ${fmt(p.stats.seVariance)} (${p.engine})</td></tr>`,
+    )
+    .join("");
+  fitsEl.hidden = true;
+  statusEl.textContent = final
+    ? `Sweep done: ${sw.points.length} of ${sw.values.length} points.`
+    : `Sweep: ${sw.points.length} / ${sw.values.length} points...`;
+}
+
+// ---- wiring -----------------------------------------------------------------------------------
+
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  start();
+});
+form.addEventListener("change", () => {
+  const s = readForm(form);
+  syncVisibility(s);
+  saveUrl(s);
+});
+stopBtn.addEventListener("click", stop);
+$<HTMLButtonElement>("#copy-cli").addEventListener("click", async () => {
+  const cmd = cliCommand(readForm(form));
+  cliEl.hidden = false;
+  cliEl.textContent = cmd;
+  try {
+    await navigator.clipboard.writeText(cmd);
+  } catch {
+    // Clipboard access can be refused (file://, permissions): the command is shown anyway.
+  }
+});
+$<HTMLButtonElement>("#export-json").addEventListener("click", () => {
+  const s = readForm(form);
+  const r = run;
+  const payload = {
+    spec: specJson(s),
+    samples: s.samples,
+    seed: s.seed,
+    engine: s.engine,
+    observable: s.observable,
+    cli: cliCommand(s),
+    result: r?.plan
+      ? {
+          engine: r.plan.engine,
+          done: r.done,
+          partial: !r.finished || r.done < r.plan.samples,
+          stats: stats(summarize(r.values!.subarray(0, r.done))),
+        }
+      : null,
+  };
+  const blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = "deeplimits-run.json";
+  a.click();
+  URL.revokeObjectURL(a.href);
+});
+
+const initial = stateFromQuery(location.search);
+writeForm(form, initial);
+syncVisibility(initial);

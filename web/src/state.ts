@@ -1,0 +1,155 @@
+/** The explorer's state: one flat record, kept in the URL query so that a view can be shared. */
+
+export interface State {
+  family: "mlp" | "resnet";
+  width: string;
+  depth: number;
+  nIn: number;
+  nOut: number;
+  activation: string;
+  a: number;
+  b: number;
+  gain: number;
+  law: string;
+  input: string;
+  alpha2: number;
+  lambda2Depth: string;
+  balanced: boolean;
+  observable: string;
+  samples: number;
+  seed: number;
+  engine: string;
+  view: "histogram" | "sweep";
+  sweepParam: "depth" | "width";
+  sweepValues: string;
+}
+
+export const DEFAULTS: State = {
+  family: "mlp",
+  width: "100",
+  depth: 10,
+  nIn: 10,
+  nOut: 10,
+  activation: "relu",
+  a: 1,
+  b: 0.2,
+  gain: 2,
+  law: "gaussian",
+  input: "ones",
+  alpha2: 0.5,
+  lambda2Depth: "",
+  balanced: false,
+  observable: "G",
+  samples: 20000,
+  seed: 1,
+  engine: "auto",
+  view: "histogram",
+  sweepParam: "depth",
+  sweepValues: "1,5,10,20,50,100",
+};
+
+const KEYS = Object.keys(DEFAULTS) as (keyof State)[];
+
+export function stateFromQuery(query: string): State {
+  const p = new URLSearchParams(query);
+  const s: Record<string, unknown> = { ...DEFAULTS };
+  for (const k of KEYS) {
+    const v = p.get(k);
+    if (v === null) continue;
+    const d = DEFAULTS[k];
+    s[k] = typeof d === "number" ? Number(v) : typeof d === "boolean" ? v === "1" || v === "true" : v;
+  }
+  return s as unknown as State;
+}
+
+/** Only the fields that differ from the defaults go into the URL. */
+export function stateToQuery(s: State): string {
+  const p = new URLSearchParams();
+  for (const k of KEYS) {
+    if (s[k] === DEFAULTS[k]) continue;
+    p.set(k, typeof s[k] === "boolean" ? (s[k] ? "1" : "0") : String(s[k]));
+  }
+  return p.toString();
+}
+
+export function readForm(form: HTMLFormElement): State {
+  const s: Record<string, unknown> = {};
+  for (const k of KEYS) {
+    const el = form.elements.namedItem(k) as HTMLInputElement | HTMLSelectElement | null;
+    if (!el) continue;
+    const d = DEFAULTS[k];
+    if (el instanceof HTMLInputElement && el.type === "checkbox") s[k] = el.checked;
+    else s[k] = typeof d === "number" ? (el.value.trim() === "" ? Number.NaN : Number(el.value)) : el.value;
+  }
+  return { ...DEFAULTS, ...s } as State;
+}
+
+export function writeForm(form: HTMLFormElement, s: State): void {
+  for (const k of KEYS) {
+    const el = form.elements.namedItem(k) as HTMLInputElement | HTMLSelectElement | null;
+    if (!el) continue;
+    if (el instanceof HTMLInputElement && el.type === "checkbox") el.checked = Boolean(s[k]);
+    else el.value = String(s[k]);
+  }
+}
+
+function activationJson(s: State): unknown {
+  if (s.activation === "linear") return { name: "linear", a: s.a };
+  if (s.activation === "two-slope") return { name: "two-slope", a: s.a, b: s.b };
+  return { name: s.activation };
+}
+
+function parseWidth(w: string): number | number[] | string {
+  const parts = w
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+  if (parts.length > 1) return parts.map(Number);
+  const v = Number(parts[0]);
+  return Number.isFinite(v) ? v : w;
+}
+
+/** The JSON model spec the state describes (validated later by parseSpec). */
+export function specJson(s: State): Record<string, unknown> {
+  const width = parseWidth(s.width);
+  const common = {
+    nIn: s.nIn,
+    nOut: s.nOut,
+    activation: activationJson(s),
+    gain: s.gain,
+    weights: { law: s.law },
+    inputs: [s.input],
+  };
+  if (s.family === "mlp") {
+    return { family: "mlp", width, ...(Array.isArray(width) ? {} : { depth: s.depth }), ...common };
+  }
+  return {
+    family: "resnet",
+    width,
+    depth: s.depth,
+    alpha2: s.alpha2,
+    balanced: s.balanced,
+    ...(s.lambda2Depth.trim() === "" ? {} : { lambda2Depth: Number(s.lambda2Depth) }),
+    ...common,
+  };
+}
+
+const q = (v: unknown) => `'${(typeof v === "string" ? v : JSON.stringify(v)).replace(/'/g, "'\\''")}'`;
+
+/** The CLI command that reproduces the histogram view's run (same spec, seed, engine: same numbers). */
+export function cliCommand(s: State): string {
+  const spec = specJson(s);
+  const preset = s.family === "mlp" ? "nica-mlp" : "lnr-resnet";
+  const sets = Object.entries(spec)
+    .filter(([k]) => k !== "family")
+    .map(([k, v]) => `--set ${k}=${q(v)}`);
+  return [
+    "deeplimits simulate",
+    preset,
+    ...sets,
+    `--samples ${s.samples}`,
+    `--seed ${s.seed}`,
+    `--engine ${s.engine}`,
+    `--observables ${s.observable}`,
+  ].join(" ");
+}

@@ -312,6 +312,8 @@ async function main(argv: string[]): Promise<void> {
       command: `deeplimits reproduce${o.only ? ` --only '${o.only}'` : ""}${o.full ? " --full" : ""}${o.samples ? ` --samples ${o.samples}` : ""}${o.seed ? ` --seed ${o.seed}` : ""}`,
       experiments: selected.map((e) => e.id).join(", "),
       seed: opts.seed ?? "each experiment's default",
+      samples:
+        opts.samples ?? (opts.full ? "the references' counts (--full)" : "each experiment's default budget"),
       engine: opts.engine,
       threads: opts.threads,
       wallSeconds: Number(wallSeconds.toFixed(2)),

@@ -138,6 +138,7 @@ export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<str
     figure: r.out.figure,
     table: r.out.table,
     wallSeconds: r.wallSeconds,
+    params: r.out.params,
     png: `${r.out.id}/figure.png`,
     files: EXPERIMENT_FILES.map(([f, label]) => ({ label, path: `${r.out.id}/${f}` })),
   }));

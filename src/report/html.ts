@@ -13,6 +13,8 @@ export interface ReportSection {
   figure: Record<string, unknown>;
   table: string;
   wallSeconds: number;
+  /** Samples, seed and engine of this experiment's run. */
+  params: Record<string, unknown>;
   /** Paths relative to the report folder. */
   files: { label: string; path: string }[];
   png: string;
@@ -62,7 +64,7 @@ export function buildReportHtml(input: ReportInput): string {
     .map(
       (s, i) => `<section id="${escapeHtml(s.id)}">
 <h2>${escapeHtml(s.title)}</h2>
-<p class="ref"><code>${escapeHtml(s.id)}</code> &middot; ${escapeHtml(s.reference)} &middot; ${s.wallSeconds.toFixed(2)} s</p>
+<p class="ref"><code>${escapeHtml(s.id)}</code> &middot; ${escapeHtml(s.reference)} &middot; samples ${escapeHtml(String(s.params.samples))}, seed ${escapeHtml(String(s.params.seed))}, engine ${escapeHtml(String(s.params.engine))} &middot; ${s.wallSeconds.toFixed(2)} s</p>
 <div class="figure" id="fig-${i}" data-figure="${i}"><img src="${escapeHtml(s.png)}" alt="${escapeHtml(s.title)} (static image)"></div>
 <script type="application/json" id="spec-${i}">${scriptJson(s.figure)}</script>
 <p class="caption">${escapeHtml(s.caption)}</p>

@@ -39,4 +39,22 @@ for widths in [[100] * 2, [100] * 11, [100] * 101, [4] * 4, [20, 400], [400, 20]
     m, v = g_moments(widths)
     moments.append({"widths": widths, "mean": m, "variance": v})
 
-print(json.dumps({"lgammaComplex": lgamma, "gMoments": moments}, indent=1))
+
+# erfi and its inverse (appended: rerun the whole script to refresh the fixtures)
+erfi_vals = []
+for x in [1e-10, 1e-3, 0.1, 0.5, 1, 1.7, 2.5, 3.9, 4.99, 5.01, 6, 6.99, 7.01, 8, 12, 20, 26]:
+    erfi_vals.append({"x": x, "erfi": float(mp.erfi(x))})
+erfi_inv = []
+for y in [1e-12, 1e-6, 0.01, 0.3, 1, 3, 10, 1e3, 1e6, 1e20, 1e100, 1e300]:
+    yy = mp.mpf(y)
+    lo, hi = mp.mpf(0), mp.mpf(30)
+    for _ in range(160):  # bisection: erfi is increasing
+        mid = (lo + hi) / 2
+        if mp.erfi(mid) < yy:
+            lo = mid
+        else:
+            hi = mid
+    z = (lo + hi) / 2
+    erfi_inv.append({"y": y, "z": float(z)})
+
+print(json.dumps({"lgammaComplex": lgamma, "gMoments": moments, "erfi": erfi_vals, "erfiInv": erfi_inv}, indent=1))

@@ -5,7 +5,7 @@
  * the chunks run in one thread, many workers or many shards.
  */
 import { parseObservables, selectEngine } from "./engines/index.js";
-import type { EngineChoice, EngineName } from "./engines/types.js";
+import type { EngineChoice, EngineName, SampleKernel } from "./engines/types.js";
 import { MAX_SEED, Rng } from "./rng/rng.js";
 import { SpecError } from "./spec/errors.js";
 import type { ModelSpec } from "./spec/index.js";
@@ -89,8 +89,8 @@ export function estimateSeconds(plan: Plan): number {
 }
 
 /** Compiled kernels are cached per plan object (a worker reuses them across chunks). */
-const kernelCache = new WeakMap<Plan, { run: (rng: Rng, out: Float64Array) => void }>();
-let kernelCacheByKey: { key: string; run: (rng: Rng, out: Float64Array) => void } | null = null;
+const kernelCache = new WeakMap<Plan, { run: SampleKernel }>();
+let kernelCacheByKey: { key: string; run: SampleKernel } | null = null;
 
 function kernelFor(plan: Plan) {
   const cached = kernelCache.get(plan);
@@ -114,9 +114,11 @@ export function runChunk(plan: Plan, chunk: number): ChunkResult {
   const summaries = Array.from({ length: k }, () => emptySummary());
   const rng = new Rng();
   const row = new Float64Array(k);
+  const key = { seed: plan.seed, index: 0 };
   for (let i = start; i < end; i++) {
     rng.reset(plan.seed, i);
-    kernel(rng, row);
+    key.index = i;
+    kernel(rng, row, key);
     for (let o = 0; o < k; o++) {
       columns[o][i - start] = row[o];
       push(summaries[o], row[o]);

@@ -31,7 +31,7 @@ describe("bad input: exit code 2, a message naming the field, nothing written", 
     [["simulate", "nica-mlp", "--seed", "-4"], /--seed: must be an integer from 0/],
     [
       ["simulate", "nica-mlp", "--engine", "gpu"],
-      /--engine: must be one of auto, dense, reduced, product \(got "gpu"\)/,
+      /--engine: must be one of auto, dense, reduced, product, sde \(got "gpu"\)/,
     ],
     [["simulate", "nica-mlp", "--observables", "G,foo"], /observables: unknown observable/],
     [

@@ -4,6 +4,7 @@
  * c > 0) are flagged, because the exact product engine relies on that property.
  */
 import erf from "@stdlib/math-base-special-erf";
+import { erfiInv } from "../theory/special/erfi.js";
 
 export type ActivationSpec =
   | { name: "relu" }
@@ -12,9 +13,19 @@ export type ActivationSpec =
   | { name: "two-slope"; a: number; b: number }
   | { name: "tanh" }
   | { name: "gelu" }
-  | { name: "silu" };
+  | { name: "silu" }
+  | { name: "ou"; alpha: number; beta: number };
 
-export const ACTIVATION_NAMES = ["relu", "identity", "linear", "two-slope", "tanh", "gelu", "silu"] as const;
+export const ACTIVATION_NAMES = [
+  "relu",
+  "identity",
+  "linear",
+  "two-slope",
+  "tanh",
+  "gelu",
+  "silu",
+  "ou",
+] as const;
 
 export interface Activation {
   spec: ActivationSpec;
@@ -100,6 +111,22 @@ export function makeActivation(spec: ActivationSpec): Activation {
           (x) => 0.5 * (1 + erf(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
         ),
       };
+    case "ou": {
+      // Hayou's exotic activation (Prop. 4): phi(x) = alpha exp(erfi^-1(beta x)^2), phi' = sqrt(pi) alpha beta erfi^-1(beta x).
+      const { alpha, beta } = spec;
+      const c = Math.sqrt(Math.PI) * alpha * beta;
+      return {
+        spec,
+        slopes: null,
+        ...pointwise(
+          (x) => {
+            const z = erfiInv(beta * x);
+            return alpha * Math.exp(z * z);
+          },
+          (x) => c * erfiInv(beta * x),
+        ),
+      };
+    }
     case "silu":
       return {
         spec,
@@ -122,6 +149,8 @@ export function activationLabel(spec: ActivationSpec): string {
       return `linear(${spec.a})`;
     case "two-slope":
       return `two-slope(${spec.a}, ${spec.b})`;
+    case "ou":
+      return `ou(alpha=${spec.alpha}, beta=${spec.beta})`;
     default:
       return spec.name;
   }

@@ -7,12 +7,13 @@ import type { ModelSpec } from "../spec/index.js";
 import { denseEngine } from "./dense/index.js";
 import type { Observable } from "./observables.js";
 import { productEngine } from "./product/mlp.js";
+import { sdeEngine } from "./hayou/index.js";
 import { reducedEngine } from "./reduced/index.js";
 import { ENGINE_NAMES, type Engine, type EngineChoice } from "./types.js";
 
 export * from "./observables.js";
 export * from "./types.js";
-export { denseEngine, productEngine, reducedEngine };
+export { denseEngine, productEngine, reducedEngine, sdeEngine };
 
 export const ENGINES: Record<string, Engine> = {
   dense: denseEngine,
@@ -20,7 +21,7 @@ export const ENGINES: Record<string, Engine> = {
   reduced: reducedEngine,
 };
 
-/** Engines in order of preference for `auto` (fastest first). */
+/** Engines in order of preference for `auto` (fastest first; never sde, which is a limit, not exact). */
 const AUTO_ORDER: Engine[] = [productEngine, reducedEngine, denseEngine];
 
 export function selectEngine(

@@ -3,12 +3,21 @@ import type { Rng } from "../rng/rng.js";
 import type { ModelSpec } from "../spec/index.js";
 import type { Observable } from "./observables.js";
 
-export const ENGINE_NAMES = ["dense", "reduced", "product"] as const;
+export const ENGINE_NAMES = ["dense", "reduced", "product", "sde"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export type EngineChoice = EngineName | "auto";
 
-/** Draws one sample: writes one value per observable into out[0..observables.length). */
-export type SampleKernel = (rng: Rng, out: Float64Array) => void;
+/** The key of the sample being drawn, for kernels that open further streams (one per layer). */
+export interface SampleKey {
+  seed: number;
+  index: number;
+}
+
+/**
+ * Draws one sample: writes one value per observable into out[0..observables.length). `rng` is keyed
+ * to (seed, index, 0); kernels that must replay a layer's weights re-key it with `key` and a stream id.
+ */
+export type SampleKernel = (rng: Rng, out: Float64Array, key: SampleKey) => void;
 
 export interface Engine {
   name: EngineName;

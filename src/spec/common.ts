@@ -31,9 +31,20 @@ export const activationSchema = z.preprocess(
       z.object({ name: z.literal("tanh") }).strict(),
       z.object({ name: z.literal("gelu") }).strict(),
       z.object({ name: z.literal("silu") }).strict(),
+      z
+        .object({
+          name: z.literal("ou"),
+          alpha: z
+            .number({ error: "activation.alpha must be a number > 0" })
+            .positive({ error: "activation.alpha must be a number > 0" }),
+          beta: z
+            .number({ error: "activation.beta must be a number > 0" })
+            .positive({ error: "activation.beta must be a number > 0" }),
+        })
+        .strict(),
     ],
     {
-      error: `activation must be one of ${ACTIVATION_NAMES.join(", ")} (linear takes a; two-slope takes a and b)`,
+      error: `activation must be one of ${ACTIVATION_NAMES.join(", ")} (linear takes a; two-slope takes a and b; ou takes alpha and beta)`,
     },
   ),
 );

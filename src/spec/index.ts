@@ -5,17 +5,19 @@
 import type { z } from "zod";
 import { SpecError } from "./errors.js";
 import { type MlpSpec, mlpSchema } from "./mlp.js";
+import { type HayouSpec, hayouSchema } from "./hayou.js";
 import { type ResNetSpec, resnetSchema } from "./resnet.js";
 import { PRESET_NAMES, PRESETS } from "./presets.js";
 
 export { formatValue, SpecError } from "./errors.js";
 export { INPUT_KINDS, MAX_DEPTH, MAX_WIDTH, TANGENT_KINDS, WEIGHT_LAWS } from "./common.js";
 export type { MlpSpec, MlpSpecInput } from "./mlp.js";
+export type { HayouSpec } from "./hayou.js";
 export type { ResNetSpec } from "./resnet.js";
 export { PRESET_NAMES, PRESETS } from "./presets.js";
 
-export type ModelSpec = MlpSpec | ResNetSpec;
-export const FAMILIES = ["mlp", "resnet"] as const;
+export type ModelSpec = MlpSpec | ResNetSpec | HayouSpec;
+export const FAMILIES = ["mlp", "resnet", "hayou"] as const;
 
 function pathString(path: readonly PropertyKey[]): string {
   let s = "";
@@ -73,6 +75,7 @@ export function parseSpec(input: unknown): ModelSpec {
   }
   const family = (input as { family?: unknown }).family;
   if (family === "resnet") return parseResNet(input);
+  if (family === "hayou") return parseHayou(input);
   if (family !== "mlp") {
     throw new SpecError("family", `must be one of ${FAMILIES.join(", ")}`, family);
   }
@@ -98,6 +101,15 @@ export function parseSpec(input: unknown): ModelSpec {
   }
   checkVectors(p);
   return { ...p, width: p.width, depth, widths };
+}
+
+function parseHayou(input: object): HayouSpec {
+  const r = hayouSchema.safeParse(input);
+  if (!r.success) throw toSpecError(r.error, input, Object.keys(hayouSchema.shape));
+  const p = r.data;
+  checkVectors({ ...p, tangent: "orthogonal" });
+  // nOut and tangent are not part of this family; set so that shared code can read them.
+  return { ...p, widths: new Array(p.depth + 1).fill(p.width), nOut: 1, tangent: "orthogonal" };
 }
 
 function parseResNet(input: object): ResNetSpec {
@@ -197,6 +209,8 @@ export function describeSpec(spec: ModelSpec): string {
   const w = uniform ? `n=${spec.widths[0]}` : `widths=[${spec.widths.join(",")}]`;
   const tail = `d=${spec.depth} n_in=${spec.nIn} n_out=${spec.nOut} ${spec.activation.name} ${spec.weights.law}`;
   if (spec.family === "mlp") return `mlp ${w} ${tail}`;
+  if (spec.family === "hayou")
+    return `hayou-resnet ${w} L=${spec.depth} d=${spec.nIn} ${spec.activation.name} gain=${spec.gain}`;
   return `resnet${spec.balanced ? " (balanced)" : ""} ${w} ${tail} alpha^2=${(spec.alpha ** 2).toPrecision(4)}`;
 }
 

@@ -56,6 +56,23 @@ export const PRESETS: Record<
       inputs: [{ kind: "ones" }],
     },
   },
+  "hayou-resnet": {
+    description:
+      "Hayou's ResNet Y_l = Y_{l-1} + L^{-1/2} W_l relu(Y_{l-1}), W_l ~ N(0, 1/n), n = 100, L = 1000, d = 10, ||x|| = 1",
+    reference:
+      "Hayou, On the infinite-depth limit of finite-width neural networks (hayou-infinite-depth.md 1)",
+    spec: {
+      family: "hayou",
+      width: 100,
+      depth: 1000,
+      nIn: 10,
+      activation: "relu",
+      gain: 1,
+      weights: { law: "gaussian" },
+      inputs: [{ kind: "unit" }],
+      sdeSteps: 1000,
+    },
+  },
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);

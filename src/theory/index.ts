@@ -1,3 +1,4 @@
+export * as hayou from "./hayou/index.js";
 export * as lnr from "./lnr/index.js";
 export * as loggaussian from "./loggaussian/index.js";
 export { lgammaComplex } from "./special/complex.js";

@@ -70,7 +70,7 @@ export function gMoments(spec: ModelSpec): TheoryMoments[] {
     }
     return out;
   }
-  if (spec.gain !== 2) return [];
+  if (spec.family !== "resnet" || spec.gain !== 2) return [];
   const a2 = Number((spec.alpha ** 2).toPrecision(12)); // alpha is stored as a square root
   const b = betaResNet(spec.width, spec.depth, a2);
   const out: TheoryMoments[] = [

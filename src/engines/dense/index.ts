@@ -4,6 +4,7 @@
  */
 import type { Engine, SampleKernel } from "../types.js";
 import { compileDenseMlp } from "./mlp.js";
+import { compileDenseHayou } from "../hayou/dense.js";
 import { compileDenseResNet } from "./resnet.js";
 
 export const denseEngine: Engine = {
@@ -11,6 +12,14 @@ export const denseEngine: Engine = {
   description: "materialises every weight (ground truth); O(sum n_l n_{l-1}) per sample",
   unsupported: () => null,
   costPerSample(spec, observables) {
+    if (spec.family === "hayou") {
+      const grad = observables.some((o) => o.name === "gradNorm") ? 2 : 1;
+      return (
+        (spec.width * spec.nIn + spec.depth * spec.width * spec.width * grad) *
+          (7 + 2 * (spec.inputs.length - 1)) +
+        150 * spec.depth
+      );
+    }
     const k = spec.inputs.length * (observables.some((o) => o.name === "logJvpNorm2") ? 2 : 1);
     const w = spec.widths;
     let c = w[0] * spec.nIn;
@@ -20,6 +29,8 @@ export const denseEngine: Engine = {
     return c * (7 + 2 * (k - 1));
   },
   compile(spec, observables): SampleKernel {
-    return spec.family === "mlp" ? compileDenseMlp(spec, observables) : compileDenseResNet(spec, observables);
+    if (spec.family === "mlp") return compileDenseMlp(spec, observables);
+    if (spec.family === "resnet") return compileDenseResNet(spec, observables);
+    return compileDenseHayou(spec, observables);
   },
 };

@@ -15,7 +15,7 @@ export function slotsFor(observables: readonly Observable[], depth: number): Slo
     if (o.name === "logNorm2") s.layer[o.layer!].push([o.input, slot]);
     else if (o.name === "G") s.G.push([o.input, slot]);
     else if (o.name === "logOutNorm2") s.out.push([o.input, slot]);
-    else s.jvp.push([o.input, slot]);
+    else if (o.name === "logJvpNorm2") s.jvp.push([o.input, slot]);
   });
   return s;
 }

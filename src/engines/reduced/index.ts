@@ -14,6 +14,7 @@ import { chiSquare } from "../../rng/gamma.js";
 import { inputVector } from "../../spec/index.js";
 import { fillSigns, sumSquares } from "../dense/kernels.js";
 import { slotsFor } from "../dense/slots.js";
+import { compileReducedHayou } from "../hayou/reduced.js";
 import type { Engine, SampleKernel } from "../types.js";
 
 export const reducedEngine: Engine = {
@@ -21,6 +22,9 @@ export const reducedEngine: Engine = {
   description:
     "exact in law by W v = ||v|| g; O(width) per layer (one input, Gaussian weights, any activation)",
   unsupported(spec, observables) {
+    if (spec.family === "hayou") {
+      return spec.weights.law === "gaussian" ? null : `needs Gaussian weights (spec has ${spec.weights.law})`;
+    }
     if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
     if (observables.some((o) => o.input !== 0) || spec.inputs.length > 1) {
       return "simulates a single input (several inputs need their joint Gram matrix)";
@@ -29,10 +33,15 @@ export const reducedEngine: Engine = {
     return null;
   },
   costPerSample(spec) {
+    if (spec.family === "hayou") {
+      const k = spec.inputs.length;
+      return spec.depth * (spec.width * (8 + 3 * k * k) + 50 * k * k * k);
+    }
     // ~8 ns per coordinate and layer: one normal, the activation and a few flops.
     return 8 * spec.widths.reduce((a, b) => a + b, 0) + 100 * (spec.depth + 1);
   },
   compile(spec, observables): SampleKernel {
+    if (spec.family === "hayou") return compileReducedHayou(spec, observables, false);
     const widths = spec.widths;
     const d = spec.depth;
     const slots = slotsFor(observables, d);

@@ -1,0 +1,85 @@
+/**
+ * Dense engine for Hayou's ResNet (hayou-infinite-depth.md Eq. 1): every weight drawn. Layer l's
+ * weights come from their own stream (seed, sample, 1 + l) so that the backward pass can replay them
+ * instead of storing L matrices: gradients g_{l-1} = g_l + L^{-1/2} phi'(Y_{l-1}) * (W_l^T g_l), with
+ * g_L = (1,...,1)/sqrt(n) (sheet section 8), cost O(L n^2) and memory O(L n).
+ */
+import { makeActivation } from "../../activations/index.js";
+import { type HayouSpec, inputVector } from "../../spec/index.js";
+import { matvec, rowFiller, sumSquares } from "../dense/kernels.js";
+import type { Observable } from "../observables.js";
+import type { SampleKernel } from "../types.js";
+import { hayouSlots, observeLayer } from "./observe.js";
+
+export function compileDenseHayou(spec: HayouSpec, observables: readonly Observable[]): SampleKernel {
+  const n = spec.width;
+  const L = spec.depth;
+  const d = spec.nIn;
+  const k = spec.inputs.length;
+  const slots = hayouSlots(observables);
+  const act = makeActivation(spec.activation);
+  const fill = rowFiller(spec.weights.law);
+  const xs = new Float64Array(k * d);
+  for (let a = 0; a < k; a++) xs.set(inputVector(spec, a), a * d);
+  const gradInputs = [...new Set([...slots.grad.values()].flat().map(([a]) => a))];
+  const history = new Map(gradInputs.map((a) => [a, new Float64Array((L + 1) * n)]));
+  const Y = new Float64Array(k * n);
+  const H = new Float64Array(k * n);
+  const U = new Float64Array(k * n);
+  const row = new Float64Array(Math.max(n, d));
+  const postNorm = new Float64Array(k);
+  const postNorm0 = new Float64Array(k);
+  const collapsedAt = new Int8Array(k);
+  const g = new Float64Array(n);
+  const acc = new Float64Array(n);
+  const wScale = Math.sqrt(spec.gain / n);
+  const invSqrtL = L > 0 ? 1 / Math.sqrt(L) : 0;
+
+  const post = () => {
+    act.apply(Y, H, k * n);
+    for (let a = 0; a < k; a++) {
+      postNorm[a] = Math.sqrt(sumSquares(H, a * n, n));
+      if (postNorm[a] === 0) collapsedAt[a] = 1;
+    }
+  };
+
+  return (rng, out, key) => {
+    rng.reset(key.seed, key.index, 1);
+    matvec(rng, fill, row, n, d, xs, k, 1 / Math.sqrt(d), Y);
+    collapsedAt.fill(0);
+    post();
+    postNorm0.set(postNorm);
+    for (const [a, h] of history) h.set(Y.subarray(a * n, (a + 1) * n), 0);
+    observeLayer(slots, 0, Y, n, postNorm, postNorm0, out);
+    for (let l = 1; l <= L; l++) {
+      rng.reset(key.seed, key.index, 1 + l);
+      matvec(rng, fill, row, n, n, H, k, wScale, U);
+      for (let i = 0; i < k * n; i++) Y[i] += invSqrtL * U[i];
+      post();
+      for (const [a, h] of history) h.set(Y.subarray(a * n, (a + 1) * n), l * n);
+      if (slots.layers.has(l)) observeLayer(slots, l, Y, n, postNorm, postNorm0, out);
+    }
+    for (const [a, slot] of slots.collapsed) out[slot] = collapsedAt[a];
+    for (const [a, slot] of slots.preact) out[slot] = Y[a * n];
+    // Backward pass for each input with gradient requests.
+    for (const [a, h] of history) {
+      g.fill(1 / Math.sqrt(n));
+      const atL = slots.grad.get(L);
+      if (atL) for (const [b, slot] of atL) if (b === a) out[slot] = Math.sqrt(sumSquares(g, 0, n));
+      for (let l = L; l >= 1; l--) {
+        // W_l^T g = sum_r g_r W_l[r, :], replaying layer l's rows in the forward order.
+        rng.reset(key.seed, key.index, 1 + l);
+        acc.fill(0);
+        for (let r = 0; r < n; r++) {
+          fill(rng, row, n);
+          const gr = g[r] * wScale;
+          for (let j = 0; j < n; j++) acc[j] += gr * row[j];
+        }
+        const off = (l - 1) * n;
+        for (let j = 0; j < n; j++) g[j] += invSqrtL * act.df(h[off + j]) * acc[j];
+        const req = slots.grad.get(l - 1);
+        if (req) for (const [b, slot] of req) if (b === a) out[slot] = Math.sqrt(sumSquares(g, 0, n));
+      }
+    }
+  };
+}

@@ -1,0 +1,81 @@
+/** Reading Hayou observables from the state of k propagated inputs (shared by the three engines). */
+import type { Observable } from "../observables.js";
+
+export interface HayouSlots {
+  /** logPostNormGrowth at layer l: (input, slot). */
+  growth: Map<number, [number, number][]>;
+  active: Map<number, [number, number][]>;
+  corr: Map<number, [number, number][]>;
+  grad: Map<number, [number, number][]>;
+  collapsed: [number, number][];
+  preact: [number, number][];
+  /** Layers at which anything is read (besides the end). */
+  layers: Set<number>;
+}
+
+function push(m: Map<number, [number, number][]>, l: number, v: [number, number]) {
+  const a = m.get(l);
+  if (a) a.push(v);
+  else m.set(l, [v]);
+}
+
+export function hayouSlots(observables: readonly Observable[]): HayouSlots {
+  const s: HayouSlots = {
+    growth: new Map(),
+    active: new Map(),
+    corr: new Map(),
+    grad: new Map(),
+    collapsed: [],
+    preact: [],
+    layers: new Set(),
+  };
+  observables.forEach((o, slot) => {
+    const l = o.layer ?? 0;
+    if (o.name === "logPostNormGrowth") push(s.growth, l, [o.input, slot]);
+    else if (o.name === "activeFraction") push(s.active, l, [o.input, slot]);
+    else if (o.name === "corr") push(s.corr, l, [o.input, slot]);
+    else if (o.name === "gradNorm") push(s.grad, l, [o.input, slot]);
+    else if (o.name === "collapsed") s.collapsed.push([o.input, slot]);
+    else if (o.name === "preact") s.preact.push([o.input, slot]);
+    if (o.name === "logPostNormGrowth" || o.name === "activeFraction" || o.name === "corr") s.layers.add(l);
+  });
+  return s;
+}
+
+/** Write the layer-l observables, given Y (k x n, stride n) and ||phi(Y^a)|| in postNorm, ||phi(Y_0^a)|| in postNorm0. */
+export function observeLayer(
+  s: HayouSlots,
+  l: number,
+  Y: Float64Array,
+  n: number,
+  postNorm: Float64Array,
+  postNorm0: Float64Array,
+  out: Float64Array,
+): void {
+  const g = s.growth.get(l);
+  if (g) for (const [a, slot] of g) out[slot] = Math.log(postNorm[a] / postNorm0[a]);
+  const act = s.active.get(l);
+  if (act) {
+    for (const [a, slot] of act) {
+      let c = 0;
+      for (let i = 0; i < n; i++) if (Y[a * n + i] > 0) c++;
+      out[slot] = c / n;
+    }
+  }
+  const cr = s.corr.get(l);
+  if (cr) {
+    for (const [b, slot] of cr) {
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let i = 0; i < n; i++) {
+        const u = Y[i];
+        const v = Y[b * n + i];
+        ab += u * v;
+        aa += u * u;
+        bb += v * v;
+      }
+      out[slot] = ab / Math.sqrt(aa * bb);
+    }
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Reduced and SDE engines for Hayou's ResNet (exact in law for Gaussian weights; any number of inputs).
+ *
+ * Given the past, the rows of W_l are iid N(0, (gain/n) I), so for k inputs the k-vectors
+ * (W_l phi(Y^1), ..., W_l phi(Y^k))_i are iid N(0, gain K / n), K = Phi^T Phi the Gram matrix of the
+ * phi(Y^a). Hence W_l Phi =d Z C^T with Z an n x k standard Gaussian matrix and C C^T = gain K / n
+ * (sheet Lemma 6 and Prop. 5): O(n k^2 + k^3) per layer instead of O(n^2 k). Y_0 likewise, with the
+ * Gram matrix of the inputs / d.
+ *
+ * The SDE engine integrates dX = n^{-1/2} ||phi(X)|| dB (multi-input: dX = Sigma^{1/2} dB, Prop. 5) by
+ * Euler-Maruyama on sdeSteps steps of [0, 1]. Euler-Maruyama with step 1/L is, in law, the ResNet itself,
+ * so the SDE engine is the reduced recursion on a grid that does not depend on L: it approximates the
+ * L -> infinity limit, never the finite network (it is not exact, and `auto` never picks it). Layer l of
+ * an observable maps to time l/L, i.e. step round(S l / L).
+ *
+ * Gradients (reduced engine, gradNorm[l]): backward through Gaussian conditioning on the forward draws.
+ * Given W_l Phi = U (Phi = phi(Y_{l-1}) for the k inputs, A = Phi^T Phi), the law of W_l is
+ * U A^+ Phi^T + W~ (I - Phi A^+ Phi^T) with W~ an independent copy, so
+ *   W_l^T g = Phi A^+ U^T g + (I - P_Phi) xi,   xi ~ N(0, (gain/n) ||g||^2 I) fresh,
+ * O(n k + k^3) per layer (docs/engines.md). Memory: the forward Phi, U and Y of every layer.
+ */
+import { makeActivation } from "../../activations/index.js";
+import { type HayouSpec, inputVector } from "../../spec/index.js";
+import type { Observable } from "../observables.js";
+import type { SampleKernel } from "../types.js";
+import { hayouSlots, observeLayer } from "./observe.js";
+
+/**
+ * Lower-triangular C with C C^T = A (k x k, row-major), for positive semidefinite A: a zero (or
+ * round-off negative) pivot gives a zero column, which is exact for a singular A (collapsed inputs).
+ */
+export function choleskyPsd(A: Float64Array, k: number, C: Float64Array): void {
+  C.fill(0);
+  for (let j = 0; j < k; j++) {
+    let s = A[j * k + j];
+    for (let p = 0; p < j; p++) s -= C[j * k + p] * C[j * k + p];
+    const scale = Math.max(A[j * k + j], 1e-300);
+    if (s <= 1e-14 * scale) continue; // zero pivot: column j stays 0
+    const cjj = Math.sqrt(s);
+    C[j * k + j] = cjj;
+    for (let i = j + 1; i < k; i++) {
+      let t = A[i * k + j];
+      for (let p = 0; p < j; p++) t -= C[i * k + p] * C[j * k + p];
+      C[i * k + j] = t / cjj;
+    }
+  }
+}
+
+/** Solve A c = v on the range of A given its PSD Cholesky factor C (zero pivots give zero components). */
+function solveRange(C: Float64Array, k: number, v: Float64Array, y: Float64Array, c: Float64Array): void {
+  for (let i = 0; i < k; i++) {
+    const cii = C[i * k + i];
+    if (cii === 0) {
+      y[i] = 0;
+      continue;
+    }
+    let t = v[i];
+    for (let p = 0; p < i; p++) t -= C[i * k + p] * y[p];
+    y[i] = t / cii;
+  }
+  for (let i = k - 1; i >= 0; i--) {
+    const cii = C[i * k + i];
+    if (cii === 0) {
+      c[i] = 0;
+      continue;
+    }
+    let t = y[i];
+    for (let p = i + 1; p < k; p++) t -= C[p * k + i] * c[p];
+    c[i] = t / cii;
+  }
+}
+
+export function compileReducedHayou(
+  spec: HayouSpec,
+  observables: readonly Observable[],
+  sde: boolean,
+): SampleKernel {
+  const n = spec.width;
+  const L = spec.depth;
+  const steps = sde ? spec.sdeSteps : L;
+  const d = spec.nIn;
+  const k = spec.inputs.length;
+  const slots = hayouSlots(observables);
+  const act = makeActivation(spec.activation);
+  // Map requested layers to steps (identity for the reduced engine).
+  const stepOf = (l: number) => (sde ? Math.round((steps * l) / Math.max(L, 1)) : l);
+  const byStep = new Map<number, number[]>();
+  for (const l of new Set([...slots.layers, L])) {
+    const s = stepOf(l);
+    byStep.set(s, [...(byStep.get(s) ?? []), l]);
+  }
+  // Cholesky factor of the inputs' Gram matrix / d.
+  const X = Array.from({ length: k }, (_, a) => inputVector(spec, a));
+  const G0 = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) G0[a * k + b] = X[a].reduce((s, v, i) => s + v * X[b][i], 0) / d;
+  const C0 = new Float64Array(k * k);
+  choleskyPsd(G0, k, C0);
+  const Y = new Float64Array(k * n);
+  const H = new Float64Array(k * n);
+  const Z = new Float64Array(k * n);
+  const K = new Float64Array(k * k);
+  const C = new Float64Array(k * k);
+  const postNorm = new Float64Array(k);
+  const postNorm0 = new Float64Array(k);
+  const collapsedAt = new Int8Array(k);
+  const grads = !sde && slots.grad.size > 0;
+  const gradInputs = [...new Set([...slots.grad.values()].flat().map(([a]) => a))];
+  // Per layer l = 1..L: Phi_{l-1} (k x n), U_l = W_l Phi (k x n), and Y_{l-1} (k x n).
+  const histPhi = grads ? new Float64Array(L * k * n) : new Float64Array(0);
+  const histU = grads ? new Float64Array(L * k * n) : new Float64Array(0);
+  const histY = grads ? new Float64Array(L * k * n) : new Float64Array(0);
+  const g = new Float64Array(n);
+  const xi = new Float64Array(n);
+  const wtg = new Float64Array(n);
+  const A = new Float64Array(k * k);
+  const CA = new Float64Array(k * k);
+  const vk = new Float64Array(k);
+  const wk = new Float64Array(k);
+  const yk = new Float64Array(k);
+  const ck = new Float64Array(k);
+  const ek = new Float64Array(k);
+  const U = new Float64Array(k * n);
+  const dt = steps > 0 ? 1 / steps : 0;
+  const sqrtDt = Math.sqrt(dt);
+  const gainOverN = spec.gain / n;
+
+  /** Y[a] (+)= scale * sum_b C[a, b] Z[b] for every input a. */
+  const mix = (Cm: Float64Array, scale: number, add: boolean) => {
+    for (let a = 0; a < k; a++) {
+      const ya = a * n;
+      if (!add) Y.fill(0, ya, ya + n);
+      for (let b = 0; b <= a; b++) {
+        const c = scale * Cm[a * k + b];
+        if (c === 0) continue;
+        const zb = b * n;
+        for (let i = 0; i < n; i++) Y[ya + i] += c * Z[zb + i];
+      }
+    }
+  };
+  const post = () => {
+    act.apply(Y, H, k * n);
+    for (let a = 0; a < k; a++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += H[a * n + i] * H[a * n + i];
+      postNorm[a] = Math.sqrt(s);
+      if (s === 0) collapsedAt[a] = 1;
+    }
+  };
+
+  return (rng, out) => {
+    rng.fillNormal(Z, 0, k * n);
+    mix(C0, 1, false);
+    collapsedAt.fill(0);
+    post();
+    postNorm0.set(postNorm);
+    observeLayer(slots, 0, Y, n, postNorm, postNorm0, out);
+    for (let s = 1; s <= steps; s++) {
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b <= a; b++) {
+          let t = 0;
+          for (let i = 0; i < n; i++) t += H[a * n + i] * H[b * n + i];
+          K[a * k + b] = K[b * k + a] = gainOverN * t;
+        }
+      }
+      choleskyPsd(K, k, C);
+      rng.fillNormal(Z, 0, k * n);
+      if (grads) {
+        // Keep Phi, Y and U = W Phi = Z C^T of this layer for the backward pass.
+        const off = (s - 1) * k * n;
+        histPhi.set(H, off);
+        histY.set(Y, off);
+        for (let a = 0; a < k; a++) {
+          for (let i = 0; i < n; i++) {
+            let t = 0;
+            for (let b = 0; b <= a; b++) t += C[a * k + b] * Z[b * n + i];
+            U[a * n + i] = t;
+          }
+        }
+        histU.set(U, off);
+      }
+      mix(C, sqrtDt, true);
+      post();
+      const ls = byStep.get(s);
+      if (ls) for (const l of ls) if (l > 0) observeLayer(slots, l, Y, n, postNorm, postNorm0, out);
+    }
+    for (const [a, slot] of slots.collapsed) out[slot] = collapsedAt[a];
+    for (const [a, slot] of slots.preact) out[slot] = Y[a * n];
+    for (const a of gradInputs) backward(rng, a, out);
+  };
+
+  function backward(rng: import("../../rng/rng.js").Rng, a: number, out: Float64Array): void {
+    g.fill(1 / Math.sqrt(n));
+    const write = (l: number) => {
+      const req = slots.grad.get(l);
+      if (req) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += g[i] * g[i];
+        for (const [b, slot] of req) if (b === a) out[slot] = Math.sqrt(s);
+      }
+    };
+    write(L);
+    const invSqrtL = 1 / Math.sqrt(L);
+    const sigma = Math.sqrt(spec.gain / n);
+    for (let l = L; l >= 1; l--) {
+      const off = (l - 1) * k * n;
+      // A = Phi^T Phi, v = U^T g
+      for (let p = 0; p < k; p++) {
+        let v = 0;
+        for (let i = 0; i < n; i++) v += histU[off + p * n + i] * g[i];
+        vk[p] = v;
+        for (let q = 0; q <= p; q++) {
+          let t = 0;
+          for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * histPhi[off + q * n + i];
+          A[p * k + q] = A[q * k + p] = t;
+        }
+      }
+      choleskyPsd(A, k, CA);
+      solveRange(CA, k, vk, yk, ck);
+      // xi' = sigma ||g|| xi; remove its projection on span(Phi).
+      let g2 = 0;
+      for (let i = 0; i < n; i++) g2 += g[i] * g[i];
+      rng.fillNormal(xi, 0, n);
+      const sc = sigma * Math.sqrt(g2);
+      for (let i = 0; i < n; i++) xi[i] *= sc;
+      for (let p = 0; p < k; p++) {
+        let t = 0;
+        for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * xi[i];
+        wk[p] = t;
+      }
+      solveRange(CA, k, wk, yk, ek);
+      for (let i = 0; i < n; i++) {
+        let t = xi[i];
+        for (let p = 0; p < k; p++) t += histPhi[off + p * n + i] * (ck[p] - ek[p]);
+        wtg[i] = t;
+      }
+      const ya = off + a * n;
+      for (let i = 0; i < n; i++) g[i] += invSqrtL * act.df(histY[ya + i]) * wtg[i];
+      write(l - 1);
+    }
+  }
+}

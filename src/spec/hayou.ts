@@ -1,0 +1,35 @@
+/**
+ * Hayou's finite-width ResNet with 1/sqrt(L) branches (hayou-infinite-depth.md section 1, Eq. 1):
+ *   Y_0 = W_in x,   Y_l = Y_{l-1} + L^{-1/2} W_l phi(Y_{l-1}),   l = 1..L,
+ *   W_in entries iid N(0, 1/d) (d = nIn), W_l entries iid N(0, gain/n) (gain 1 in the paper), no biases.
+ * There is no output layer: observables are read at the last block. sdeSteps is the time grid of the
+ * SDE engine (the L -> infinity limit dX = n^{-1/2} ||phi(X)|| dB), independent of L.
+ */
+import { z } from "zod";
+import { activationSchema, depthSchema, inputSchema, MAX_WIDTH, posInt, weightsSchema } from "./common.js";
+
+export const hayouSchema = z
+  .object({
+    family: z.literal("hayou"),
+    width: posInt("width", MAX_WIDTH),
+    depth: depthSchema,
+    nIn: posInt("nIn", MAX_WIDTH),
+    activation: activationSchema.default({ name: "relu" }),
+    gain: z
+      .number({ error: "gain must be a finite number > 0" })
+      .positive({ error: "gain must be a finite number > 0" })
+      .refine(Number.isFinite, "gain must be a finite number > 0")
+      .default(1),
+    weights: weightsSchema.default({ law: "gaussian" }),
+    inputs: z
+      .array(inputSchema)
+      .min(1, { error: "inputs must hold at least one input" })
+      .default([{ kind: "unit" }]),
+    sdeSteps: posInt("sdeSteps", 10_000_000).default(1000),
+  })
+  .strict();
+
+type Parsed = z.output<typeof hayouSchema>;
+
+/** A validated Hayou ResNet spec (widths lists n for Y_0..Y_L). */
+export type HayouSpec = Parsed & { widths: number[]; nOut: number; tangent: "orthogonal" };

@@ -1,0 +1,77 @@
+/**
+ * Theory of Hayou's infinite-depth limit (hayou-infinite-depth.md). All formulas are the sheet's
+ * reconstructions, each tested here against simulation of the finite network.
+ */
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { erfi, erfiInv } from "../special/erfi.js";
+
+/**
+ * Mean logarithmic growth factor of ||phi(X_t)|| per unit time for ReLU at width n (Thm 1):
+ * A(n) = E[(N_0 - 2)/(2n) | N_0 >= 1] = 2^{n-2}/(2^n - 1) - 1/n. A(n) < 0 for n <= 3 and > 0 for
+ * n >= 4 (the regime change), A(n) -> 1/4. Exact for the drift at t = 0; E[G_1] is 0.001-0.003 lower
+ * because E[N_t] drifts slowly (sheet 3).
+ */
+export function meanLogGrowthFactor(n: number): number {
+  return 2 ** (n - 2) / (2 ** n - 1) - 1 / n;
+}
+
+/** Identity activation (Prop. 9): ||X_t|| = ||X_0|| exp(((n - 2)/(2n)) t + W_t / sqrt(n)). */
+export function identityLogGrowth(n: number, t = 1): { mean: number; variance: number } {
+  return { mean: ((n - 2) / (2 * n)) * t, variance: t / n };
+}
+
+/** Width 1, linear phi(x) = alpha x (Prop. 2): log|X_t| | X_0 ~ N(log|X_0| - alpha^2 t/2, alpha^2 t). */
+export function width1LinearLogLaw(alpha: number, t = 1): { mean: number; variance: number } {
+  return { mean: -(alpha * alpha * t) / 2, variance: alpha * alpha * t };
+}
+
+/** Width 1, ReLU (Prop. 3): given X_0 > 0, log X_t - log X_0 ~ N(-t/2, t); X_0 <= 0 stays constant. */
+export function width1ReluLogLaw(t = 1): { mean: number; variance: number } {
+  return { mean: -t / 2, variance: t };
+}
+
+/**
+ * Width 1, ReLU, depth L, gain 1: P(the network collapses by depth L | Y_0 > 0) = 1 - Phi(sqrt L)^L
+ * exactly (each block multiplies Y by 1 + w/sqrt(L), w ~ N(0, 1), and dies when w <= -sqrt(L)).
+ */
+export function width1CollapseProbability(L: number): number {
+  return -Math.expm1(L * Math.log(normalCdf(Math.sqrt(L), 0, 1)));
+}
+
+/** The exotic activation's OU rate (Prop. 4): theta = pi alpha^2 beta^2 / 4. */
+export function ouTheta(alpha: number, beta: number): number {
+  return (Math.PI * alpha * alpha * beta * beta) / 4;
+}
+
+/** g(x) = erfi^-1(beta x), the map that turns X into the OU process Z (Prop. 4). */
+export function ouMap(beta: number, x: number): number {
+  return erfiInv(beta * x);
+}
+
+/** Z_t | X_0 ~ N(g(X_0) e^{-theta t}, (1 - e^{-2 theta t})/2) (Prop. 4). */
+export function ouLaw(alpha: number, beta: number, x0: number, t = 1): { mean: number; variance: number } {
+  const th = ouTheta(alpha, beta);
+  return { mean: ouMap(beta, x0) * Math.exp(-th * t), variance: -Math.expm1(-2 * th * t) / 2 };
+}
+
+/** Density of X_t = erfi(Z_t)/beta (Prop. 4): p_Z(erfi^-1(beta x)) beta (sqrt(pi)/2) exp(erfi^-1(beta x)^2). */
+export function ouXDensity(alpha: number, beta: number, x0: number, x: number, t = 1): number {
+  const { mean, variance } = ouLaw(alpha, beta, x0, t);
+  const z = erfiInv(beta * x);
+  const pz = Math.exp(-((z - mean) ** 2) / (2 * variance)) / Math.sqrt(2 * Math.PI * variance);
+  // dz/dx = beta / erfi'(z) = beta (sqrt(pi)/2) e^{-z^2}
+  return pz * beta * (Math.sqrt(Math.PI) / 2) * Math.exp(-z * z);
+}
+
+/** X_t from Z_t: erfi(z)/beta. */
+export function ouInverseMap(beta: number, z: number): number {
+  return erfi(z) / beta;
+}
+
+/**
+ * Sequential limits (Thms 2, 3), ReLU, gain 1: Y^i_{tL} -> N(0, q_0 e^{t/2}) with q_0 = ||x||^2/d, and
+ * log(||phi(Y_{tL})|| / ||phi(Y_0)||) -> t/4.
+ */
+export function sequentialLimit(q0: number, t = 1): { preactVariance: number; logGrowth: number } {
+  return { preactVariance: q0 * Math.exp(t / 2), logGrowth: t / 4 };
+}

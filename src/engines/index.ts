@@ -19,6 +19,7 @@ export const ENGINES: Record<string, Engine> = {
   dense: denseEngine,
   product: productEngine,
   reduced: reducedEngine,
+  sde: sdeEngine,
 };
 
 /** Engines in order of preference for `auto` (fastest first; never sde, which is a limit, not exact). */

@@ -3,7 +3,8 @@
  *   Y_0 = W_in x,   Y_l = Y_{l-1} + L^{-1/2} W_l phi(Y_{l-1}),   l = 1..L,
  *   W_in entries iid N(0, 1/d) (d = nIn), W_l entries iid N(0, gain/n) (gain 1 in the paper), no biases.
  * There is no output layer: observables are read at the last block. sdeSteps is the time grid of the
- * SDE engine (the L -> infinity limit dX = n^{-1/2} ||phi(X)|| dB), independent of L.
+ * SDE engine (the L -> infinity limit dX = n^{-1/2} ||phi(X)|| dB), independent of L. y0 fixes Y_0
+ * (one input only) instead of drawing W_in: the sheet's width-1 and OU checks condition on Y_0.
  */
 import { z } from "zod";
 import { activationSchema, depthSchema, inputSchema, MAX_WIDTH, posInt, weightsSchema } from "./common.js";
@@ -26,6 +27,11 @@ export const hayouSchema = z
       .min(1, { error: "inputs must hold at least one input" })
       .default([{ kind: "unit" }]),
     sdeSteps: posInt("sdeSteps", 10_000_000).default(1000),
+    y0: z
+      .union([z.number().refine(Number.isFinite), z.array(z.number().refine(Number.isFinite)).min(1)], {
+        error: "y0 must be a finite number (every coordinate) or a list of width finite numbers",
+      })
+      .optional(),
   })
   .strict();
 

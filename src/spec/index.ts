@@ -108,6 +108,12 @@ function parseHayou(input: object): HayouSpec {
   if (!r.success) throw toSpecError(r.error, input, Object.keys(hayouSchema.shape));
   const p = r.data;
   checkVectors({ ...p, tangent: "orthogonal" });
+  if (p.y0 !== undefined) {
+    if (p.inputs.length !== 1)
+      throw new SpecError("y0", "fixes Y_0 for a single input: give exactly one input", p.inputs.length);
+    if (Array.isArray(p.y0) && p.y0.length !== p.width)
+      throw new SpecError("y0", `must have length width = ${p.width}`, p.y0.length);
+  }
   // nOut and tangent are not part of this family; set so that shared code can read them.
   return { ...p, widths: new Array(p.depth + 1).fill(p.width), nOut: 1, tangent: "orthogonal" };
 }

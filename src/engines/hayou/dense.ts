@@ -9,7 +9,7 @@ import { type HayouSpec, inputVector } from "../../spec/index.js";
 import { matvec, rowFiller, sumSquares } from "../dense/kernels.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
-import { hayouSlots, observeLayer } from "./observe.js";
+import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
 
 export function compileDenseHayou(spec: HayouSpec, observables: readonly Observable[]): SampleKernel {
   const n = spec.width;
@@ -34,6 +34,7 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
   const acc = new Float64Array(n);
   const wScale = Math.sqrt(spec.gain / n);
   const invSqrtL = L > 0 ? 1 / Math.sqrt(L) : 0;
+  const y0 = fixedY0(spec);
 
   const post = () => {
     act.apply(Y, H, k * n);
@@ -45,7 +46,8 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
 
   return (rng, out, key) => {
     rng.reset(key.seed, key.index, 1);
-    matvec(rng, fill, row, n, d, xs, k, 1 / Math.sqrt(d), Y);
+    if (y0) Y.set(y0);
+    else matvec(rng, fill, row, n, d, xs, k, 1 / Math.sqrt(d), Y);
     collapsedAt.fill(0);
     post();
     postNorm0.set(postNorm);

@@ -1,5 +1,12 @@
 /** Reading Hayou observables from the state of k propagated inputs (shared by the three engines). */
+import type { HayouSpec } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
+
+/** The fixed Y_0 of a spec (y0 field), as a vector of the width, or null when Y_0 = W_in x is drawn. */
+export function fixedY0(spec: HayouSpec): Float64Array | null {
+  if (spec.y0 === undefined) return null;
+  return Array.isArray(spec.y0) ? Float64Array.from(spec.y0) : new Float64Array(spec.width).fill(spec.y0);
+}
 
 export interface HayouSlots {
   /** logPostNormGrowth at layer l: (input, slot). */

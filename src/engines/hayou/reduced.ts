@@ -23,7 +23,7 @@ import { makeActivation } from "../../activations/index.js";
 import { type HayouSpec, inputVector } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
-import { hayouSlots, observeLayer } from "./observe.js";
+import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
 
 /**
  * Lower-triangular C with C C^T = A (k x k, row-major), for positive semidefinite A: a zero (or
@@ -122,6 +122,7 @@ export function compileReducedHayou(
   const ek = new Float64Array(k);
   const U = new Float64Array(k * n);
   const dt = steps > 0 ? 1 / steps : 0;
+  const y0 = fixedY0(spec);
   const sqrtDt = Math.sqrt(dt);
   const gainOverN = spec.gain / n;
 
@@ -149,8 +150,11 @@ export function compileReducedHayou(
   };
 
   return (rng, out) => {
-    rng.fillNormal(Z, 0, k * n);
-    mix(C0, 1, false);
+    if (y0) Y.set(y0);
+    else {
+      rng.fillNormal(Z, 0, k * n);
+      mix(C0, 1, false);
+    }
     collapsedAt.fill(0);
     post();
     postNorm0.set(postNorm);

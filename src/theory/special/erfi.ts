@@ -10,6 +10,7 @@
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
+const LN_TWO_OVER_SQRT_PI = Math.log(TWO_OVER_SQRT_PI);
 
 export function erfi(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
@@ -66,9 +67,10 @@ export function erfiInv(y: number): number {
       ? ay / TWO_OVER_SQRT_PI / (1 + (ay * ay) / 3)
       : Math.sqrt(Math.max(0.25, lnY + 0.5 * Math.log(Math.max(lnY, 1))));
   for (let i = 0; i < 100; i++) {
-    const h = logErfi(z) - lnY;
+    const le = logErfi(z);
+    const h = le - lnY;
     // d/dz ln erfi(z) = (2/sqrt(pi)) e^{z^2} / erfi(z) = exp(z^2 + ln(2/sqrt(pi)) - ln erfi(z))
-    const dh = Math.exp(z * z + Math.log(TWO_OVER_SQRT_PI) - logErfi(z));
+    const dh = Math.exp(z * z + LN_TWO_OVER_SQRT_PI - le);
     let step = h / dh;
     if (z - step <= 0) step = z / 2; // stay positive
     z -= step;

@@ -1,0 +1,229 @@
+import { readFileSync } from "node:fs";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { describe, expect, it } from "vitest";
+import { makeActivation } from "../src/activations/index.js";
+import { simulate } from "../src/simulate.js";
+import { parseSpec, presetSpec } from "../src/spec/index.js";
+import { ksOneSample, ksTwoSample } from "../src/stats/index.js";
+import {
+  identityLogGrowth,
+  meanLogGrowthFactor,
+  ouLaw,
+  ouMap,
+  sequentialLimit,
+  width1CollapseProbability,
+  width1LinearLogLaw,
+  width1ReluLogLaw,
+} from "../src/theory/hayou/index.js";
+import { erfi, erfiInv } from "../src/theory/special/erfi.js";
+
+const ref = JSON.parse(readFileSync(new URL("./fixtures/reference-values.json", import.meta.url), "utf8"));
+const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
+const finite = (x: Float64Array) => x.filter((v) => !Number.isNaN(v));
+
+describe("erfi and its inverse", () => {
+  it("match mpmath to 1e-12 relative (fixtures), over the range the simulations reach", () => {
+    for (const r of ref.erfi) expect(Math.abs(erfi(r.x) - r.erfi) / Math.abs(r.erfi)).toBeLessThan(1e-12);
+    for (const r of ref.erfiInv) expect(Math.abs(erfiInv(r.y) - r.z) / Math.abs(r.z)).toBeLessThan(1e-12);
+    for (const y of [-1e5, -3, -1e-9, 0, 2.5, 1e8])
+      expect(erfi(erfiInv(y))).toBeCloseTo(y, 12 - Math.max(0, Math.log10(Math.abs(y) + 1)));
+    expect(erfi(-1.3)).toBe(-erfi(1.3));
+  });
+  it("the OU activation and its derivative are consistent (finite differences)", () => {
+    const act = makeActivation({ name: "ou", alpha: 0.7, beta: 1.3 });
+    for (const x of [-2, -0.3, 0, 0.4, 3]) {
+      const h = 1e-6;
+      expect(act.df(x)).toBeCloseTo((act.f(x + h) - act.f(x - h)) / (2 * h), 5);
+    }
+    expect(act.f(0)).toBeCloseTo(0.7, 15);
+  });
+});
+
+describe("Hayou engines: dense vs reduced agree in law (two-sample KS, fixed seeds)", () => {
+  const configs: [string, Record<string, unknown>, string[]][] = [
+    [
+      "ReLU, 1 input, forward",
+      { width: 10, depth: 40, nIn: 5 },
+      ["logPostNormGrowth", "logPostNormGrowth[10]", "preact", "activeFraction", "collapsed"],
+    ],
+    ["ReLU, 1 input, gradients", { width: 10, depth: 40, nIn: 5 }, ["gradNorm", "gradNorm[20]"]],
+    [
+      "tanh, 1 input, forward + gradients",
+      { width: 12, depth: 30, nIn: 4, activation: "tanh" },
+      ["logPostNormGrowth", "preact", "gradNorm"],
+    ],
+    [
+      "ReLU, 3 inputs, forward",
+      { width: 8, depth: 30, nIn: 5, inputs: ["unit", [1, 0, 0, 0, 0], [0, 1, 1, 0, 0]] },
+      ["logPostNormGrowth@1", "corr", "corr[10]@2", "preact@2"],
+    ],
+    [
+      "tanh, 3 inputs, gradients",
+      { width: 8, depth: 30, nIn: 5, activation: "tanh", inputs: ["unit", [1, 0, 0, 0, 0], [0, 1, 1, 0, 0]] },
+      ["gradNorm", "gradNorm[15]@2"],
+    ],
+    ["width 1 ReLU, Y_0 = 1", { width: 1, depth: 20, nIn: 1, y0: 1 }, ["logPostNormGrowth", "collapsed"]],
+    ["GELU, width 3", { width: 3, depth: 25, nIn: 3, activation: "gelu" }, ["logPostNormGrowth", "gradNorm"]],
+  ];
+  for (const [name, extra, observables] of configs) {
+    it(name, () => {
+      const spec = hayou(extra);
+      const a = simulate(spec, { samples: 6000, seed: 31, engine: "dense", observables });
+      const b = simulate(spec, { samples: 6000, seed: 32, engine: "reduced", observables });
+      for (const key of observables)
+        expect(ksTwoSample(finite(a.samples[key]), finite(b.samples[key])).pValue, key).toBeGreaterThan(0.01);
+    });
+  }
+  it("reduced with step 1/L and the SDE engine on a fine grid agree for large L", () => {
+    const spec = hayou({ width: 6, depth: 500, nIn: 6, sdeSteps: 2000, inputs: ["unit", "e1"] });
+    const observables = ["logPostNormGrowth", "logPostNormGrowth[250]", "corr"];
+    const a = simulate(spec, { samples: 4000, seed: 41, engine: "reduced", observables });
+    const b = simulate(spec, { samples: 4000, seed: 42, engine: "sde", observables });
+    for (const key of observables)
+      expect(ksTwoSample(finite(a.samples[key]), finite(b.samples[key])).pValue, key).toBeGreaterThan(0.01);
+    expect(() => simulate(spec, { samples: 10, engine: "sde", observables: ["gradNorm"] })).toThrow(
+      /does not compute gradients/,
+    );
+  });
+  it("auto never picks the SDE engine (a limit, not exact)", () => {
+    expect(
+      simulate(hayou({ width: 4, depth: 5 }), { samples: 5, observables: ["logPostNormGrowth"] }).plan.engine,
+    ).toBe("reduced");
+    expect(
+      simulate(hayou({ width: 4, depth: 5, weights: { law: "uniform" } }), {
+        samples: 5,
+        observables: ["logPostNormGrowth"],
+      }).plan.engine,
+    ).toBe("dense");
+  });
+});
+
+describe("Hayou theory against simulation", () => {
+  it("regime change: the mean log growth is < 0 for widths 2, 3 and > 0 for widths 4, 5, near A(n)", () => {
+    for (const n of [2, 3, 4, 5]) {
+      const r = simulate(hayou({ width: n, depth: 200, nIn: n }), {
+        samples: 60000,
+        seed: 50 + n,
+        observables: ["logPostNormGrowth"],
+      });
+      const s = r.stats.logPostNormGrowth; // NaN (phi(Y_0) = 0) excluded: conditioned on N_0 >= 1
+      expect(Math.sign(s.mean), `n=${n}`).toBe(n <= 3 ? -1 : 1);
+      expect(Math.abs(s.mean) / s.seMean, `n=${n}`).toBeGreaterThan(3);
+      // A(n) is the drift at t = 0; E[G_1] is 0.001-0.003 lower (sheet 3): allow 0.004 beyond 5 SE.
+      expect(Math.abs(s.mean - meanLogGrowthFactor(n))).toBeLessThan(5 * s.seMean + 0.004);
+    }
+    expect(meanLogGrowthFactor(3)).toBeCloseTo(-1 / 21, 14);
+    expect(meanLogGrowthFactor(4)).toBeCloseTo(1 / 60, 14);
+  });
+  it("width 1, ReLU: log Y_L - log Y_0 ~ N(-1/2, 1) given Y_0 > 0 at L = 500 (KS), poor at L = 5", () => {
+    const law = width1ReluLogLaw(1);
+    const cdf = (v: number) => normalCdf(v, law.mean, Math.sqrt(law.variance));
+    const deep = simulate(hayou({ width: 1, depth: 500, nIn: 1, y0: 1 }), {
+      samples: 20000,
+      seed: 61,
+      observables: ["logPostNormGrowth"],
+    });
+    expect(ksOneSample(deep.samples.logPostNormGrowth, cdf).pValue).toBeGreaterThan(0.001);
+    const shallow = simulate(hayou({ width: 1, depth: 5, nIn: 1, y0: 1 }), {
+      samples: 20000,
+      seed: 62,
+      observables: ["logPostNormGrowth"],
+    });
+    expect(ksOneSample(shallow.samples.logPostNormGrowth, cdf).pValue).toBeLessThan(1e-6);
+  });
+  it("width 1, linear(alpha): a GBM, log|Y_L/Y_0| ~ N(-alpha^2/2, alpha^2)", () => {
+    const r = simulate(
+      hayou({ width: 1, depth: 500, nIn: 1, y0: -0.7, activation: { name: "linear", a: 0.5 } }),
+      {
+        samples: 20000,
+        seed: 63,
+        observables: ["logPostNormGrowth"],
+      },
+    );
+    const law = width1LinearLogLaw(0.5);
+    const s = r.stats.logPostNormGrowth;
+    expect(Math.abs(s.mean - law.mean)).toBeLessThan(5 * s.seMean);
+    expect(Math.abs(s.variance - law.variance)).toBeLessThan(5 * s.seVariance);
+  });
+  it("width 1 collapse probability by depth L is 1 - Phi(sqrt L)^L (given Y_0 > 0)", () => {
+    for (const L of [1, 2, 5]) {
+      const N = 40000;
+      const r = simulate(hayou({ width: 1, depth: L, nIn: 1, y0: 1 }), {
+        samples: N,
+        seed: 70 + L,
+        observables: ["collapsed"],
+      });
+      const p = width1CollapseProbability(L);
+      expect(Math.abs(r.stats.collapsed.mean - p), `L=${L}`).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
+    }
+    expect(width1CollapseProbability(5)).toBeCloseTo(0.0622, 3);
+  });
+  it("OU activation: g(Y_L) has the OU mean and variance (Prop. 4), width 1, Y_0 fixed", () => {
+    for (const [alpha, beta, y0] of [
+      [1, 1, 1],
+      [0.5, 2, 1],
+      [1, 2, 0.5],
+    ]) {
+      // L = 400: the Euler bias is O(1/L), inside the 0.005 allowance.
+      const r = simulate(
+        hayou({ width: 1, depth: 400, nIn: 1, y0, activation: { name: "ou", alpha, beta } }),
+        {
+          samples: 5000,
+          seed: 80,
+          observables: ["preact"],
+        },
+      );
+      const z = r.samples.preact.map((y) => ouMap(beta, y));
+      const mean = z.reduce((a, b) => a + b, 0) / z.length;
+      const variance = z.reduce((a, b) => a + (b - mean) ** 2, 0) / (z.length - 1);
+      const law = ouLaw(alpha, beta, y0, 1);
+      const se = Math.sqrt(law.variance / z.length);
+      expect(Math.abs(mean - law.mean), `alpha=${alpha} beta=${beta}`).toBeLessThan(5 * se + 0.005);
+      expect(Math.abs(variance - law.variance)).toBeLessThan(
+        5 * law.variance * Math.sqrt(2 / z.length) + 0.005,
+      );
+    }
+  });
+  it("identity activation (Prop. 9): log growth has mean (n - 2)/(2n) and variance 1/n", () => {
+    const n = 3;
+    const r = simulate(hayou({ width: n, depth: 300, nIn: n, activation: "identity" }), {
+      samples: 30000,
+      seed: 90,
+      observables: ["logPostNormGrowth"],
+    });
+    const law = identityLogGrowth(n);
+    const s = r.stats.logPostNormGrowth;
+    expect(Math.abs(s.mean - law.mean)).toBeLessThan(5 * s.seMean + 0.003);
+    expect(Math.abs(s.variance - law.variance)).toBeLessThan(5 * s.seVariance + 0.003);
+  });
+  it("sequential limits (Thms 2, 3): preactivation variance q0 e^{1/2}, log growth 1/4, at large width", () => {
+    const r = simulate(hayou({ width: 400, depth: 100, nIn: 10 }), {
+      samples: 2000,
+      seed: 91,
+      observables: ["logPostNormGrowth", "preact"],
+    });
+    const lim = sequentialLimit(1 / 10, 1); // x unit-norm: q0 = 1/d
+    const g = r.stats.logPostNormGrowth;
+    const p = r.stats.preact;
+    // Finite n and L: O(1/n) and O(1/L) corrections of the limit; allow 5 SE + 0.01.
+    expect(Math.abs(g.mean - lim.logGrowth)).toBeLessThan(5 * g.seMean + 0.01);
+    expect(Math.abs(p.variance - lim.preactVariance)).toBeLessThan(5 * p.seVariance + 0.01);
+  });
+});
+
+describe("Hayou spec", () => {
+  it("validates y0, sdeSteps and the OU parameters", () => {
+    expect(() => hayou({ y0: [1, 2] })).toThrow(/^y0: must have length width = 100 \(got 2\)/);
+    expect(() => hayou({ y0: 1, inputs: ["unit", "e1"] })).toThrow(/^y0: fixes Y_0 for a single input/);
+    expect(() => hayou({ sdeSteps: 0 })).toThrow(/^sdeSteps: sdeSteps must be an integer from 1/);
+    expect(() => hayou({ activation: { name: "ou", alpha: -1, beta: 1 } })).toThrow(
+      /activation.alpha must be a number > 0/,
+    );
+    expect(() => simulate(hayou({ width: 4, depth: 3 }), { samples: 2, observables: ["G"] })).toThrow(
+      /unknown observable for family hayou/,
+    );
+    expect(() => simulate(hayou({ width: 4, depth: 3 }), { samples: 2, observables: ["corr"] })).toThrow(
+      /corr needs a second input/,
+    );
+  });
+});

@@ -27,6 +27,8 @@ export interface Claim {
   pValue?: number;
   /** |z| <= threshold agrees (z tests); p >= threshold agrees (ks tests). */
   threshold: number;
+  /** z tests: "greater" deviates only when z > threshold (one-sided), default two-sided. */
+  alternative?: "two-sided" | "greater";
   verdict: Verdict;
   /**
    * What the theory predicts the verdict to be at this sample size; "either" when the predicted

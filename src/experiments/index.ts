@@ -1,5 +1,7 @@
 /** The experiment registry: every reference figure is one named experiment. */
 import { makePlan, estimateSeconds } from "../simulate.js";
+import { hayouGradients, hayouOu, hayouSequential } from "./hayou-limits.js";
+import { hayouCollapse, hayouRegimeChange, hayouWidth1 } from "./hayou-regime.js";
 import { lnrDepthScaled } from "./lnr-depth-scaled.js";
 import { lnrResnetLogGaussian } from "./lnr-resnet-log-gaussian.js";
 import { nicaJacobian } from "./nica-jacobian.js";
@@ -18,6 +20,12 @@ export const EXPERIMENTS: Experiment[] = [
   nicaJacobian,
   lnrResnetLogGaussian,
   lnrDepthScaled,
+  hayouWidth1,
+  hayouOu,
+  hayouCollapse,
+  hayouRegimeChange,
+  hayouGradients,
+  hayouSequential,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {

@@ -48,12 +48,6 @@ describe("registry", () => {
     expect(selectExperiments("lnr/*").map((e) => e.id)).toEqual([
       "lnr/resnet-log-gaussian",
       "lnr/depth-scaled-branches",
-      "hayou/fig1-width1",
-      "hayou/fig3-ou",
-      "hayou/collapse",
-      "hayou/regime-change",
-      "hayou/fig8-gradients",
-      "hayou/sequential-limits",
     ]);
     expect(selectExperiments("hayou/*").length).toBe(6);
     expect(selectExperiments("marion/*")).toEqual([]);

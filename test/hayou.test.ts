@@ -196,6 +196,27 @@ describe("Hayou theory against simulation", () => {
     expect(Math.abs(s.mean - law.mean)).toBeLessThan(5 * s.seMean + 0.003);
     expect(Math.abs(s.variance - law.variance)).toBeLessThan(5 * s.seVariance + 0.003);
   });
+  it("two-slope activations (Prop. 10): exact t = 0 mean log drift, closed forms and simulation", async () => {
+    const { twoSlopeMeanLogDrift } = await import("../src/theory/hayou/index.js");
+    for (const b of [0.1, 0.5, 0.9]) {
+      expect(twoSlopeMeanLogDrift(1, 1, b)).toBeCloseTo(-(1 + b * b) / 4, 8);
+      expect(twoSlopeMeanLogDrift(2, 1, b)).toBeCloseTo(-((1 - b) ** 2) / 8, 8);
+    }
+    expect(twoSlopeMeanLogDrift(5, 1, 1)).toBeCloseTo(identityLogGrowth(5).mean, 8);
+    expect(twoSlopeMeanLogDrift(3, 1, 0.25)).toBeCloseTo(0.015, 3); // sheet 5, table
+    // Simulation at n = 3, beta = 0.5: E[G_1] within 5 SE of the t = 0 drift, plus the drift's slow
+    // change in time (sheet: sim 0.072 vs 0.071), allowed 0.007.
+    const r = simulate(
+      hayou({ width: 3, depth: 200, nIn: 3, activation: { name: "two-slope", a: 1, b: 0.5 } }),
+      {
+        samples: 30000,
+        seed: 95,
+        observables: ["logPostNormGrowth"],
+      },
+    );
+    const s = r.stats.logPostNormGrowth;
+    expect(Math.abs(s.mean - twoSlopeMeanLogDrift(3, 1, 0.5))).toBeLessThan(5 * s.seMean + 0.007);
+  });
   it("sequential limits (Thms 2, 3): preactivation variance q0 e^{1/2}, log growth 1/4, at large width", () => {
     const r = simulate(hayou({ width: 400, depth: 100, nIn: 10 }), {
       samples: 2000,

@@ -75,3 +75,43 @@ export function ouInverseMap(beta: number, z: number): number {
 export function sequentialLimit(q0: number, t = 1): { preactVariance: number; logGrowth: number } {
   return { preactVariance: q0 * Math.exp(t / 2), logGrowth: t / 4 };
 }
+
+/**
+ * E[rho_0^2] for the two-slope activation (Prop. 10, sheet 5): rho^2 = sum c_i^4 X_i^2 / sum c_i^2 X_i^2,
+ * c_i in {alpha, beta} by the sign of X_i ~ N(0, 1) iid, computed from 1/D = int_0^inf e^{-sD} ds:
+ *   E[rho^2] = n int_0^inf E_a[a^2 (1 + 2sa)^{-3/2}] (E_a[(1 + 2sa)^{-1/2}])^{n-1} ds,  a in {alpha^2, beta^2} w.p. 1/2.
+ * Integrated in v = ln s by the trapezoid rule.
+ */
+export function twoSlopeRhoSquared(n: number, alpha: number, beta: number): number {
+  const A = [alpha * alpha, beta * beta];
+  const f = (s: number) => {
+    let e1 = 0;
+    let e0 = 0;
+    for (const a of A) {
+      e1 += 0.5 * a * a * (1 + 2 * s * a) ** -1.5;
+      e0 += 0.5 * (1 + 2 * s * a) ** -0.5;
+    }
+    return n * e1 * e0 ** (n - 1);
+  };
+  const lo = -40;
+  const hi = 80;
+  const steps = 24000;
+  const h = (hi - lo) / steps;
+  let sum = 0;
+  for (let i = 0; i <= steps; i++) {
+    const v = lo + i * h;
+    const s = Math.exp(v);
+    sum += (i === 0 || i === steps ? 0.5 : 1) * f(s) * s;
+  }
+  return sum * h;
+}
+
+/**
+ * Mean log drift of ||phi(X_t)|| at t = 0 for phi(x) = alpha x (x > 0), beta x (x <= 0) with alpha beta != 0
+ * (Prop. 10): E[sum c_i^2 - 2 rho^2] / (2n) with E[sum c_i^2] = n (alpha^2 + beta^2)/2. For beta = 0
+ * (ReLU) use meanLogGrowthFactor, which conditions on phi(X_0) != 0. n = 1, alpha = 1: -(1 + beta^2)/4.
+ */
+export function twoSlopeMeanLogDrift(n: number, alpha: number, beta: number): number {
+  if (alpha === 0 || beta === 0) throw new RangeError("twoSlopeMeanLogDrift needs alpha beta != 0 (use meanLogGrowthFactor for ReLU)");
+  return ((n * (alpha * alpha + beta * beta)) / 2 - 2 * twoSlopeRhoSquared(n, alpha, beta)) / (2 * n);
+}

@@ -177,6 +177,9 @@ describe("Hayou theory against simulation", () => {
       const mean = z.reduce((a, b) => a + b, 0) / z.length;
       const variance = z.reduce((a, b) => a + (b - mean) ** 2, 0) / (z.length - 1);
       const law = ouLaw(alpha, beta, y0, 1);
+      // Y_L itself against the pushforward law: P(Y <= y) = Phi((g(y) - mean) / sd), g monotone.
+      const cdf = (y: number) => normalCdf(ouMap(beta, y), law.mean, Math.sqrt(law.variance));
+      expect(ksOneSample(r.samples.preact, cdf).pValue).toBeGreaterThan(0.001);
       const se = Math.sqrt(law.variance / z.length);
       expect(Math.abs(mean - law.mean), `alpha=${alpha} beta=${beta}`).toBeLessThan(5 * se + 0.005);
       expect(Math.abs(variance - law.variance)).toBeLessThan(

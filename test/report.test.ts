@@ -37,6 +37,8 @@ describe("registry", () => {
       "hayou/regime-change",
       "hayou/fig8-gradients",
       "hayou/sequential-limits",
+      "hayou/quasi-gbm",
+      "hayou/fig7-correlation",
     ]);
     for (const e of EXPERIMENTS) {
       expect(e.reference).toMatch(/\S/);
@@ -49,7 +51,7 @@ describe("registry", () => {
       "lnr/resnet-log-gaussian",
       "lnr/depth-scaled-branches",
     ]);
-    expect(selectExperiments("hayou/*").length).toBe(6);
+    expect(selectExperiments("hayou/*").length).toBe(8);
     expect(selectExperiments("marion/*")).toEqual([]);
   });
 });

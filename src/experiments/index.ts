@@ -1,6 +1,7 @@
 /** The experiment registry: every reference figure is one named experiment. */
 import { makePlan, estimateSeconds } from "../simulate.js";
 import { hayouGradients, hayouOu, hayouSequential } from "./hayou-limits.js";
+import { hayouCorrelation, hayouQuasiGbm } from "./hayou-paths.js";
 import { hayouCollapse, hayouRegimeChange, hayouWidth1 } from "./hayou-regime.js";
 import { lnrDepthScaled } from "./lnr-depth-scaled.js";
 import { lnrResnetLogGaussian } from "./lnr-resnet-log-gaussian.js";
@@ -26,6 +27,8 @@ export const EXPERIMENTS: Experiment[] = [
   hayouRegimeChange,
   hayouGradients,
   hayouSequential,
+  hayouQuasiGbm,
+  hayouCorrelation,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {

@@ -112,6 +112,32 @@ export function twoSlopeRhoSquared(n: number, alpha: number, beta: number): numb
  * (ReLU) use meanLogGrowthFactor, which conditions on phi(X_0) != 0. n = 1, alpha = 1: -(1 + beta^2)/4.
  */
 export function twoSlopeMeanLogDrift(n: number, alpha: number, beta: number): number {
-  if (alpha === 0 || beta === 0) throw new RangeError("twoSlopeMeanLogDrift needs alpha beta != 0 (use meanLogGrowthFactor for ReLU)");
+  if (alpha === 0 || beta === 0)
+    throw new RangeError("twoSlopeMeanLogDrift needs alpha beta != 0 (use meanLogGrowthFactor for ReLU)");
   return ((n * (alpha * alpha + beta * beta)) / 2 - 2 * twoSlopeRhoSquared(n, alpha, beta)) / (2 * n);
+}
+
+/** ReLU arc-cosine kernel: E[relu(u) relu(v)] / sqrt(q_a q_b) for correlation rho. */
+export function reluCorrelationKernel(rho: number): number {
+  const r = Math.max(-1, Math.min(1, rho));
+  return (Math.sqrt(1 - r * r) + (Math.PI - Math.acos(r)) * r) / (2 * Math.PI);
+}
+
+/**
+ * Infinite-width correlation of two inputs under 1/sqrt(L) branches (ReLU, gain 1): with q^{aa} growing
+ * like e^{t/2}, rho_t solves d rho/dt = kappa(rho) - rho/2 (kappa the arc-cosine kernel); RK4 in t.
+ * From rho_0 = cos(1) = 0.540 it reaches 0.585 at t = 1 (sheet 8).
+ */
+export function infiniteWidthCorrelation(rho0: number, t = 1, steps = 1000): number {
+  const f = (r: number) => reluCorrelationKernel(r) - r / 2;
+  const h = t / steps;
+  let r = rho0;
+  for (let i = 0; i < steps; i++) {
+    const k1 = f(r);
+    const k2 = f(r + (h / 2) * k1);
+    const k3 = f(r + (h / 2) * k2);
+    const k4 = f(r + h * k3);
+    r += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+  }
+  return r;
 }

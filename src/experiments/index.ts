@@ -1,6 +1,6 @@
 /** The experiment registry: every reference figure is one named experiment. */
 import { makePlan, estimateSeconds } from "../simulate.js";
-import { hayouGradients, hayouOu, hayouSequential } from "./hayou-limits.js";
+import { hayouActivation, hayouGradients, hayouOu, hayouSequential } from "./hayou-limits.js";
 import { hayouCorrelation, hayouQuasiGbm } from "./hayou-paths.js";
 import { hayouCollapse, hayouRegimeChange, hayouWidth1 } from "./hayou-regime.js";
 import { lnrDepthScaled } from "./lnr-depth-scaled.js";
@@ -22,6 +22,7 @@ export const EXPERIMENTS: Experiment[] = [
   lnrResnetLogGaussian,
   lnrDepthScaled,
   hayouWidth1,
+  hayouActivation,
   hayouOu,
   hayouCollapse,
   hayouRegimeChange,

@@ -44,7 +44,7 @@ describe("registry", () => {
     for (const e of EXPERIMENTS) {
       expect(e.reference).toMatch(/\S/);
       expect(e.full.samples).toBeGreaterThanOrEqual(e.defaults.samples);
-      expect(estimateExperimentSeconds(e)).toBeGreaterThan(0);
+      expect(estimateExperimentSeconds(e) > 0).toBe(e.plan({}).length > 0);
       expect(e.plan({}).length).toBeGreaterThanOrEqual(e.id === "hayou/fig2-activation" ? 0 : 1);
     }
     expect(selectExperiments("nica/*").length).toBe(4);

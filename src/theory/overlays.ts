@@ -5,6 +5,7 @@
 import trigamma from "@stdlib/math-base-special-trigamma";
 import digamma from "@stdlib/math-base-special-digamma";
 import { inputVector, type ModelSpec } from "../spec/index.js";
+import { identityLogGrowth, meanLogGrowthFactor, sequentialLimit } from "./hayou/index.js";
 import {
   HYPOACTIVATION_ESTIMATES,
   betaResNet,
@@ -93,8 +94,48 @@ export function gMoments(spec: ModelSpec): TheoryMoments[] {
   return out;
 }
 
-/** Moments of the observable ("G" or "logOutNorm2") predicted for the spec. */
+/** Hayou family: predictions for logPostNormGrowth (at L) and preact (infinite depth). */
+function hayouMoments(spec: ModelSpec, observable: string): TheoryMoments[] {
+  if (spec.family !== "hayou" || spec.weights.law !== "gaussian" || spec.gain !== 1) return [];
+  const n = spec.width;
+  const a = spec.activation;
+  if (observable === "logPostNormGrowth") {
+    if (a.name === "relu") {
+      return [
+        {
+          name: "Quasi-GBM N(A(n), 1/n)",
+          source: "Hayou Thm 1 (mean drift at t = 0; Gaussian heuristic)",
+          mean: meanLogGrowthFactor(n),
+          variance: 1 / n,
+        },
+      ];
+    }
+    if (a.name === "identity") {
+      const m = identityLogGrowth(n);
+      return [{ name: "GBM N((n-2)/(2n), 1/n)", source: "Hayou Prop. 9 (L -> infinity)", ...m }];
+    }
+    return [];
+  }
+  if (observable === "preact" && a.name === "relu") {
+    const x = inputVector(spec, 0);
+    let q0 = 0;
+    for (const v of x) q0 += v * v;
+    const lim = sequentialLimit(q0 / spec.nIn, 1);
+    return [
+      {
+        name: "N(0, q0 e^{1/2})",
+        source: "Hayou Thms 2-3 (n, L -> infinity)",
+        mean: 0,
+        variance: lim.preactVariance,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Moments of the observable predicted for the spec ("G", "logOutNorm2"; Hayou: "logPostNormGrowth", "preact"). */
 export function theoryMoments(spec: ModelSpec, observable: string): TheoryMoments[] {
+  if (spec.family === "hayou") return hayouMoments(spec, observable);
   const g = gMoments(spec);
   if (observable === "G") return g;
   if (observable !== "logOutNorm2") return [];
@@ -127,8 +168,18 @@ export function theoryCurves(
   points = 401,
 ): TheoryCurve[] {
   const r = range ?? theoryRange(spec, observable);
-  if (!r || (observable !== "G" && observable !== "logOutNorm2")) return [];
+  if (!r) return [];
   const x = Float64Array.from({ length: points }, (_, i) => r[0] + ((r[1] - r[0]) * i) / (points - 1));
+  if (spec.family === "hayou") {
+    return hayouMoments(spec, observable).map((m) => ({
+      name: m.name,
+      source: m.source,
+      x,
+      density: gaussianPdf(x, m.mean, m.variance),
+      leftAtom: 0,
+    }));
+  }
+  if (observable !== "G" && observable !== "logOutNorm2") return [];
   const out: TheoryCurve[] = [];
   const k = spec.nOut;
   const lc = logC(spec);

@@ -8,6 +8,8 @@ import { histDensity, histogramOf } from "../../src/stats/histogram.js";
 import { type SummaryStats, stats, summarize } from "../../src/stats/summary.js";
 import {
   cliCommand,
+  familyDefaults,
+  OBSERVABLES,
   readForm,
   type State,
   specJson,
@@ -47,11 +49,25 @@ function makeWorker(): Worker {
 
 // ---- state, URL, visibility -------------------------------------------------------------------
 
+/** Fill the observable menu for the family (keeping the current choice when it applies). */
+function syncObservables(s: State): void {
+  const sel = form.elements.namedItem("observable") as HTMLSelectElement;
+  const opts = OBSERVABLES[s.family];
+  const keys = opts.map(([k]) => k).join(",");
+  if (sel.dataset.keys !== keys) {
+    sel.innerHTML = opts.map(([k, label]) => `<option value="${k}">${label}</option>`).join("");
+    sel.dataset.keys = keys;
+  }
+  sel.value = opts.some(([k]) => k === s.observable) ? s.observable : opts[0][0];
+}
+
 function syncVisibility(s: State): void {
+  syncObservables(s);
   document.querySelectorAll<HTMLElement>(".resnet").forEach((el) => (el.hidden = s.family !== "resnet"));
+  document.querySelectorAll<HTMLElement>(".not-hayou").forEach((el) => (el.hidden = s.family === "hayou"));
   document.querySelectorAll<HTMLElement>(".sweep").forEach((el) => (el.hidden = s.view !== "sweep"));
-  $<HTMLElement>(".param-a").hidden = s.activation !== "linear" && s.activation !== "two-slope";
-  $<HTMLElement>(".param-b").hidden = s.activation !== "two-slope";
+  $<HTMLElement>(".param-a").hidden = !["linear", "two-slope", "ou"].includes(s.activation);
+  $<HTMLElement>(".param-b").hidden = !["two-slope", "ou"].includes(s.activation);
 }
 
 function saveUrl(s: State): void {
@@ -195,7 +211,7 @@ function draw(r: Run, final: boolean, partial = false): void {
     x: c.x.filter((x) => x >= r.range![0] && x <= r.range![1]),
     density: c.density.filter((_, i) => c.x[i] >= r.range![0] && c.x[i] <= r.range![1]),
   }));
-  const obs = r.state.observable === "G" ? "G" : "ln ||z_out||^2";
+  const obs = OBSERVABLES[r.state.family].find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
   void render(histogramSpec(`${describeSpec(parseSpec(specJson(r.state)))}`, obs, rows, curves));
   statsEl.hidden = false;
   statsEl.tBodies[0].innerHTML = statsRows(s, r, partial);
@@ -208,7 +224,13 @@ function draw(r: Run, final: boolean, partial = false): void {
   fitsEl.hidden = r.curves.length === 0;
   fitsEl.tBodies[0].innerHTML = r.curves
     .map((c) => {
-      const f = fitToGridDensity(values, Float64Array.from(c.x), Float64Array.from(c.density), c.leftAtom);
+      // NaN marks an undefined value (e.g. Hayou's growth when phi(Y_0) = 0): the laws condition it away.
+      const f = fitToGridDensity(
+        values.filter((v) => !Number.isNaN(v)),
+        Float64Array.from(c.x),
+        Float64Array.from(c.density),
+        c.leftAtom,
+      );
       return `<tr data-curve="${c.name}" data-ks="${f.ks}" data-ks-p="${f.ksPValue}"><td>${c.name}</td><td>${c.source}</td><td>${fmt(f.ks)}</td><td>${f.ksPValue.toExponential(2)}</td><td>${fmt(f.w1)}</td></tr>`;
     })
     .join("");
@@ -351,7 +373,7 @@ function drawSweep(r: Run, final: boolean): void {
       );
     }
   }
-  const obs = r.state.observable === "G" ? "G" : "ln ||z_out||^2";
+  const obs = OBSERVABLES[r.state.family].find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
   void render({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${obs}: mean and variance against ${param}`,
@@ -412,9 +434,16 @@ form.addEventListener("submit", (e) => {
   e.preventDefault();
   start();
 });
-form.addEventListener("change", () => {
-  const s = readForm(form);
+let lastFamily = "";
+form.addEventListener("change", (e) => {
+  let s = readForm(form);
+  if ((e.target as HTMLElement | null)?.getAttribute("name") === "family" && s.family !== lastFamily) {
+    s = { ...s, ...familyDefaults(s.family) };
+    writeForm(form, s);
+  }
+  lastFamily = s.family;
   syncVisibility(s);
+  s = readForm(form);
   saveUrl(s);
 });
 stopBtn.addEventListener("click", stop);
@@ -456,5 +485,7 @@ $<HTMLButtonElement>("#export-json").addEventListener("click", () => {
 });
 
 const initial = stateFromQuery(location.search);
+syncObservables(initial);
 writeForm(form, initial);
 syncVisibility(initial);
+lastFamily = initial.family;

@@ -1,7 +1,7 @@
 /** The explorer's state: one flat record, kept in the URL query so that a view can be shared. */
 
 export interface State {
-  family: "mlp" | "resnet";
+  family: "mlp" | "resnet" | "hayou";
   width: string;
   depth: number;
   nIn: number;
@@ -94,6 +94,7 @@ export function writeForm(form: HTMLFormElement, s: State): void {
 }
 
 function activationJson(s: State): unknown {
+  if (s.activation === "ou") return { name: "ou", alpha: s.a, beta: s.b };
   if (s.activation === "linear") return { name: "linear", a: s.a };
   if (s.activation === "two-slope") return { name: "two-slope", a: s.a, b: s.b };
   return { name: s.activation };
@@ -123,6 +124,11 @@ export function specJson(s: State): Record<string, unknown> {
   if (s.family === "mlp") {
     return { family: "mlp", width, ...(Array.isArray(width) ? {} : { depth: s.depth }), ...common };
   }
+  if (s.family === "hayou") {
+    const { nOut: _unused, ...rest } = common;
+    void _unused;
+    return { family: "hayou", width, depth: s.depth, ...rest };
+  }
   return {
     family: "resnet",
     width,
@@ -139,7 +145,7 @@ const q = (v: unknown) => `'${(typeof v === "string" ? v : JSON.stringify(v)).re
 /** The CLI command that reproduces the histogram view's run (same spec, seed, engine: same numbers). */
 export function cliCommand(s: State): string {
   const spec = specJson(s);
-  const preset = s.family === "mlp" ? "nica-mlp" : "lnr-resnet";
+  const preset = s.family === "mlp" ? "nica-mlp" : s.family === "resnet" ? "lnr-resnet" : "hayou-resnet";
   const sets = Object.entries(spec)
     .filter(([k]) => k !== "family")
     .map(([k, v]) => `--set ${k}=${q(v)}`);
@@ -152,4 +158,29 @@ export function cliCommand(s: State): string {
     `--engine ${s.engine}`,
     `--observables ${s.observable}`,
   ].join(" ");
+}
+
+/** Observables offered for each family, with labels; the first is the family's default. */
+export const OBSERVABLES: Record<State["family"], [string, string][]> = {
+  mlp: [
+    ["G", "G"],
+    ["logOutNorm2", "ln ||z_out||^2"],
+  ],
+  resnet: [
+    ["G", "G"],
+    ["logOutNorm2", "ln ||z_out||^2"],
+  ],
+  hayou: [
+    ["logPostNormGrowth", "ln(||phi(Y_L)|| / ||phi(Y_0)||)"],
+    ["preact", "Y_L^1"],
+    ["activeFraction", "active fraction at Y_L"],
+    ["gradNorm", "||dloss/dY_0||"],
+  ],
+};
+
+/** Defaults that change with the family (gain 1 for Hayou's network, 2 = He for the others). */
+export function familyDefaults(family: State["family"]): Partial<State> {
+  return family === "hayou"
+    ? { gain: 1, observable: "logPostNormGrowth", width: "10", depth: 100, nIn: 10, input: "unit" }
+    : { gain: 2, observable: "G" };
 }

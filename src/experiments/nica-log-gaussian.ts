@@ -18,6 +18,7 @@ import {
   redDensity,
 } from "../theory/loggaussian/index.js";
 import { type Claim, claimsTable, expectedFor, ksClaim, zClaim } from "./claims.js";
+import { summaryRows } from "./common.js";
 import { type FitStats, fitToGridDensity } from "./fit.js";
 import type { Experiment, ExperimentOptions, ExperimentOutput, SimulationRequest } from "./types.js";
 
@@ -152,24 +153,7 @@ export const nicaLogGaussian: Experiment = {
         },
         fit,
       });
-      for (const key of OBS) {
-        const s = sim.stats[key];
-        summaries.push({
-          experiment: ID,
-          panel: `d = ${depth}`,
-          observable: key,
-          engine: sim.plan.engine,
-          seed,
-          count: s.count,
-          n: s.n,
-          nonFinite: s.nonFinite,
-          mean: s.mean,
-          seMean: s.seMean,
-          variance: s.variance,
-          seVariance: s.seVariance,
-          ...Object.fromEntries(Object.entries(sim.quantiles[key]).map(([q, v]) => [`q${q}`, v])),
-        });
-      }
+      summaries.push(...summaryRows(ID, `d = ${depth}`, sim));
       // Claims (the predicted verdicts use the exact law: sheet 1.4).
       const tag = `d=${depth}`;
       const base = { experiment: ID, reference: REF };

@@ -3,7 +3,7 @@
  * mat-vec (RNG fused with the product), so no weight matrix is ever stored.
  */
 import type { Rng } from "../../rng/rng.js";
-import type { ModelSpec } from "../../spec/index.js";
+import { inputVector, type ModelSpec, tangentVector } from "../../spec/index.js";
 
 const SQRT3 = Math.sqrt(3);
 const TWO_M32 = 2 ** -32;
@@ -84,4 +84,21 @@ export function fillSigns(rng: Rng, s: Float64Array, n: number): void {
     if ((i & 31) === 0) bits = rng.nextU32();
     s[i] = (bits >>> (i & 31)) & 1 ? 1 : -1;
   }
+}
+
+/**
+ * The vectors a dense kernel propagates: the k inputs (stride n_in), then, with jvp, their k tangents;
+ * and ln c_a = ln(||x_a||^2 / n_in) for each input.
+ */
+export function prepareInputs(spec: ModelSpec, jvp: boolean): { xs: Float64Array; logC: Float64Array } {
+  const k = spec.inputs.length;
+  const xs = new Float64Array((jvp ? 2 * k : k) * spec.nIn);
+  const logC = new Float64Array(k);
+  for (let a = 0; a < k; a++) {
+    const x = inputVector(spec, a);
+    xs.set(x, a * spec.nIn);
+    logC[a] = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
+    if (jvp) xs.set(tangentVector(spec, a), (k + a) * spec.nIn);
+  }
+  return { xs, logC };
 }

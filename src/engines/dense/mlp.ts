@@ -4,10 +4,10 @@
  * propagated alongside (forward mode): dz^l = sqrt(gain/n) W^l (phi'(z^{l-1}) * dz^{l-1}).
  */
 import { makeActivation } from "../../activations/index.js";
-import { inputVector, type MlpSpec, tangentVector } from "../../spec/index.js";
+import type { MlpSpec } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
-import { matvec, rowFiller, sumSquares } from "./kernels.js";
+import { matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
 import { slotsFor } from "./slots.js";
 
 export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[]): SampleKernel {
@@ -20,14 +20,7 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
   const nMax = Math.max(spec.nIn, spec.nOut, ...widths);
   const fill = rowFiller(spec.weights.law);
   const act = makeActivation(spec.activation);
-  const xs = new Float64Array(m * spec.nIn);
-  const logC = new Float64Array(k);
-  for (let a = 0; a < k; a++) {
-    const x = inputVector(spec, a);
-    xs.set(x, a * spec.nIn);
-    logC[a] = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
-    if (jvp) xs.set(tangentVector(spec, a), (k + a) * spec.nIn);
-  }
+  const { xs, logC } = prepareInputs(spec, jvp);
   const row = new Float64Array(nMax);
   const z = new Float64Array(m * nMax);
   const h = new Float64Array(m * nMax);

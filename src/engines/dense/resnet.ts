@@ -4,10 +4,10 @@
  * Forward-mode tangents: dz^l = alpha dz^{l-1} + lambda sqrt(gain/n) W^l (s^l * phi'(s^l * z^{l-1}) * dz^{l-1}).
  */
 import { makeActivation } from "../../activations/index.js";
-import { inputVector, type ResNetSpec, tangentVector } from "../../spec/index.js";
+import type { ResNetSpec } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
-import { fillSigns, matvec, rowFiller, sumSquares } from "./kernels.js";
+import { fillSigns, matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
 import { slotsFor } from "./slots.js";
 
 export function compileDenseResNet(spec: ResNetSpec, observables: readonly Observable[]): SampleKernel {
@@ -22,14 +22,7 @@ export function compileDenseResNet(spec: ResNetSpec, observables: readonly Obser
   const act = makeActivation(spec.activation);
   const { alpha, lambda, balanced } = spec;
   const branchScale = lambda * Math.sqrt(spec.gain / n);
-  const xs = new Float64Array(m * spec.nIn);
-  const logC = new Float64Array(k);
-  for (let a = 0; a < k; a++) {
-    const x = inputVector(spec, a);
-    xs.set(x, a * spec.nIn);
-    logC[a] = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
-    if (jvp) xs.set(tangentVector(spec, a), (k + a) * spec.nIn);
-  }
+  const { xs, logC } = prepareInputs(spec, jvp);
   const row = new Float64Array(nMax);
   const z = new Float64Array(m * n);
   const h = new Float64Array(m * n);

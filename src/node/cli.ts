@@ -12,7 +12,7 @@ import {
   selectExperiments,
 } from "../experiments/index.js";
 import { MAX_SEED } from "../rng/rng.js";
-import { DEFAULT_OBSERVABLES, MAX_SAMPLES } from "../simulate.js";
+import { DEFAULT_OBSERVABLES, MAX_SAMPLES, makePlan } from "../simulate.js";
 import {
   applyOverrides,
   describeSpec,
@@ -22,9 +22,18 @@ import {
   presetSpec,
   SpecError,
 } from "../spec/index.js";
-import { toJson, writeFileAtomic } from "./io.js";
+import { toJson } from "./io.js";
 import { buildTo, serve } from "./explore.js";
-import { closePool, defaultThreads, simulateParallel } from "./parallel.js";
+import { closePool, defaultThreads, runChunksParallel, simulateParallel } from "./parallel.js";
+import {
+  deterministicSummary,
+  mergeShards,
+  parseShard,
+  shardChunks,
+  verifyResult,
+  writeShard,
+  writeSimulation,
+} from "./results.js";
 import { makeProgress } from "./progress.js";
 import { machine, runExperiment, VERSION, writeExperimentFiles, writeReport } from "./reproduce.js";
 
@@ -148,12 +157,17 @@ async function main(argv: string[]): Promise<void> {
       DEFAULT_OBSERVABLES.join(","),
     )
     .option("--threads <t>", "worker threads (default: all cores)")
-    .option("--out <dir>", "write result.json and samples.csv there")
+    .option("--out <dir>", "write result.json, summaries.json, samples.arrow and samples.csv there")
+    .option(
+      "--shard <i/k>",
+      "run only shard i of k (contiguous slices of the samples) and write a shard file to --out",
+    )
     .option("--json", "print JSON only (no table, no progress)")
     .action(
       async (
         model: string,
         o: {
+          shard?: string;
           set: string[];
           samples: string;
           seed: string;
@@ -175,6 +189,27 @@ async function main(argv: string[]): Promise<void> {
           .filter(Boolean);
         const progress = makeProgress("simulate", !o.json);
         const t0 = performance.now();
+        if (o.shard !== undefined) {
+          const { index, count } = parseShard(o.shard);
+          if (!o.out)
+            throw new SpecError("--out", "is required with --shard (the folder for the shard file)");
+          const plan = makePlan(spec, { samples, seed, engine, observables });
+          const chunks = shardChunks(plan, index, count);
+          const results = await runChunksParallel(plan, chunks, {
+            threads,
+            onProgress: progress.update,
+            doneBefore: 0,
+          });
+          progress.done();
+          const path = writeShard(resolve(o.out), plan, index, count, results, { version: VERSION });
+          const n = results.reduce((a, r) => a + r.end - r.start, 0);
+          if (o.json)
+            process.stdout.write(
+              toJson({ shard: { index, count }, chunks: chunks.length, samples: n, file: path }),
+            );
+          else console.log(`shard ${index}/${count}: ${n} samples in ${chunks.length} chunks -> ${path}`);
+          return;
+        }
         const r = await simulateParallel(
           spec,
           { samples, seed, engine, observables },
@@ -182,27 +217,9 @@ async function main(argv: string[]): Promise<void> {
         );
         progress.done();
         const wallSeconds = (performance.now() - t0) / 1000;
-        const result = {
-          version: VERSION,
-          spec,
-          seed,
-          samples,
-          engine: r.plan.engine,
-          threads,
-          wallSeconds,
-          machine: machine(),
-          stats: r.stats,
-          quantiles: r.quantiles,
-          summaries: r.summaries,
-        };
-        if (o.out) {
-          const dir = resolve(o.out);
-          writeFileAtomic(join(dir, "result.json"), toJson(result));
-          const keys = r.plan.observables;
-          const lines = [["sample", ...keys].join(",")];
-          for (let i = 0; i < samples; i++) lines.push([i, ...keys.map((k) => r.samples[k][i])].join(","));
-          writeFileAtomic(join(dir, "samples.csv"), `${lines.join("\n")}\n`);
-        }
+        const meta = { version: VERSION, threads, wallSeconds, machine: machine() };
+        const result = { ...meta, spec, seed, samples, engine: r.plan.engine, ...deterministicSummary(r) };
+        if (o.out) writeSimulation(resolve(o.out), r, meta);
         if (o.json) {
           process.stdout.write(toJson(result));
           return;
@@ -217,7 +234,8 @@ async function main(argv: string[]): Promise<void> {
             `${key.padEnd(14)} ${String(s.n).padStart(8)}  ${fmt(s.mean).padStart(9)} +- ${fmt(s.seMean)}   ${fmt(s.variance).padStart(9)} +- ${fmt(s.seVariance)}   ${s.nonFinite}${s.negInf ? ` (-inf: ${s.negInf})` : ""}`,
           );
         }
-        if (o.out) console.log(`wrote ${resolve(o.out)}/result.json, samples.csv`);
+        if (o.out)
+          console.log(`wrote ${resolve(o.out)}/{result.json,summaries.json,samples.arrow,samples.csv}`);
       },
     );
 
@@ -331,6 +349,33 @@ async function main(argv: string[]): Promise<void> {
       console.log(`Report: ${path} (${wallSeconds.toFixed(1)} s)`);
     }
   });
+
+  program
+    .command("merge")
+    .description("merge shard files (from simulate --shard i/k) into the result of the unsharded run")
+    .argument("<shards...>", "shard-i-of-k.json files")
+    .requiredOption("--out <dir>", "output folder")
+    .option("--json", "print JSON only")
+    .action((shards: string[], o: { out: string; json?: boolean }) => {
+      const r = mergeShards(shards);
+      const meta = { version: VERSION, mergedFrom: shards.length, machine: machine() };
+      writeSimulation(resolve(o.out), r, meta);
+      if (o.json) process.stdout.write(toJson({ ...meta, ...deterministicSummary(r) }));
+      else console.log(`merged ${shards.length} shard(s): ${r.plan.samples} samples -> ${resolve(o.out)}`);
+    });
+
+  program
+    .command("verify")
+    .description("recompute the SHA-256 of a result folder's samples and compare it with the recorded one")
+    .argument("<dir>", "a folder written by simulate --out or merge")
+    .action((dir: string) => {
+      const v = verifyResult(resolve(dir));
+      if (v.ok) console.log(`ok: samples.arrow matches summaries.json (sha256 ${v.computed})`);
+      else {
+        console.error(`MISMATCH: recorded ${v.recorded}, computed ${v.computed}`);
+        process.exitCode = 1;
+      }
+    });
 
   program
     .command("explore")

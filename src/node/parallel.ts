@@ -8,6 +8,7 @@ import {
   assemble,
   type ChunkResult,
   makePlan,
+  type Plan,
   runChunk,
   type SimulateOptions,
   type SimulationResult,
@@ -47,29 +48,34 @@ export async function closePool(): Promise<void> {
   await p?.destroy();
 }
 
+/**
+ * Run the given chunks of a plan (default: all) on worker threads; results arrive in any order and
+ * carry their chunk index. `onChunk` sees each result as it completes (checkpoints use it).
+ */
+export async function runChunksParallel(
+  plan: Plan,
+  chunks: readonly number[],
+  popts: ParallelOptions & { onChunk?: (r: ChunkResult) => void; doneBefore?: number } = {},
+): Promise<ChunkResult[]> {
+  const threads = Math.max(1, Math.min(popts.threads ?? defaultThreads(), chunks.length));
+  let done = popts.doneBefore ?? 0;
+  const note = (r: ChunkResult) => {
+    done += r.end - r.start;
+    popts.onChunk?.(r);
+    popts.onProgress?.(done, plan.samples);
+    return r;
+  };
+  if (threads === 1) return chunks.map((c) => note(runChunk(plan, c)));
+  const p = getPool(threads);
+  return Promise.all(chunks.map((chunk) => p.run({ plan, chunk }).then((r: ChunkResult) => note(r))));
+}
+
 export async function simulateParallel(
   spec: ModelSpec,
   opts: SimulateOptions,
   popts: ParallelOptions = {},
 ): Promise<SimulationResult> {
   const plan = makePlan(spec, opts);
-  const threads = Math.max(1, Math.min(popts.threads ?? defaultThreads(), plan.chunks));
-  let done = 0;
-  const note = (r: ChunkResult) => {
-    done += r.end - r.start;
-    popts.onProgress?.(done, plan.samples);
-    return r;
-  };
-  if (threads === 1) {
-    const results: ChunkResult[] = [];
-    for (let c = 0; c < plan.chunks; c++) results.push(note(runChunk(plan, c)));
-    return assemble(plan, results);
-  }
-  const p = getPool(threads);
-  const results = await Promise.all(
-    Array.from({ length: plan.chunks }, (_, chunk) =>
-      p.run({ plan, chunk }).then((r: ChunkResult) => note(r)),
-    ),
-  );
-  return assemble(plan, results);
+  const all = Array.from({ length: plan.chunks }, (_, c) => c);
+  return assemble(plan, await runChunksParallel(plan, all, popts));
 }

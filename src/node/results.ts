@@ -1,0 +1,208 @@
+/**
+ * Simulation result files: what `simulate --out`, `--shard` and `merge` write, and their integrity.
+ *
+ *   summaries.json  deterministic: plan (spec, seed, samples, engine, observables, chunking), stats,
+ *                   mergeable summaries, quantiles, and the SHA-256 of the samples. Byte-identical for the
+ *                   same plan, whatever the threads, shards or machine.
+ *   samples.arrow   every sample of every observable (Arrow IPC file), plus a `sample` index column.
+ *   samples.csv     the same as CSV (small runs).
+ *   result.json     summaries.json plus run metadata (version, wall time, threads, machine, date).
+ * Shard files (`--shard i/k`): shard-i-of-k.json with the plan and each chunk's summaries and samples
+ * (Float64 bytes, base64) for `deeplimits merge`.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
+import { assemble, type ChunkResult, type Plan, type SimulationResult } from "../simulate.js";
+import { SpecError } from "../spec/errors.js";
+import type { Summary } from "../stats/summary.js";
+import { toJson, writeFileAtomic } from "./io.js";
+
+/** SHA-256 of the samples: the plan's observables in order, each column's little-endian float64 bytes. */
+export function samplesHash(plan: Plan, samples: Record<string, Float64Array>): string {
+  const h = createHash("sha256");
+  for (const key of plan.observables) {
+    h.update(key);
+    const col = samples[key];
+    h.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+  }
+  return h.digest("hex");
+}
+
+export function deterministicSummary(r: SimulationResult) {
+  return {
+    plan: r.plan,
+    stats: r.stats,
+    quantiles: r.quantiles,
+    summaries: r.summaries,
+    samplesSha256: samplesHash(r.plan, r.samples),
+  };
+}
+
+function arrowOf(r: SimulationResult): Uint8Array {
+  const cols: Record<string, Float64Array> = {
+    sample: Float64Array.from({ length: r.plan.samples }, (_, i) => i),
+  };
+  for (const key of r.plan.observables) cols[key] = r.samples[key];
+  return tableToIPC(tableFromArrays(cols), "file");
+}
+
+/** Write summaries.json, samples.arrow, samples.csv (up to 10^6 samples) and result.json into dir. */
+export function writeSimulation(dir: string, r: SimulationResult, meta: Record<string, unknown>): void {
+  const det = deterministicSummary(r);
+  writeFileAtomic(join(dir, "samples.arrow"), arrowOf(r));
+  if (r.plan.samples <= 1e6) {
+    const keys = r.plan.observables;
+    const lines = [["sample", ...keys].join(",")];
+    for (let i = 0; i < r.plan.samples; i++) lines.push([i, ...keys.map((k) => r.samples[k][i])].join(","));
+    writeFileAtomic(join(dir, "samples.csv"), `${lines.join("\n")}\n`);
+  }
+  writeFileAtomic(join(dir, "summaries.json"), toJson(det));
+  writeFileAtomic(join(dir, "result.json"), toJson({ ...meta, ...det }));
+}
+
+// ---- shards ------------------------------------------------------------------------------------
+
+/** The chunks of shard i of k: a contiguous block, so shards partition the samples by index. */
+export function shardChunks(plan: Plan, index: number, count: number): number[] {
+  const lo = Math.floor((index * plan.chunks) / count);
+  const hi = Math.floor(((index + 1) * plan.chunks) / count);
+  return Array.from({ length: hi - lo }, (_, j) => lo + j);
+}
+
+/** Parse "i/k" (0 <= i < k). */
+export function parseShard(raw: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(raw.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || !(count >= 1) || !(index >= 0 && index < count) || count > 100000) {
+    throw new SpecError("--shard", "must be i/k with integers 0 <= i < k <= 100000 (e.g. --shard 0/4)", raw);
+  }
+  return { index, count };
+}
+
+const b64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
+const fromB64 = (s: string) => {
+  const buf = Buffer.from(s, "base64");
+  const out = new Float64Array(buf.byteLength / 8);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+};
+
+/** JSON keeps -Infinity/NaN as strings (toJson); turn them back into numbers. */
+function reviveSummary(s: Record<string, unknown>): Summary {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = typeof v === "string" ? Number(v) : (v as number);
+  return out as unknown as Summary;
+}
+
+export function shardFileName(index: number, count: number): string {
+  return `shard-${index}-of-${count}.json`;
+}
+
+export function writeShard(
+  dir: string,
+  plan: Plan,
+  index: number,
+  count: number,
+  results: ChunkResult[],
+  meta: Record<string, unknown>,
+): string {
+  const path = join(dir, shardFileName(index, count));
+  const chunks = [...results]
+    .sort((a, b) => a.chunk - b.chunk)
+    .map((r) => ({
+      chunk: r.chunk,
+      start: r.start,
+      end: r.end,
+      summaries: r.summaries,
+      columns: r.columns.map(b64),
+    }));
+  writeFileAtomic(
+    path,
+    toJson({ format: "deeplimits-shard/1", ...meta, shard: { index, count }, plan, chunks }),
+  );
+  return path;
+}
+
+/** Merge shard files into the unsharded result (checks they share one plan and cover every chunk once). */
+export function mergeShards(paths: readonly string[]): SimulationResult {
+  if (paths.length === 0) throw new SpecError("merge", "needs at least one shard file");
+  let planJson = "";
+  let plan: Plan | null = null;
+  const results = new Map<number, ChunkResult>();
+  for (const p of paths) {
+    let doc: {
+      format?: string;
+      plan: Plan;
+      chunks: {
+        chunk: number;
+        start: number;
+        end: number;
+        summaries: Record<string, unknown>[];
+        columns: string[];
+      }[];
+    };
+    try {
+      doc = JSON.parse(readFileSync(p, "utf8"));
+    } catch (e) {
+      throw new SpecError("merge", `cannot read shard file ${p}: ${(e as Error).message}`);
+    }
+    if (doc.format !== "deeplimits-shard/1")
+      throw new SpecError("merge", `not a deeplimits shard file: ${p}`);
+    const pj = JSON.stringify(doc.plan);
+    if (plan === null) {
+      plan = doc.plan;
+      planJson = pj;
+    } else if (pj !== planJson) {
+      throw new SpecError(
+        "merge",
+        `shard ${p} comes from a different run (spec, seed, samples, engine or observables differ)`,
+      );
+    }
+    for (const c of doc.chunks) {
+      if (results.has(c.chunk)) throw new SpecError("merge", `chunk ${c.chunk} appears twice (${p})`);
+      results.set(c.chunk, {
+        chunk: c.chunk,
+        start: c.start,
+        end: c.end,
+        summaries: c.summaries.map(reviveSummary),
+        columns: c.columns.map(fromB64),
+      });
+    }
+  }
+  const p = plan as Plan;
+  const missing = Array.from({ length: p.chunks }, (_, c) => c).filter((c) => !results.has(c));
+  if (missing.length > 0) {
+    throw new SpecError(
+      "merge",
+      `missing chunks ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ", ..." : ""}: give every shard`,
+    );
+  }
+  return assemble(p, [...results.values()]);
+}
+
+/** Recompute the samples' hash of a result folder and compare with the recorded one. */
+export function verifyResult(dir: string): { ok: boolean; recorded: string; computed: string } {
+  const det = JSON.parse(readFileSync(join(dir, "summaries.json"), "utf8"));
+  let table: ReturnType<typeof tableFromIPC>;
+  try {
+    table = tableFromIPC(readFileSync(join(dir, "samples.arrow")));
+  } catch (e) {
+    return {
+      ok: false,
+      recorded: det.samplesSha256,
+      computed: `unreadable samples.arrow (${(e as Error).message})`,
+    };
+  }
+  const plan = det.plan as Plan;
+  const samples: Record<string, Float64Array> = {};
+  for (const key of plan.observables) {
+    const col = table.getChild(key);
+    if (!col) throw new SpecError("verify", `samples.arrow has no column ${key}`);
+    samples[key] = Float64Array.from(col.toArray() as Float64Array);
+  }
+  const computed = samplesHash(plan, samples);
+  return { ok: computed === det.samplesSha256, recorded: det.samplesSha256, computed };
+}

@@ -1,0 +1,123 @@
+/** Sharded runs: k shard processes merged equal the single run byte for byte; integrity checks. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
+import { afterAll, describe, expect, it } from "vitest";
+
+const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), "deeplimits-shards-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });
+
+const RUNS: [string, string[]][] = [
+  [
+    "dense MLP",
+    ["nica-mlp", "--engine", "dense", "--set", "width=30", "--set", "depth=5", "--samples", "3000"],
+  ],
+  [
+    "reduced Hayou, 2 inputs",
+    [
+      "hayou-resnet",
+      "--set",
+      "width=8",
+      "--set",
+      "depth=40",
+      "--set",
+      'inputs=["unit","e1"]',
+      "--observables",
+      "logPostNormGrowth,corr,gradNorm",
+      "--samples",
+      "2500",
+    ],
+  ],
+];
+
+describe("shards", () => {
+  for (const [name, args] of RUNS) {
+    it(`${name}: 4 shard processes merged equal the single run byte for byte`, () => {
+      const dir = join(tmp, name.replace(/\W+/g, "-"));
+      const full = cli("simulate", ...args, "--seed", "9", "--threads", "2", "--out", join(dir, "full"));
+      expect(full.status, full.stderr).toBe(0);
+      for (let i = 0; i < 4; i++) {
+        const r = cli(
+          "simulate",
+          ...args,
+          "--seed",
+          "9",
+          "--threads",
+          "1",
+          "--shard",
+          `${i}/4`,
+          "--out",
+          join(dir, "shards"),
+        );
+        expect(r.status, r.stderr).toBe(0);
+      }
+      const shards = readdirSync(join(dir, "shards")).map((f) => join(dir, "shards", f));
+      expect(shards.length).toBe(4);
+      const m = cli("merge", ...shards.reverse(), "--out", join(dir, "merged"));
+      expect(m.status, m.stderr).toBe(0);
+      for (const f of ["summaries.json", "samples.arrow", "samples.csv"]) {
+        expect(readFileSync(join(dir, "merged", f)).equals(readFileSync(join(dir, "full", f))), f).toBe(true);
+      }
+      expect(cli("verify", join(dir, "merged")).status).toBe(0);
+      // Incomplete or mixed shard sets are refused with a clear message (exit 2), nothing written.
+      const missing = cli("merge", ...shards.slice(1), "--out", join(dir, "bad"));
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toMatch(/merge: missing chunks/);
+      const dup = cli("merge", shards[0], ...shards, "--out", join(dir, "bad"));
+      expect(dup.stderr).toMatch(/appears twice/);
+    });
+  }
+  it("shards of different runs are not merged", () => {
+    const dir = join(tmp, "mixed");
+    for (const seed of ["1", "2"]) {
+      expect(
+        cli(
+          "simulate",
+          "nica-mlp",
+          "--samples",
+          "200000",
+          "--seed",
+          seed,
+          "--shard",
+          `${Number(seed) - 1}/2`,
+          "--out",
+          join(dir, seed),
+        ).status,
+      ).toBe(0);
+    }
+    const r = cli(
+      "merge",
+      join(dir, "1", "shard-0-of-2.json"),
+      join(dir, "2", "shard-1-of-2.json"),
+      "--out",
+      join(dir, "m"),
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/comes from a different run/);
+  });
+  it("verify detects a changed sample", () => {
+    const dir = join(tmp, "verify");
+    expect(cli("simulate", "nica-mlp", "--samples", "500", "--out", dir).status).toBe(0);
+    expect(cli("verify", dir).status).toBe(0);
+    const t = tableFromIPC(readFileSync(join(dir, "samples.arrow")));
+    const cols: Record<string, Float64Array> = {};
+    for (const f of t.schema.fields)
+      cols[f.name] = Float64Array.from(t.getChild(f.name)!.toArray() as Float64Array);
+    cols.G[17] += 1e-12;
+    writeFileSync(join(dir, "samples.arrow"), tableToIPC(tableFromArrays(cols), "file"));
+    const v = cli("verify", dir);
+    expect(v.status).toBe(1);
+    expect(v.stderr).toMatch(/MISMATCH/);
+  });
+  it("--shard needs a valid i/k and an --out folder", () => {
+    expect(cli("simulate", "nica-mlp", "--shard", "4/4", "--out", join(tmp, "x")).stderr).toMatch(
+      /--shard: must be i\/k with integers 0 <= i < k/,
+    );
+    expect(cli("simulate", "nica-mlp", "--shard", "0/4").stderr).toMatch(/--out: is required with --shard/);
+  });
+});

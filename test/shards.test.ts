@@ -1,6 +1,6 @@
 /** Sharded runs: k shard processes merged equal the single run byte for byte; integrity checks. */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
@@ -119,5 +119,75 @@ describe("shards", () => {
       /--shard: must be i\/k with integers 0 <= i < k/,
     );
     expect(cli("simulate", "nica-mlp", "--shard", "0/4").stderr).toMatch(/--out: is required with --shard/);
+  });
+});
+
+describe("checkpoint and resume", () => {
+  const ARGS = [
+    "nica-mlp",
+    "--engine",
+    "dense",
+    "--set",
+    "width=100",
+    "--set",
+    "depth=10",
+    "--samples",
+    "5000",
+    "--seed",
+    "3",
+  ];
+  const startAndKill = async (out: string, signal: NodeJS.Signals, threads: string) => {
+    const child = spawn(
+      process.execPath,
+      [CLI, "simulate", ...ARGS, "--out", out, "--threads", threads, "--checkpoint"],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, CI: "1" },
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (b) => (stderr += b));
+    // Wait until some chunks are saved, then kill.
+    const ck = join(out, ".chunks");
+    for (let i = 0; i < 200; i++) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      if (existsSync(ck) && readdirSync(ck).filter((f) => f.startsWith("chunk-")).length >= 5) break;
+    }
+    child.kill(signal);
+    const code = await new Promise<number | null>((ok) => child.once("exit", (c) => ok(c)));
+    return { code, stderr, saved: readdirSync(ck).filter((f) => f.startsWith("chunk-")).length };
+  };
+  it("a run killed with SIGKILL and resumed equals the uninterrupted run byte for byte", async () => {
+    const dir = join(tmp, "ck-kill");
+    expect(cli("simulate", ...ARGS, "--out", join(dir, "full")).status).toBe(0);
+    const k = await startAndKill(join(dir, "run"), "SIGKILL", "2");
+    expect(k.saved).toBeGreaterThan(0);
+    expect(existsSync(join(dir, "run", "summaries.json"))).toBe(false);
+    const r = cli("simulate", ...ARGS, "--out", join(dir, "run"), "--resume");
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ["summaries.json", "samples.arrow"]) {
+      expect(readFileSync(join(dir, "run", f)).equals(readFileSync(join(dir, "full", f))), f).toBe(true);
+    }
+    expect(existsSync(join(dir, "run", ".chunks"))).toBe(false);
+  });
+  it("SIGINT stops cleanly with a valid partial result; resuming a different run is refused", async () => {
+    const dir = join(tmp, "ck-int");
+    const k = await startAndKill(join(dir, "run"), "SIGINT", "1");
+    expect(k.code).toBe(130);
+    expect(k.stderr).toMatch(/stopped; \d+\/\d+ chunks saved\. Continue with --resume/);
+    const partial = JSON.parse(readFileSync(join(dir, "run", "partial.json"), "utf8"));
+    expect(partial.partial).toBe(true);
+    expect(partial.samplesDone).toBeGreaterThan(0);
+    expect(partial.samplesDone).toBeLessThan(5000);
+    expect(partial.stats.G.n).toBe(partial.samplesDone);
+    const other = cli(
+      "simulate",
+      ...ARGS.map((a) => (a === "3" ? "4" : a)),
+      "--out",
+      join(dir, "run"),
+      "--resume",
+    );
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/--resume: the checkpoint in .* belongs to a different run/);
   });
 });

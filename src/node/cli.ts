@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `deeplimits` command line (a thin adapter over the isomorphic core). */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ENGINE_NAMES, type EngineChoice } from "../engines/types.js";
@@ -12,7 +12,7 @@ import {
   selectExperiments,
 } from "../experiments/index.js";
 import { MAX_SEED } from "../rng/rng.js";
-import { DEFAULT_OBSERVABLES, MAX_SAMPLES, makePlan } from "../simulate.js";
+import { assemble, DEFAULT_OBSERVABLES, MAX_SAMPLES, makePlan, type SimulationResult } from "../simulate.js";
 import {
   applyOverrides,
   describeSpec,
@@ -22,11 +22,15 @@ import {
   presetSpec,
   SpecError,
 } from "../spec/index.js";
-import { toJson } from "./io.js";
+import { toJson, writeFileAtomic } from "./io.js";
 import { buildTo, serve } from "./explore.js";
 import { closePool, defaultThreads, runChunksParallel, simulateParallel } from "./parallel.js";
 import {
+  clearCheckpoint,
   deterministicSummary,
+  openCheckpoint,
+  partialSummary,
+  saveChunk,
   mergeShards,
   parseShard,
   shardChunks,
@@ -162,12 +166,16 @@ async function main(argv: string[]): Promise<void> {
       "--shard <i/k>",
       "run only shard i of k (contiguous slices of the samples) and write a shard file to --out",
     )
+    .option("--checkpoint", "save each finished chunk under --out/.chunks (a killed run can --resume)")
+    .option("--resume", "continue a checkpointed run in --out: only the missing chunks are run")
     .option("--json", "print JSON only (no table, no progress)")
     .action(
       async (
         model: string,
         o: {
           shard?: string;
+          checkpoint?: boolean;
+          resume?: boolean;
           set: string[];
           samples: string;
           seed: string;
@@ -210,16 +218,71 @@ async function main(argv: string[]): Promise<void> {
           else console.log(`shard ${index}/${count}: ${n} samples in ${chunks.length} chunks -> ${path}`);
           return;
         }
-        const r = await simulateParallel(
-          spec,
-          { samples, seed, engine, observables },
-          { threads, onProgress: progress.update },
-        );
+        let r: SimulationResult;
+        if (o.checkpoint || o.resume) {
+          if (!o.out)
+            throw new SpecError(
+              "--out",
+              "is required with --checkpoint / --resume (the checkpoint lives there)",
+            );
+          const dir = resolve(o.out);
+          const plan = makePlan(spec, { samples, seed, engine, observables });
+          const done = openCheckpoint(dir, plan, o.resume === true);
+          const have = new Set(done.map((c) => c.chunk));
+          const missing = Array.from({ length: plan.chunks }, (_, c) => c).filter((c) => !have.has(c));
+          // SIGINT / SIGTERM: stop, keep the checkpoint, and write a valid result marked partial.
+          let stopped = false;
+          const onStop = () => {
+            stopped = true;
+            void closePool();
+          };
+          process.once("SIGINT", onStop);
+          process.once("SIGTERM", onStop);
+          try {
+            const fresh = await runChunksParallel(plan, missing, {
+              threads,
+              isStopped: () => stopped,
+              onProgress: progress.update,
+              doneBefore: done.reduce((a, c) => a + c.end - c.start, 0),
+              onChunk: (c) => {
+                saveChunk(dir, c);
+                done.push(c);
+              },
+            });
+            void fresh; // every fresh chunk was added to `done` by onChunk
+            r = assemble(plan, done);
+          } catch (e) {
+            if (!stopped) throw e;
+            progress.done();
+            writeFileAtomic(
+              join(dir, "partial.json"),
+              toJson({ version: VERSION, ...partialSummary(plan, done) }),
+            );
+            process.stderr.write(
+              `deeplimits: stopped; ${done.length}/${plan.chunks} chunks saved. Continue with --resume.\n`,
+            );
+            process.exitCode = 130;
+            return;
+          } finally {
+            process.removeListener("SIGINT", onStop);
+            process.removeListener("SIGTERM", onStop);
+          }
+        } else {
+          r = await simulateParallel(
+            spec,
+            { samples, seed, engine, observables },
+            { threads, onProgress: progress.update },
+          );
+        }
         progress.done();
         const wallSeconds = (performance.now() - t0) / 1000;
         const meta = { version: VERSION, threads, wallSeconds, machine: machine() };
         const result = { ...meta, spec, seed, samples, engine: r.plan.engine, ...deterministicSummary(r) };
-        if (o.out) writeSimulation(resolve(o.out), r, meta);
+        if (o.out) {
+          writeSimulation(resolve(o.out), r, meta);
+          rmSync(join(resolve(o.out), "partial.json"), { force: true });
+          clearCheckpoint(resolve(o.out));
+        }
         if (o.json) {
           process.stdout.write(toJson(result));
           return;

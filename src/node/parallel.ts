@@ -55,7 +55,11 @@ export async function closePool(): Promise<void> {
 export async function runChunksParallel(
   plan: Plan,
   chunks: readonly number[],
-  popts: ParallelOptions & { onChunk?: (r: ChunkResult) => void; doneBefore?: number } = {},
+  popts: ParallelOptions & {
+    onChunk?: (r: ChunkResult) => void;
+    doneBefore?: number;
+    isStopped?: () => boolean;
+  } = {},
 ): Promise<ChunkResult[]> {
   const threads = Math.max(1, Math.min(popts.threads ?? defaultThreads(), chunks.length));
   let done = popts.doneBefore ?? 0;
@@ -65,7 +69,16 @@ export async function runChunksParallel(
     popts.onProgress?.(done, plan.samples);
     return r;
   };
-  if (threads === 1) return chunks.map((c) => note(runChunk(plan, c)));
+  if (threads === 1) {
+    const out: ChunkResult[] = [];
+    for (const c of chunks) {
+      // Yield between chunks so that signals (SIGINT) are handled in a single-threaded run.
+      if (popts.isStopped) await new Promise((ok) => setImmediate(ok));
+      if (popts.isStopped?.()) throw new Error("stopped");
+      out.push(note(runChunk(plan, c)));
+    }
+    return out;
+  }
   const p = getPool(threads);
   return Promise.all(chunks.map((chunk) => p.run({ plan, chunk }).then((r: ChunkResult) => note(r))));
 }

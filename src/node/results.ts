@@ -11,12 +11,12 @@
  * (Float64 bytes, base64) for `deeplimits merge`.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { assemble, type ChunkResult, type Plan, type SimulationResult } from "../simulate.js";
 import { SpecError } from "../spec/errors.js";
-import type { Summary } from "../stats/summary.js";
+import { emptySummary, merge, type Summary, stats as summaryStats } from "../stats/summary.js";
 import { toJson, writeFileAtomic } from "./io.js";
 
 /** SHA-256 of the samples: the plan's observables in order, each column's little-endian float64 bytes. */
@@ -205,4 +205,78 @@ export function verifyResult(dir: string): { ok: boolean; recorded: string; comp
   }
   const computed = samplesHash(plan, samples);
   return { ok: computed === det.samplesSha256, recorded: det.samplesSha256, computed };
+}
+
+// ---- checkpoints -------------------------------------------------------------------------------
+
+/** The checkpoint folder of a result folder: one file per completed chunk, plus the plan. */
+export const checkpointDir = (dir: string) => join(dir, ".chunks");
+
+export function encodeChunk(r: ChunkResult) {
+  return { chunk: r.chunk, start: r.start, end: r.end, summaries: r.summaries, columns: r.columns.map(b64) };
+}
+
+export function decodeChunk(c: {
+  chunk: number;
+  start: number;
+  end: number;
+  summaries: Record<string, unknown>[];
+  columns: string[];
+}): ChunkResult {
+  return {
+    chunk: c.chunk,
+    start: c.start,
+    end: c.end,
+    summaries: c.summaries.map(reviveSummary),
+    columns: c.columns.map(fromB64),
+  };
+}
+
+/** Start (or continue) a checkpoint: record the plan; with resume, return the chunks already done. */
+export function openCheckpoint(dir: string, plan: Plan, resume: boolean): ChunkResult[] {
+  const ck = checkpointDir(dir);
+  const planPath = join(ck, "plan.json");
+  if (resume && existsSync(planPath)) {
+    const saved = readFileSync(planPath, "utf8");
+    if (saved !== toJson(plan)) {
+      throw new SpecError(
+        "--resume",
+        `the checkpoint in ${ck} belongs to a different run (spec, seed, samples, engine or observables differ)`,
+      );
+    }
+    const done: ChunkResult[] = [];
+    for (const f of readdirSync(ck)) {
+      if (!/^chunk-\d+\.json$/.test(f)) continue;
+      done.push(decodeChunk(JSON.parse(readFileSync(join(ck, f), "utf8"))));
+    }
+    return done;
+  }
+  writeFileAtomic(planPath, toJson(plan));
+  return [];
+}
+
+export function saveChunk(dir: string, r: ChunkResult): void {
+  writeFileAtomic(join(checkpointDir(dir), `chunk-${r.chunk}.json`), toJson(encodeChunk(r)));
+}
+
+export function clearCheckpoint(dir: string): void {
+  rmSync(checkpointDir(dir), { recursive: true, force: true });
+}
+
+/** Summaries of the chunks done so far (merged in chunk order), for a stopped run. */
+export function partialSummary(plan: Plan, done: readonly ChunkResult[]) {
+  const sorted = [...done].sort((a, b) => a.chunk - b.chunk);
+  const stats: Record<string, unknown> = {};
+  plan.observables.forEach((key, o) => {
+    let s = emptySummary();
+    for (const r of sorted) s = merge(s, r.summaries[o]);
+    stats[key] = summaryStats(s);
+  });
+  return {
+    partial: true,
+    plan,
+    chunksDone: sorted.map((r) => r.chunk),
+    samplesDone: sorted.reduce((a, r) => a + r.end - r.start, 0),
+    stats,
+  };
 }

@@ -79,6 +79,22 @@ export function makePlan(spec: ModelSpec, opts: SimulateOptions): Plan {
   };
 }
 
+/**
+ * Estimated peak memory of a run in bytes: the samples (kept per chunk, then assembled, then sorted for
+ * quantiles) plus each worker's engine buffers (Hayou gradients keep every layer's activations).
+ */
+export function estimateMemoryBytes(plan: Plan, workers = 1): number {
+  const spec = plan.spec;
+  const k = spec.inputs.length;
+  const nMax = Math.max(spec.nIn, spec.nOut, ...spec.widths);
+  const samplesBytes = 3 * plan.samples * plan.observables.length * 8;
+  let engine = 8 * nMax * (6 * k + 4);
+  if (spec.family === "hayou" && plan.observables.some((o) => o.startsWith("gradNorm"))) {
+    engine += 8 * (spec.depth + 1) * spec.width * k * 3;
+  }
+  return samplesBytes + workers * (engine + 64 * 1024 * 1024);
+}
+
 /** Estimated single-core seconds for a plan (from the engines' calibrated per-sample cost). */
 export function estimateSeconds(plan: Plan): number {
   const observables = parseObservables(plan.observables, plan.spec);

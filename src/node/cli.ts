@@ -24,7 +24,7 @@ import {
 } from "../spec/index.js";
 import { toJson, writeFileAtomic } from "./io.js";
 import { buildTo, serve } from "./explore.js";
-import { closePool, defaultThreads, runChunksParallel, simulateParallel } from "./parallel.js";
+import { checkMemory, closePool, defaultThreads, runChunksParallel, simulateParallel } from "./parallel.js";
 import {
   clearCheckpoint,
   deterministicSummary,
@@ -202,6 +202,7 @@ async function main(argv: string[]): Promise<void> {
           if (!o.out)
             throw new SpecError("--out", "is required with --shard (the folder for the shard file)");
           const plan = makePlan(spec, { samples, seed, engine, observables });
+          checkMemory({ ...plan, samples: shardChunks(plan, index, count).length * plan.chunkSize }, threads);
           const chunks = shardChunks(plan, index, count);
           const results = await runChunksParallel(plan, chunks, {
             threads,
@@ -227,6 +228,7 @@ async function main(argv: string[]): Promise<void> {
             );
           const dir = resolve(o.out);
           const plan = makePlan(spec, { samples, seed, engine, observables });
+          checkMemory(plan, threads);
           const done = openCheckpoint(dir, plan, o.resume === true);
           const have = new Set(done.map((c) => c.chunk));
           const missing = Array.from({ length: plan.chunks }, (_, c) => c).filter((c) => !have.has(c));

@@ -2,17 +2,19 @@
  * Parallel simulation on worker threads (piscina). Chunks are fixed by the plan, so the result is
  * bit-identical to `simulate` in one thread whatever the number of workers.
  */
-import { availableParallelism } from "node:os";
+import { availableParallelism, totalmem } from "node:os";
 import { Piscina } from "piscina";
 import {
   assemble,
   type ChunkResult,
+  estimateMemoryBytes,
   makePlan,
   type Plan,
   runChunk,
   type SimulateOptions,
   type SimulationResult,
 } from "../simulate.js";
+import { SpecError } from "../spec/errors.js";
 import type { ModelSpec } from "../spec/index.js";
 
 export function defaultThreads(): number {
@@ -83,12 +85,26 @@ export async function runChunksParallel(
   return Promise.all(chunks.map((chunk) => p.run({ plan, chunk }).then((r: ChunkResult) => note(r))));
 }
 
+/** Refuse up front a plan that would need more memory than this machine has (with the estimate). */
+export function checkMemory(plan: Plan, threads: number): void {
+  const need = estimateMemoryBytes(plan, threads);
+  const have = totalmem();
+  if (need > 0.8 * have) {
+    const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+    throw new SpecError(
+      "spec",
+      `this run needs about ${gib(need)} GiB of memory (samples x observables, engine buffers for ${threads} worker(s)); this machine has ${gib(have)} GiB: use fewer samples, --shard, or a smaller model`,
+    );
+  }
+}
+
 export async function simulateParallel(
   spec: ModelSpec,
   opts: SimulateOptions,
   popts: ParallelOptions = {},
 ): Promise<SimulationResult> {
   const plan = makePlan(spec, opts);
+  checkMemory(plan, Math.min(popts.threads ?? defaultThreads(), plan.chunks));
   const all = Array.from({ length: plan.chunks }, (_, c) => c);
   return assemble(plan, await runChunksParallel(plan, all, popts));
 }

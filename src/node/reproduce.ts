@@ -139,6 +139,10 @@ export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<str
     table: r.out.table,
     wallSeconds: r.wallSeconds,
     params: r.out.params,
+    nonFinite: r.out.summaries.reduce(
+      (a, row) => a + (typeof row.nonFinite === "number" ? row.nonFinite : 0),
+      0,
+    ),
     png: `${r.out.id}/figure.png`,
     files: EXPERIMENT_FILES.map(([f, label]) => ({ label, path: `${r.out.id}/${f}` })),
   }));

@@ -13,6 +13,8 @@ export interface ReportSection {
   figure: Record<string, unknown>;
   table: string;
   wallSeconds: number;
+  /** Non-finite sample values across the experiment's observables (dead or exploded networks). */
+  nonFinite: number;
   /** Samples, seed and engine of this experiment's run. */
   params: Record<string, unknown>;
   /** Paths relative to the report folder. */
@@ -68,6 +70,7 @@ export function buildReportHtml(input: ReportInput): string {
 <div class="figure" id="fig-${i}" data-figure="${i}"><img src="${escapeHtml(s.png)}" alt="${escapeHtml(s.title)} (static image)"></div>
 <script type="application/json" id="spec-${i}">${scriptJson(s.figure)}</script>
 <p class="caption">${escapeHtml(s.caption)}</p>
+${s.nonFinite > 0 ? `<p class="warning">Warning: ${s.nonFinite} non-finite sample value(s) (collapsed, dead or overflowing networks), counted per observable in summaries.csv and kept out of the moments.</p>` : ""}
 <pre>${escapeHtml(s.table)}</pre>
 <p class="files">${s.files.map((f) => `<a href="${escapeHtml(f.path)}">${escapeHtml(f.label)}</a>`).join(" &middot; ")}</p>
 </section>`,
@@ -82,7 +85,7 @@ h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd}
 pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}
 table{border-collapse:collapse;font-size:13px;width:100%} td,th{border-bottom:1px solid #e4e4e4;padding:4px 6px;text-align:left;vertical-align:top}
 tr.bad{background:#fde8e8} .verdict{white-space:nowrap} .ref{color:#666;font-size:12px} .caption{font-size:13px;color:#444}
-.figure{overflow-x:auto;min-height:100px} .figure img{max-width:100%}
+.figure{overflow-x:auto;min-height:100px} .warning{background:#fff4d6;padding:.4em .6em;border-radius:4px;font-size:13px} .figure img{max-width:100%}
 </style></head>
 <body>
 <h1>deeplimits report</h1>

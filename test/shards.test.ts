@@ -191,3 +191,59 @@ describe("checkpoint and resume", () => {
     expect(other.stderr).toMatch(/--resume: the checkpoint in .* belongs to a different run/);
   });
 });
+
+describe("experiment shards (run / reproduce --shard)", () => {
+  it("reproduce in 3 shards, merged, equals the unsharded report's data", () => {
+    const dir = join(tmp, "exp-shards");
+    const common = ["--only", "nica/log-gaussian", "--samples", "2000"];
+    expect(cli("reproduce", ...common, "--out", join(dir, "full")).status).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      const r = cli(
+        "reproduce",
+        ...common,
+        "--shard",
+        `${i}/3`,
+        "--threads",
+        "1",
+        "--out",
+        join(dir, "shards"),
+      );
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const shards = readdirSync(join(dir, "shards")).map((f) => join(dir, "shards", f));
+    const m = cli("merge", ...shards, "--out", join(dir, "merged"));
+    expect(m.status, m.stderr).toBe(0);
+    for (const f of [
+      "claims.json",
+      "nica/log-gaussian/summaries.json",
+      "nica/log-gaussian/samples.arrow",
+      "nica/log-gaussian/table.txt",
+    ]) {
+      expect(readFileSync(join(dir, "merged", f)).equals(readFileSync(join(dir, "full", f))), f).toBe(true);
+    }
+    expect(existsSync(join(dir, "merged", "index.html"))).toBe(true);
+    // The last shard holds chunks of every simulation (small plans fall into the last shards).
+    const missing = cli(
+      "merge",
+      ...shards.filter((f) => !f.endsWith("shard-2-of-3.json")),
+      "--out",
+      join(dir, "bad"),
+    );
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/give every shard/);
+  });
+  it("run --shard for one experiment merges into its result folder", () => {
+    const dir = join(tmp, "run-shards");
+    expect(cli("run", "hayou/collapse", "--samples", "1000", "--out", join(dir, "full")).status).toBe(0);
+    for (let i = 0; i < 2; i++)
+      expect(
+        cli("run", "hayou/collapse", "--samples", "1000", "--shard", `${i}/2`, "--out", join(dir, "shards"))
+          .status,
+      ).toBe(0);
+    const shards = readdirSync(join(dir, "shards")).map((f) => join(dir, "shards", f));
+    expect(cli("merge", ...shards, "--out", join(dir, "merged")).status).toBe(0);
+    for (const f of ["claims.json", "summaries.json", "table.txt"]) {
+      expect(readFileSync(join(dir, "merged", f)).equals(readFileSync(join(dir, "full", f))), f).toBe(true);
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ENGINE_NAMES, type EngineChoice } from "../engines/types.js";
+import type { Experiment, ExperimentContext, ExperimentOptions } from "../experiments/types.js";
 import {
   EXPERIMENTS,
   estimateExperimentSeconds,
@@ -12,7 +13,15 @@ import {
   selectExperiments,
 } from "../experiments/index.js";
 import { MAX_SEED } from "../rng/rng.js";
-import { assemble, DEFAULT_OBSERVABLES, MAX_SAMPLES, makePlan, type SimulationResult } from "../simulate.js";
+import {
+  assemble,
+  type ChunkResult,
+  DEFAULT_OBSERVABLES,
+  MAX_SAMPLES,
+  makePlan,
+  type Plan,
+  type SimulationResult,
+} from "../simulate.js";
 import {
   applyOverrides,
   describeSpec,
@@ -27,6 +36,10 @@ import { buildTo, serve } from "./explore.js";
 import { checkMemory, closePool, defaultThreads, runChunksParallel, simulateParallel } from "./parallel.js";
 import {
   clearCheckpoint,
+  type ExperimentShardHeader,
+  mergeExperimentShards,
+  shardFormat,
+  writeExperimentShard,
   deterministicSummary,
   openCheckpoint,
   partialSummary,
@@ -311,9 +324,48 @@ async function main(argv: string[]): Promise<void> {
       .option("--seed <s>", "seed (default: the experiment's)")
       .addOption(engineOption())
       .option("--threads <t>", "worker threads (default: all cores)")
+      .option(
+        "--shard <i/k>",
+        "run only shard i of k of every simulation and write a shard file to --out (merge with deeplimits merge)",
+      )
       .option("--json", "print JSON only (no table, no progress)");
 
+  /** run/reproduce --shard: the i-th of k slices of every simulation the experiments plan. */
+  const runExperimentShard = async (
+    selected: Experiment[],
+    header: ExperimentShardHeader,
+    shard: string,
+    out: string,
+    threads: number,
+    json: boolean,
+  ) => {
+    const { index, count } = parseShard(shard);
+    const seen = new Set<string>();
+    const plans: { plan: Plan; results: ChunkResult[] }[] = [];
+    for (const exp of selected) {
+      for (const req of exp.plan(header.options as ExperimentOptions)) {
+        const plan = makePlan(req.spec, req.options);
+        const key = toJson(plan);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        checkMemory(plan, threads);
+        const progress = makeProgress(`${exp.id} ${req.label} shard ${index}/${count}`, !json);
+        const results = await runChunksParallel(plan, shardChunks(plan, index, count), {
+          threads,
+          onProgress: progress.update,
+        });
+        progress.done();
+        plans.push({ plan, results });
+      }
+    }
+    const path = writeExperimentShard(resolve(out), header, index, count, plans, { version: VERSION });
+    if (json)
+      process.stdout.write(toJson({ shard: { index, count }, simulations: plans.length, file: path }));
+    else console.log(`shard ${index}/${count}: ${plans.length} simulations -> ${path}`);
+  };
+
   type ExpCliOptions = {
+    shard?: string;
     samples?: string;
     seed?: string;
     engine: string;
@@ -342,6 +394,22 @@ async function main(argv: string[]): Promise<void> {
     if (!exp)
       throw new SpecError("experiment", `unknown; available: ${EXPERIMENTS.map((e) => e.id).join(", ")}`, id);
     const opts = runOptions(o);
+    if (o.shard !== undefined) {
+      const header: ExperimentShardHeader = {
+        command: "run",
+        experiments: [exp.id],
+        options: { samples: opts.samples, seed: opts.seed, engine: opts.engine, full: opts.full },
+      };
+      await runExperimentShard(
+        [exp],
+        header,
+        o.shard,
+        o.out ?? join("runs", exp.id, "shards"),
+        opts.threads,
+        o.json === true,
+      );
+      return;
+    }
     const run = await runExperiment(exp, opts);
     const dir = resolve(o.out ?? join("runs", exp.id));
     const files = await writeExperimentFiles(dir, run);
@@ -379,7 +447,26 @@ async function main(argv: string[]): Promise<void> {
       );
     }
     const opts = runOptions(o);
-    const dir = resolve(o.out);
+    if (o.shard !== undefined) {
+      const header: ExperimentShardHeader = {
+        command: "reproduce",
+        experiments: selected.map((e) => e.id),
+        only: o.only,
+        options: { samples: opts.samples, seed: opts.seed, engine: opts.engine, full: opts.full },
+      };
+      await runExperimentShard(selected, header, o.shard, o.out, opts.threads, o.json === true);
+      return;
+    }
+    await reproduceInto(resolve(o.out), selected, opts, o);
+  });
+
+  /** Run experiments (from scratch, or from merged shard results via opts.simulate) into a report. */
+  const reproduceInto = async (
+    dir: string,
+    selected: Experiment[],
+    opts: ReturnType<typeof runOptions> & { simulate?: ExperimentContext["simulate"] },
+    o: { only?: string; full?: boolean; samples?: string; seed?: string; json?: boolean },
+  ) => {
     const t0 = performance.now();
     const runs = [];
     for (const exp of selected) {
@@ -413,7 +500,7 @@ async function main(argv: string[]): Promise<void> {
       );
       console.log(`Report: ${path} (${wallSeconds.toFixed(1)} s)`);
     }
-  });
+  };
 
   program
     .command("merge")
@@ -421,7 +508,47 @@ async function main(argv: string[]): Promise<void> {
     .argument("<shards...>", "shard-i-of-k.json files")
     .requiredOption("--out <dir>", "output folder")
     .option("--json", "print JSON only")
-    .action((shards: string[], o: { out: string; json?: boolean }) => {
+    .action(async (shards: string[], o: { out: string; json?: boolean }) => {
+      if (shards.length > 0 && shardFormat(shards[0]) === "deeplimits-experiment-shard/1") {
+        // Experiment shards: rerun the experiments on the merged simulations (no sampling happens).
+        const { header, results } = mergeExperimentShards(shards);
+        const selected = header.experiments.map((id) => {
+          const e = findExperiment(id);
+          if (!e) throw new SpecError("merge", `shards name an unknown experiment ${id}`);
+          return e;
+        });
+        const simulate: ExperimentContext["simulate"] = async (spec, opts) => {
+          const r = results.get(toJson(makePlan(spec, opts)));
+          if (!r)
+            throw new SpecError(
+              "merge",
+              "the shards lack a simulation this experiment needs (different version or options?)",
+            );
+          return r;
+        };
+        const opts = {
+          samples: header.options.samples,
+          seed: header.options.seed,
+          full: header.options.full,
+          engine: header.options.engine as EngineChoice,
+          threads: 1,
+          quiet: o.json === true,
+          simulate,
+        };
+        if (header.command === "run") {
+          const run = await runExperiment(selected[0], opts);
+          await writeExperimentFiles(resolve(o.out), run);
+          if (o.json) process.stdout.write(toJson({ ...run.meta, id: run.out.id, claims: run.out.claims }));
+          else console.log(`merged ${shards.length} shard(s) of ${selected[0].id} -> ${resolve(o.out)}`);
+        } else {
+          await reproduceInto(resolve(o.out), selected, opts, {
+            only: header.only,
+            full: header.options.full,
+            json: o.json,
+          });
+        }
+        return;
+      }
       const r = mergeShards(shards);
       const meta = { version: VERSION, mergedFrom: shards.length, machine: machine() };
       writeSimulation(resolve(o.out), r, meta);

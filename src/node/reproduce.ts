@@ -5,7 +5,7 @@ import { availableParallelism, cpus } from "node:os";
 import { dirname, join } from "node:path";
 import type { EngineChoice } from "../engines/types.js";
 import type { Claim } from "../experiments/claims.js";
-import type { Experiment, ExperimentOutput } from "../experiments/types.js";
+import type { Experiment, ExperimentContext, ExperimentOutput } from "../experiments/types.js";
 import { buildReportHtml, type ReportSection } from "../report/html.js";
 import { arrowBytes, toCsv } from "./exports.js";
 import { toJson, writeFileAtomic } from "./io.js";
@@ -26,6 +26,8 @@ export function machine() {
 }
 
 export interface RunOptions {
+  /** Replaces the thread-pool simulator (merging experiment shards supplies assembled results). */
+  simulate?: ExperimentContext["simulate"];
   samples?: number;
   seed?: number;
   engine: EngineChoice;
@@ -44,14 +46,16 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<Exp
   const t0 = performance.now();
   const out = await exp.run(
     {
-      simulate: async (spec, opts, label) => {
-        const progress = makeProgress(`${exp.id} ${label ?? ""}`.trim(), !o.quiet);
-        try {
-          return await simulateParallel(spec, opts, { threads: o.threads, onProgress: progress.update });
-        } finally {
-          progress.done();
-        }
-      },
+      simulate:
+        o.simulate ??
+        (async (spec, opts, label) => {
+          const progress = makeProgress(`${exp.id} ${label ?? ""}`.trim(), !o.quiet);
+          try {
+            return await simulateParallel(spec, opts, { threads: o.threads, onProgress: progress.update });
+          } finally {
+            progress.done();
+          }
+        }),
     },
     { samples: o.samples, seed: o.seed, engine: o.engine, full: o.full },
   );

@@ -167,7 +167,7 @@ export function mergeShards(paths: readonly string[]): SimulationResult {
         chunk: c.chunk,
         start: c.start,
         end: c.end,
-        summaries: c.summaries.map(reviveSummary),
+        summaries: c.summaries.map((x) => reviveSummary(x as Record<string, unknown>)),
         columns: c.columns.map(fromB64),
       });
     }
@@ -220,14 +220,14 @@ export function decodeChunk(c: {
   chunk: number;
   start: number;
   end: number;
-  summaries: Record<string, unknown>[];
+  summaries: object[];
   columns: string[];
 }): ChunkResult {
   return {
     chunk: c.chunk,
     start: c.start,
     end: c.end,
-    summaries: c.summaries.map(reviveSummary),
+    summaries: c.summaries.map((x) => reviveSummary(x as Record<string, unknown>)),
     columns: c.columns.map(fromB64),
   };
 }
@@ -279,4 +279,100 @@ export function partialSummary(plan: Plan, done: readonly ChunkResult[]) {
     samplesDone: sorted.reduce((a, r) => a + r.end - r.start, 0),
     stats,
   };
+}
+
+// ---- experiment shards (run / reproduce --shard) -------------------------------------------------
+
+export interface ExperimentShardHeader {
+  command: "run" | "reproduce";
+  experiments: string[];
+  only?: string;
+  options: { samples?: number; seed?: number; engine: string; full: boolean };
+}
+
+type EncodedChunk = ReturnType<typeof encodeChunk>;
+
+export function writeExperimentShard(
+  dir: string,
+  header: ExperimentShardHeader,
+  index: number,
+  count: number,
+  plans: { plan: Plan; results: ChunkResult[] }[],
+  meta: Record<string, unknown>,
+): string {
+  const path = join(dir, shardFileName(index, count));
+  writeFileAtomic(
+    path,
+    toJson({
+      format: "deeplimits-experiment-shard/1",
+      ...meta,
+      shard: { index, count },
+      ...header,
+      plans: plans.map((p) => ({
+        plan: p.plan,
+        chunks: [...p.results].sort((a, b) => a.chunk - b.chunk).map(encodeChunk),
+      })),
+    }),
+  );
+  return path;
+}
+
+/** The format of a shard file ("deeplimits-shard/1" for simulate, "deeplimits-experiment-shard/1" for run/reproduce). */
+export function shardFormat(path: string): string {
+  try {
+    return JSON.parse(readFileSync(path, "utf8")).format ?? "";
+  } catch (e) {
+    throw new SpecError("merge", `cannot read shard file ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Merge experiment shards: the header they share and every simulation's assembled result, by plan. */
+export function mergeExperimentShards(paths: readonly string[]): {
+  header: ExperimentShardHeader;
+  results: Map<string, SimulationResult>;
+} {
+  let header: ExperimentShardHeader | null = null;
+  let headerJson = "";
+  const byPlan = new Map<string, { plan: Plan; chunks: Map<number, ChunkResult> }>();
+  for (const p of paths) {
+    const doc = JSON.parse(readFileSync(p, "utf8")) as ExperimentShardHeader & {
+      format: string;
+      plans: { plan: Plan; chunks: EncodedChunk[] }[];
+    };
+    if (doc.format !== "deeplimits-experiment-shard/1")
+      throw new SpecError("merge", `not an experiment shard file: ${p}`);
+    const h: ExperimentShardHeader = {
+      command: doc.command,
+      experiments: doc.experiments,
+      only: doc.only,
+      options: doc.options,
+    };
+    const hj = JSON.stringify(h);
+    if (header === null) {
+      header = h;
+      headerJson = hj;
+    } else if (hj !== headerJson)
+      throw new SpecError("merge", `shard ${p} comes from a different command or options`);
+    for (const { plan, chunks } of doc.plans) {
+      const key = toJson(plan);
+      const entry = byPlan.get(key) ?? { plan, chunks: new Map<number, ChunkResult>() };
+      byPlan.set(key, entry);
+      for (const c of chunks) {
+        if (entry.chunks.has(c.chunk))
+          throw new SpecError("merge", `chunk ${c.chunk} of a simulation appears twice (${p})`);
+        entry.chunks.set(c.chunk, decodeChunk(c));
+      }
+    }
+  }
+  const results = new Map<string, SimulationResult>();
+  for (const [key, { plan, chunks }] of byPlan) {
+    if (chunks.size !== plan.chunks) {
+      throw new SpecError(
+        "merge",
+        `a simulation has ${chunks.size} of its ${plan.chunks} chunks: give every shard`,
+      );
+    }
+    results.set(key, assemble(plan, [...chunks.values()]));
+  }
+  return { header: header as ExperimentShardHeader, results };
 }

@@ -50,6 +50,11 @@ const hostileValue = fc.oneof(
     { name: "ou", alpha: -1, beta: 2 },
     { law: "uniform" },
     { law: "cauchy" },
+    { kind: "fbm", H: 1.5 },
+    { kind: "fbm", H: -0.2 },
+    { kind: "fbm", H: 0.3 },
+    { kind: "smooth" },
+    "res1",
     ["unit", "e1"],
     [[1, 0, 0]],
     [],
@@ -74,7 +79,7 @@ const FIELDS = [
 ];
 const hostileSpec = fc.record(
   {
-    family: fc.constantFrom("mlp", "resnet", "hayou", "cnn", 1, null),
+    family: fc.constantFrom("mlp", "resnet", "hayou", "marion", "cnn", 1, null),
     fields: fc.oneof(
       { arbitrary: fc.constant({}), weight: 1 },
       { arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), hostileValue, { maxKeys: 4 }), weight: 3 },

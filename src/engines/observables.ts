@@ -14,6 +14,10 @@
  *   corr[l]            correlation <Y_l^a, Y_l^b> / (||Y_l^a|| ||Y_l^b||) of inputs a = 0 and b = 1
  *                      (b = k with the suffix @k), default l = L
  *   gradNorm[l]        ||dloss/dY_l|| with the last-layer gradient fixed to (1,...,1)/sqrt(n), default l = 0
+ * Marion's ResNets (family marion; marion-scaling-resnets.md 1):
+ *   relDisp = ||h_L - h_0|| / ||h_0||, normRatio = ||h_L|| / ||h_0||, gradRelDisp = ||p_0 - p_L|| / ||p_L||,
+ *   gradNormRatio = ||p_0|| / ||p_L|| (p_k = dloss/dh_k, loss ||B h_L - y||^2), and log10RelDisp etc.
+ *   (computed in log scale, finite where the linear value overflows).
  * A suffix "@k" selects input k of the spec (default 0).
  */
 import { SpecError } from "../spec/errors.js";
@@ -30,6 +34,14 @@ export const OBSERVABLE_NAMES = [
   "activeFraction",
   "corr",
   "gradNorm",
+  "relDisp",
+  "normRatio",
+  "gradRelDisp",
+  "gradNormRatio",
+  "log10RelDisp",
+  "log10NormRatio",
+  "log10GradRelDisp",
+  "log10GradNormRatio",
 ] as const;
 export type ObservableName = (typeof OBSERVABLE_NAMES)[number];
 
@@ -52,6 +64,14 @@ const DEFS: Record<ObservableName, Def> = {
   activeFraction: { families: ["hayou"], layer: (s) => s.depth },
   corr: { families: ["hayou"], layer: (s) => s.depth },
   gradNorm: { families: ["hayou"], layer: () => 0 },
+  relDisp: { families: ["marion"], layer: "none" },
+  normRatio: { families: ["marion"], layer: "none" },
+  gradRelDisp: { families: ["marion"], layer: "none" },
+  gradNormRatio: { families: ["marion"], layer: "none" },
+  log10RelDisp: { families: ["marion"], layer: "none" },
+  log10NormRatio: { families: ["marion"], layer: "none" },
+  log10GradRelDisp: { families: ["marion"], layer: "none" },
+  log10GradNormRatio: { families: ["marion"], layer: "none" },
 };
 
 export interface Observable {

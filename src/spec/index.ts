@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { SpecError } from "./errors.js";
 import { type MlpSpec, mlpSchema } from "./mlp.js";
 import { type HayouSpec, hayouSchema } from "./hayou.js";
+import { type MarionSpec, marionSchema } from "./marion.js";
 import { type ResNetSpec, resnetSchema } from "./resnet.js";
 import { PRESET_NAMES, PRESETS } from "./presets.js";
 
@@ -13,11 +14,12 @@ export { formatValue, SpecError } from "./errors.js";
 export { INPUT_KINDS, MAX_DEPTH, MAX_WIDTH, TANGENT_KINDS, WEIGHT_LAWS } from "./common.js";
 export type { MlpSpec, MlpSpecInput } from "./mlp.js";
 export type { HayouSpec } from "./hayou.js";
+export type { MarionSpec } from "./marion.js";
 export type { ResNetSpec } from "./resnet.js";
 export { PRESET_NAMES, PRESETS } from "./presets.js";
 
-export type ModelSpec = MlpSpec | ResNetSpec | HayouSpec;
-export const FAMILIES = ["mlp", "resnet", "hayou"] as const;
+export type ModelSpec = MlpSpec | ResNetSpec | HayouSpec | MarionSpec;
+export const FAMILIES = ["mlp", "resnet", "hayou", "marion"] as const;
 
 function pathString(path: readonly PropertyKey[]): string {
   let s = "";
@@ -76,6 +78,7 @@ export function parseSpec(input: unknown): ModelSpec {
   const family = (input as { family?: unknown }).family;
   if (family === "resnet") return parseResNet(input);
   if (family === "hayou") return parseHayou(input);
+  if (family === "marion") return parseMarion(input);
   if (family !== "mlp") {
     throw new SpecError("family", `must be one of ${FAMILIES.join(", ")}`, family);
   }
@@ -101,6 +104,20 @@ export function parseSpec(input: unknown): ModelSpec {
   }
   checkVectors(p);
   return { ...p, width: p.width, depth, widths };
+}
+
+function parseMarion(input: object): MarionSpec {
+  const r = marionSchema.safeParse(input);
+  if (!r.success) throw toSpecError(r.error, input, Object.keys(marionSchema.shape));
+  const p = r.data;
+  return {
+    ...p,
+    widths: new Array(p.depth + 1).fill(p.width),
+    gain: 1,
+    inputs: [{ kind: "ones" }],
+    tangent: "orthogonal",
+    alpha: p.depth > 0 ? p.depth ** -p.beta : 1,
+  };
 }
 
 function parseHayou(input: object): HayouSpec {
@@ -215,6 +232,11 @@ export function describeSpec(spec: ModelSpec): string {
   const w = uniform ? `n=${spec.widths[0]}` : `widths=[${spec.widths.join(",")}]`;
   const tail = `d=${spec.depth} n_in=${spec.nIn} n_out=${spec.nOut} ${spec.activation.name} ${spec.weights.law}`;
   if (spec.family === "mlp") return `mlp ${w} ${tail}`;
+  if (spec.family === "marion") {
+    const c = spec.correlation;
+    const corr = c.kind === "fbm" ? `fbm(H=${c.H})` : c.kind === "smooth" ? `smooth(${c.variant})` : "iid";
+    return `marion ${spec.model} d=${spec.width} L=${spec.depth} beta=${spec.beta} ${spec.activation.name} ${spec.weights.law} ${corr}`;
+  }
   if (spec.family === "hayou")
     return `hayou-resnet ${w} L=${spec.depth} d=${spec.nIn} ${spec.activation.name} gain=${spec.gain}`;
   return `resnet${spec.balanced ? " (balanced)" : ""} ${w} ${tail} alpha^2=${(spec.alpha ** 2).toPrecision(4)}`;

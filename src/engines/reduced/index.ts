@@ -22,6 +22,7 @@ export const reducedEngine: Engine = {
   description:
     "exact in law by W v = ||v|| g; O(width) per layer (one input, Gaussian weights, any activation)",
   unsupported(spec, observables) {
+    if (spec.family === "marion") return "has no reduced form for Marion's ResNets yet (use dense)";
     if (spec.family === "hayou") {
       return spec.weights.law === "gaussian" ? null : `needs Gaussian weights (spec has ${spec.weights.law})`;
     }

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { fillCorrelated, rbfLowRank } from "../src/engines/marion/weights.js";
+import { Rng } from "../src/rng/index.js";
+import { FgnSampler, fgnAutocovariance } from "../src/rng/fgn.js";
+import { rbfCholesky, rbfPath } from "../src/rng/rbf.js";
+import { simulate } from "../src/simulate.js";
+import { parseSpec } from "../src/spec/index.js";
+
+const marion = (extra: Record<string, unknown>) =>
+  parseSpec({ family: "marion", model: "res3", width: 20, depth: 50, nIn: 16, ...extra });
+
+describe("depth-correlated weight generators", () => {
+  for (const H of [0.2, 0.5, 0.8, 0.95]) {
+    it(`fGn autocovariance matches rho_H(k) for H = ${H} (per-path estimates, 5 SE)`, () => {
+      const N = 128;
+      const s = new FgnSampler(N, H);
+      const rng = new Rng(31, Math.round(H * 100));
+      const a = new Float64Array(N);
+      const b = new Float64Array(N);
+      const lags = [0, 1, 2, 5];
+      const vals: number[][] = lags.map(() => []);
+      for (let p = 0; p < 3000; p++) {
+        s.sample2(rng, a, b);
+        for (const x of [a, b]) {
+          lags.forEach((lag, li) => {
+            let t = 0;
+            for (let k = 0; k + lag < N; k++) t += x[k] * x[k + lag];
+            vals[li].push(t / (N - lag));
+          });
+        }
+      }
+      lags.forEach((lag, li) => {
+        const v = vals[li];
+        const m = v.reduce((x, y) => x + y, 0) / v.length;
+        const se = Math.sqrt(v.reduce((x, y) => x + (y - m) ** 2, 0) / (v.length - 1) / v.length);
+        expect(Math.abs(m - fgnAutocovariance(H, lag)), `lag ${lag}`).toBeLessThan(5 * se);
+      });
+    });
+  }
+  it("the RBF Gaussian process has the kernel's covariance (full and low-rank factors)", () => {
+    const n = 101;
+    const times = Array.from({ length: n }, (_, k) => k / (n - 1));
+    const C = rbfCholesky(times, 0.1);
+    const { rank, F } = rbfLowRank(times, 0.1);
+    expect(rank).toBeLessThan(40);
+    const rng = new Rng(32);
+    const z = new Float64Array(n);
+    const path = new Float64Array(n);
+    const zr = new Float64Array(rank);
+    const pairs: [number, number][] = [
+      [50, 50],
+      [50, 55],
+      [50, 60],
+      [10, 40],
+    ];
+    const N = 20000;
+    for (const lowRank of [false, true]) {
+      const acc = pairs.map(() => [0, 0]);
+      for (let p = 0; p < N; p++) {
+        if (lowRank) {
+          rng.fillNormal(zr, 0, rank);
+          for (let i = 0; i < n; i++) {
+            let v = 0;
+            for (let r = 0; r < rank; r++) v += F[i * rank + r] * zr[r];
+            path[i] = v;
+          }
+        } else rbfPath(rng, C, n, path, z);
+        pairs.forEach(([i, j], q) => {
+          const v = path[i] * path[j];
+          acc[q][0] += v;
+          acc[q][1] += v * v;
+        });
+      }
+      pairs.forEach(([i, j], q) => {
+        const m = acc[q][0] / N;
+        const se = Math.sqrt((acc[q][1] / N - m * m) / N);
+        const k = Math.exp(-((times[i] - times[j]) ** 2) / (2 * 0.01));
+        expect(Math.abs(m - k), `${lowRank ? "low-rank" : "full"} (${i}, ${j})`).toBeLessThan(5 * se);
+      });
+    }
+  });
+  it("correlated weights have variance 1/fan_in per entry", () => {
+    for (const kind of ["fbm", "smooth-values", "smooth-increments"] as const) {
+      const L = 64;
+      const entries = 400;
+      const W = new Float64Array(L * entries);
+      fillCorrelated(new Rng(33), kind, L, entries, 20, W, { H: 0.7, bandwidth: 0.1 });
+      let m2 = 0;
+      for (const v of W) m2 += v * v;
+      expect(m2 / W.length, kind).toBeCloseTo(1 / 20, 2);
+    }
+  });
+});
+
+describe("Marion's ResNets: the exact identity E||h_L - h_0||^2 / ||h_0||^2 = (1 + alpha^2/2)^L - 1 (res-3, ReLU)", () => {
+  for (const law of ["uniform", "gaussian"]) {
+    for (const beta of [0.25, 0.5, 1]) {
+      it(`${law} weights, beta = ${beta}`, () => {
+        const r = simulate(marion({ beta, weights: { law } }), {
+          samples: 3000,
+          seed: 41,
+          observables: ["relDisp"],
+        });
+        const x2 = r.samples.relDisp.map((v) => v * v);
+        const m = x2.reduce((a, b) => a + b, 0) / x2.length;
+        const se = Math.sqrt(x2.reduce((a, b) => a + (b - m) ** 2, 0) / (x2.length - 1) / x2.length);
+        const alpha = 50 ** -beta;
+        expect(Math.abs(m - ((1 + (alpha * alpha) / 2) ** 50 - 1))).toBeLessThan(5 * se);
+      });
+    }
+  }
+  it("the backward ratio tracks the forward one at beta = 1/2 (sheet 2.2)", () => {
+    const r = simulate(marion({ beta: 0.5 }), {
+      samples: 2000,
+      seed: 42,
+      observables: ["normRatio", "gradNormRatio"],
+    });
+    expect(Math.abs(r.stats.gradNormRatio.mean - r.stats.normRatio.mean)).toBeLessThan(
+      5 * Math.hypot(r.stats.gradNormRatio.seMean, r.stats.normRatio.seMean) + 0.05,
+    );
+  });
+  it("explosion never throws: beta = 0.1, L = 1000 gives finite log10 values; overflow is counted, not dropped", () => {
+    const r = simulate(marion({ beta: 0.1, depth: 1000, width: 10 }), {
+      samples: 10,
+      seed: 43,
+      observables: ["relDisp", "log10RelDisp", "log10GradRelDisp"],
+    });
+    expect(r.stats.log10RelDisp.nonFinite).toBe(0);
+    expect(r.stats.log10RelDisp.mean).toBeGreaterThan(5);
+    const o = simulate(marion({ beta: -0.5, depth: 1000, width: 10 }), {
+      samples: 5,
+      seed: 44,
+      observables: ["relDisp", "log10RelDisp"],
+    });
+    expect(o.stats.relDisp.posInf).toBe(5); // e^{2000}-sized: counted as +inf
+    expect(o.stats.log10RelDisp.nonFinite).toBe(0);
+    expect(o.stats.log10RelDisp.mean).toBeGreaterThan(308);
+  });
+  it("validates the Hurst index and the correlation kind", () => {
+    expect(() => marion({ correlation: { kind: "fbm", H: 1.2 } })).toThrow(
+      /^correlation.H: correlation.H must be a number in \(0, 1\)/,
+    );
+    expect(() => marion({ correlation: { kind: "fbm", H: 0 } })).toThrow(
+      /correlation.H must be a number in \(0, 1\)/,
+    );
+    expect(() => marion({ correlation: "brownian" })).toThrow(/correlation must be one of iid, smooth, fbm/);
+    expect(() => marion({ model: "res2" })).toThrow(/^model: model must be one of res1, res3/);
+  });
+});

@@ -147,3 +147,29 @@ describe("Marion's ResNets: the exact identity E||h_L - h_0||^2 / ||h_0||^2 = (1
     expect(() => marion({ model: "res2" })).toThrow(/^model: model must be one of res1, res3/);
   });
 });
+
+describe("Marion theory functions", () => {
+  it("regimes, the exact identity's limit and beta_c(H)", async () => {
+    const M = await import("../src/theory/marion/index.js");
+    expect(M.meanSquaredRelDisp(1e6, 0.5)).toBeCloseTo(Math.exp(0.5) - 1, 5); // L alpha^2 = 1: e^{1/2} - 1 = 0.6487
+    expect(M.meanSquaredNormRatio(100, 1)).toBeCloseTo((1 + 1 / 2e4) ** 100, 12);
+    expect([M.iidRegime(1), M.iidRegime(0.5), M.iidRegime(0.25)]).toEqual([
+      "identity",
+      "stable",
+      "explosion",
+    ]);
+    expect([M.smoothRegime(2), M.smoothRegime(1), M.smoothRegime(0.5)]).toEqual([
+      "identity",
+      "ode",
+      "explosion",
+    ]);
+    expect([M.criticalBeta(0.3), M.criticalBeta(0.8)]).toEqual([0.5, 0.8]);
+    // log-normal approximation vs simulation at beta = 1/2 (d = 20, L = 50): mean and variance of ln normRatio^2
+    const r = simulate(marion({ beta: 0.5 }), { samples: 3000, seed: 45, observables: ["log10NormRatio"] });
+    const ln2 = r.samples.log10NormRatio.map((v) => 2 * v * Math.LN10);
+    const mean = ln2.reduce((a, b) => a + b, 0) / ln2.length;
+    const law = M.logNormRatioLaw(50, 0.5, 20);
+    // The approximation is first order in L alpha^2 / d (= 0.05 here): allow 5 SE + 0.05.
+    expect(Math.abs(mean - law.mean)).toBeLessThan(5 * Math.sqrt(law.variance / ln2.length) + 0.05);
+  });
+});

@@ -40,12 +40,16 @@ describe("registry", () => {
       "hayou/sequential-limits",
       "hayou/quasi-gbm",
       "hayou/fig7-correlation",
+      "marion/fig1-fig3-iid",
+      "marion/fig6-fbm",
     ]);
     for (const e of EXPERIMENTS) {
       expect(e.reference).toMatch(/\S/);
       expect(e.full.samples).toBeGreaterThanOrEqual(e.defaults.samples);
       expect(estimateExperimentSeconds(e) > 0).toBe(e.plan({}).length > 0);
-      expect(e.plan({}).length).toBeGreaterThanOrEqual(e.id === "hayou/fig2-activation" ? 0 : 1);
+      expect(e.plan({}).length).toBeGreaterThanOrEqual(
+        ["hayou/fig2-activation", "marion/fig6-fbm"].includes(e.id) ? 0 : 1,
+      );
     }
     expect(selectExperiments("nica/*").length).toBe(4);
     expect(selectExperiments("lnr/*").map((e) => e.id)).toEqual([
@@ -53,7 +57,7 @@ describe("registry", () => {
       "lnr/depth-scaled-branches",
     ]);
     expect(selectExperiments("hayou/*").length).toBe(9);
-    expect(selectExperiments("marion/*")).toEqual([]);
+    expect(selectExperiments("marion/*").length).toBe(2);
   });
 });
 

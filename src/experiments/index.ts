@@ -4,6 +4,7 @@ import { hayouActivation, hayouGradients, hayouOu, hayouSequential } from "./hay
 import { hayouCorrelation, hayouQuasiGbm } from "./hayou-paths.js";
 import { hayouCollapse, hayouRegimeChange, hayouWidth1 } from "./hayou-regime.js";
 import { lnrDepthScaled } from "./lnr-depth-scaled.js";
+import { marionFbmPaths, marionIid } from "./marion-scaling.js";
 import { lnrResnetLogGaussian } from "./lnr-resnet-log-gaussian.js";
 import { nicaJacobian } from "./nica-jacobian.js";
 import { nicaLogGaussian } from "./nica-log-gaussian.js";
@@ -30,6 +31,8 @@ export const EXPERIMENTS: Experiment[] = [
   hayouSequential,
   hayouQuasiGbm,
   hayouCorrelation,
+  marionIid,
+  marionFbmPaths,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {

@@ -104,7 +104,8 @@ describe("reproduce writes a report, exports and claims", () => {
   beforeAll(() => {
     const r = spawnSync(
       process.execPath,
-      [CLI, "reproduce", "--samples", String(SAMPLES), "--out", dir, "--json"],
+      // The default budget: every experiment at its own sample count (about a minute on 2 cores).
+      [CLI, "reproduce", "--out", dir, "--json"],
       {
         encoding: "utf8",
         env: { ...process.env, CI: "1" },
@@ -134,15 +135,16 @@ describe("reproduce writes a report, exports and claims", () => {
   });
   it("Arrow samples round-trip: the same values as a direct simulation with the same seed", () => {
     const t = tableFromIPC(readFileSync(join(dir, "nica", "log-gaussian", "samples.arrow")));
-    expect(t.numRows).toBe(3 * SAMPLES);
+    const N = 2 ** 15; // nica/log-gaussian's default
+    expect(t.numRows).toBe(3 * N);
     expect(t.schema.fields.map((f) => f.name)).toEqual(["depth", "G", "logOutNorm2"]);
     const depth = t.getChild("depth")!.toArray() as Int32Array;
     const G = t.getChild("G")!.toArray() as Float64Array;
     const spec = parseSpec({ ...presetSpec("nica-mlp"), depth: 10 });
-    const direct = simulate(spec, { samples: SAMPLES, seed: 1, observables: ["G", "logOutNorm2"] });
+    const direct = simulate(spec, { samples: N, seed: 1, observables: ["G", "logOutNorm2"] });
     const start = depth.indexOf(10);
-    expect(Array.from(depth.subarray(start, start + SAMPLES)).every((d) => d === 10)).toBe(true);
-    expect(G.subarray(start, start + SAMPLES)).toEqual(direct.samples.G);
+    expect(Array.from(depth.subarray(start, start + N)).every((d) => d === 10)).toBe(true);
+    expect(G.subarray(start, start + N)).toEqual(direct.samples.G);
   });
   it("summaries CSV has one row per depth and observable with standard errors", () => {
     const lines = readFileSync(join(dir, "nica", "log-gaussian", "summaries.csv"), "utf8")

@@ -50,7 +50,7 @@ describe("spec validation", () => {
     ],
     [["gain=0"], /^gain: gain must be a finite number > 0/],
     [["foo=1"], /^foo: unknown field; allowed fields: family, width, depth/],
-    [["family=cnn"], /^family: must be one of mlp, resnet, hayou \(got "cnn"\)/],
+    [["family=cnn"], /^family: must be one of mlp, resnet, hayou, marion \(got "cnn"\)/],
     [["width=[10,10]", "depth=5"], /^depth: must equal the number of widths minus one \(1\)/],
     [["inputs=[[1,2]]"], /^inputs\[0\].values: must have length nIn = 10 \(got 2\)/],
     [["inputs=[]"], /^inputs: inputs must hold at least one input/],

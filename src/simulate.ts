@@ -50,6 +50,13 @@ export interface SimulationResult {
 }
 
 export const DEFAULT_OBSERVABLES = ["G", "logOutNorm2"];
+
+/** The observables a run records when none are named, by family. */
+export function defaultObservables(spec: ModelSpec): string[] {
+  if (spec.family === "hayou") return ["logPostNormGrowth", "collapsed"];
+  if (spec.family === "marion") return ["relDisp", "gradRelDisp"];
+  return DEFAULT_OBSERVABLES;
+}
 export const MAX_SAMPLES = 1e9;
 /** Target work per chunk: ~20 ms (in estimated ns), the size worth a worker round trip. */
 const CHUNK_NS = 2e7;
@@ -64,7 +71,7 @@ export function makePlan(spec: ModelSpec, opts: SimulateOptions): Plan {
   if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
     throw new SpecError("seed", `must be an integer from 0 to ${MAX_SEED}`, seed);
   }
-  const observables = parseObservables(opts.observables ?? DEFAULT_OBSERVABLES, spec);
+  const observables = parseObservables(opts.observables ?? defaultObservables(spec), spec);
   const engine = selectEngine(opts.engine ?? "auto", spec, observables);
   const cost = Math.max(1, engine.costPerSample(spec, observables));
   const chunkSize = Math.max(1, Math.min(MAX_CHUNK, Math.floor(CHUNK_NS / cost)));

@@ -4,7 +4,7 @@
  * accepted spec that is cheap enough is simulated without an exception (non-finite values are counted).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -212,5 +212,128 @@ describe("hostile CLI input: exit 2, a message naming the field, nothing written
       { numRuns: 30, seed: 7 },
     );
     expect(refused).toBeGreaterThan(10);
+  });
+});
+
+describe("hostile CLI input in process: 1000 cases through the real command code", () => {
+  const tmp2 = mkdtempSync(join(tmpdir(), "deeplimits-hostile-inproc-"));
+  afterAll(() => rmSync(tmp2, { recursive: true, force: true }));
+  it("exit 0 with complete outputs, or exit 2 with the field named and nothing written; never a crash", async () => {
+    // The built CLI (npm test builds first): its package.json lookup is relative to dist/.
+    const { runCli } = (await import("../dist/src/node/cli.js" as string)) as {
+      runCli: (argv: string[]) => Promise<number>;
+    };
+    const setArg = fc
+      .tuple(fc.constantFrom(...FIELDS, "weights.law", "activation.name", "correlation.H"), hostileScalar)
+      .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+    const sometimes = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) =>
+      fc.oneof({ arbitrary: good, weight: 4 }, { arbitrary: bad, weight: 1 });
+    const argv = fc.record({
+      sets: sometimes(fc.constant([] as string[]), fc.array(setArg, { minLength: 1, maxLength: 3 })),
+      samples: sometimes(fc.constantFrom("3", "2"), fc.constantFrom("0", "-5", "1e12", "abc", "2^70", "1.5")),
+      seed: sometimes(fc.constantFrom("0", "7"), fc.constantFrom("-1", "1e300", "x")),
+      preset: sometimes(
+        fc.constantFrom("nica-mlp", "lnr-resnet", "hayou-resnet"),
+        fc.constant("bogus-preset"),
+      ),
+      observables: sometimes(
+        fc.constant(null),
+        fc.constantFrom("G", "G,logNorm2[1]", "logPostNormGrowth", "corr", "nope", "G@3"),
+      ),
+      extra: sometimes<string[]>(
+        fc.constant([]),
+        fc.constantFrom<string[]>(
+          ["--engine", "dense"],
+          ["--engine", "warp"],
+          ["--threads", "0"],
+          ["--shard", "5/2"],
+          ["--shard", "0/2"],
+        ),
+      ),
+    });
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    let stderr = "";
+    let refused = 0;
+    let ran = 0;
+    let n = 0;
+    // Keep the output quiet: both streams are captured while the CLI runs.
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stderr.write = ((c: string | Uint8Array) => {
+      stderr += String(c);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      await fc.assert(
+        fc.asyncProperty(argv, async (a) => {
+          const dir = join(tmp2, `o${n++}`);
+          stderr = "";
+          // Small models only: the presets' widths and depths are overridden unless a hostile set changes them.
+          const base = a.preset.startsWith("hayou")
+            ? ["--set", "width=4", "--set", "depth=6", "--set", "nIn=3"]
+            : ["--set", "width=6", "--set", "depth=3"];
+          const args = [
+            "node",
+            "deeplimits",
+            "simulate",
+            a.preset,
+            ...base,
+            ...a.sets.flatMap((x) => ["--set", x]),
+            "--samples",
+            a.samples,
+            "--seed",
+            a.seed,
+            ...(a.observables === null ? [] : ["--observables", a.observables]),
+            "--threads",
+            "1",
+            ...a.extra,
+            "--out",
+            dir,
+            "--json",
+          ];
+          const code = await runCli(args);
+          expect([0, 2], `${args.join(" ")}\n${stderr}`).toContain(code);
+          if (code === 2) {
+            refused++;
+            expect(existsSync(dir), args.join(" ")).toBe(false);
+            expect(stderr).toMatch(/(^deeplimits: invalid input: [A-Za-z0-9_.[\]-]+: )|(^error: )/);
+          } else {
+            ran++;
+            const files = readdirSync(dir).sort();
+            expect(
+              files.some((f) => f.endsWith(".tmp")),
+              files.join(","),
+            ).toBe(false);
+            expect(files.includes("summaries.json") || files.some((f) => f.startsWith("shard-"))).toBe(true);
+          }
+        }),
+        { numRuns: 1000, seed: 11 },
+      );
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(ran).toBeGreaterThan(20);
+  });
+  it("a run that needs more memory than the machine has is refused up front with an estimate", async () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        new URL("../dist/src/node/cli.js", import.meta.url).pathname,
+        "simulate",
+        "nica-mlp",
+        "--samples",
+        "1e9",
+        "--out",
+        join(tmp2, "big"),
+      ],
+      { encoding: "utf8" },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /spec: this run needs about [\d.]+ GiB of memory .* this machine has [\d.]+ GiB/,
+    );
+    expect(existsSync(join(tmp2, "big"))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `deeplimits` command line (a thin adapter over the isomorphic core). */
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, realpathSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ENGINE_NAMES, type EngineChoice } from "../engines/types.js";
@@ -16,7 +17,6 @@ import { MAX_SEED } from "../rng/rng.js";
 import {
   assemble,
   type ChunkResult,
-  DEFAULT_OBSERVABLES,
   MAX_SAMPLES,
   makePlan,
   type Plan,
@@ -170,8 +170,7 @@ async function main(argv: string[]): Promise<void> {
     .addOption(engineOption())
     .option(
       "--observables <list>",
-      `comma-separated: G, logOutNorm2, logNorm2[l], with @k for input k`,
-      DEFAULT_OBSERVABLES.join(","),
+      "comma-separated observable names (docs/spec.md); default: G,logOutNorm2 (mlp, resnet), logPostNormGrowth,collapsed (hayou), relDisp,gradRelDisp (marion)",
     )
     .option("--threads <t>", "worker threads (default: all cores)")
     .option("--out <dir>", "write result.json, summaries.json, samples.arrow and samples.csv there")
@@ -193,7 +192,7 @@ async function main(argv: string[]): Promise<void> {
           samples: string;
           seed: string;
           engine: string;
-          observables: string;
+          observables?: string;
           threads?: string;
           out?: string;
           json?: boolean;
@@ -204,10 +203,13 @@ async function main(argv: string[]): Promise<void> {
         const seed = parseCount("--seed", o.seed, 0, MAX_SEED);
         const engine = parseEngine(o.engine);
         const threads = parseThreads(o.threads);
-        const observables = o.observables
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
+        const observables =
+          o.observables === undefined
+            ? undefined
+            : o.observables
+                .split(",")
+                .map((s) => s.trim())
+                .filter(Boolean);
         const progress = makeProgress("simulate", !o.json);
         const t0 = performance.now();
         if (o.shard !== undefined) {
@@ -595,19 +597,33 @@ async function main(argv: string[]): Promise<void> {
   await program.parseAsync(argv);
 }
 
-main(process.argv)
-  .then(() => closePool())
-  .catch(async (e: unknown) => {
+/**
+ * Run the CLI on argv (process.argv form) in this process and return the exit code: 0 success, 2 invalid
+ * input (the message names the field; nothing is written), 1 other failures, 130 stopped by a signal.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await main(argv);
     await closePool();
-    if (e instanceof CommanderError) {
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
+  } catch (e: unknown) {
+    await closePool();
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof SpecError) {
       process.stderr.write(`deeplimits: invalid input: ${e.message}\n`);
-      process.exitCode = 2;
-      return;
+      return 2;
     }
     process.stderr.write(`deeplimits: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 1;
+    return 1;
+  }
+  const code = typeof process.exitCode === "number" ? process.exitCode : 0;
+  process.exitCode = undefined;
+  return code;
+}
+
+// Run when executed as the `deeplimits` binary (not when imported, e.g. by tests).
+const entry = process.argv[1] ? realpathSync(process.argv[1]) : "";
+if (entry === fileURLToPath(import.meta.url)) {
+  void runCli(process.argv).then((code) => {
+    process.exitCode = code;
   });
+}

@@ -1,5 +1,19 @@
 /** Named model presets. Each is a plain JSON spec; `--set` overrides apply on top. */
 
+const LNR_RESNET = {
+  family: "resnet",
+  width: 100,
+  depth: 100,
+  nIn: 10,
+  nOut: 10,
+  alpha2: 0.5,
+  balanced: false,
+  activation: "relu",
+  gain: 2,
+  weights: { law: "gaussian" },
+  inputs: [{ kind: "ones" }],
+};
+
 export const PRESETS: Record<
   string,
   { description: string; reference: string; spec: Record<string, unknown> }
@@ -24,37 +38,13 @@ export const PRESETS: Record<
     description:
       "ReLU ResNet z^l = alpha z^{l-1} + lambda sqrt(2/n) W^l relu(z^{l-1}), alpha^2 = lambda^2 = 1/2, n = d = 100",
     reference: "Nica's notes section on skips; Li, Nica & Roy (2021) (log-gaussian.md 2.3)",
-    spec: {
-      family: "resnet",
-      width: 100,
-      depth: 100,
-      nIn: 10,
-      nOut: 10,
-      alpha2: 0.5,
-      balanced: false,
-      activation: "relu",
-      gain: 2,
-      weights: { law: "gaussian" },
-      inputs: [{ kind: "ones" }],
-    },
+    spec: LNR_RESNET,
   },
   "lnr-resnet-balanced": {
     description:
       "Balanced ReLU ResNet: relu(s^l * z) with a fresh random sign vector s^l per layer, n = d = 100",
     reference: "Li, Nica & Roy (2021), Balanced ResNet (log-gaussian.md 2.3)",
-    spec: {
-      family: "resnet",
-      width: 100,
-      depth: 100,
-      nIn: 10,
-      nOut: 10,
-      alpha2: 0.5,
-      balanced: true,
-      activation: "relu",
-      gain: 2,
-      weights: { law: "gaussian" },
-      inputs: [{ kind: "ones" }],
-    },
+    spec: { ...LNR_RESNET, balanced: true },
   },
   "hayou-resnet": {
     description:

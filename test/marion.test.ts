@@ -4,6 +4,7 @@ import { Rng } from "../src/rng/index.js";
 import { FgnSampler, fgnAutocovariance } from "../src/rng/fgn.js";
 import { rbfCholesky, rbfPath } from "../src/rng/rbf.js";
 import { simulate } from "../src/simulate.js";
+import { ksTwoSample } from "../src/stats/index.js";
 import { parseSpec } from "../src/spec/index.js";
 
 const marion = (extra: Record<string, unknown>) =>
@@ -145,6 +146,108 @@ describe("Marion's ResNets: the exact identity E||h_L - h_0||^2 / ||h_0||^2 = (1
     );
     expect(() => marion({ correlation: "brownian" })).toThrow(/correlation must be one of iid, smooth, fbm/);
     expect(() => marion({ model: "res2" })).toThrow(/^model: model must be one of res1, res3/);
+  });
+});
+
+describe("Marion's ResNets: reduced engine and batching", () => {
+  const obs = ["log10RelDisp", "log10NormRatio", "log10GradRelDisp", "log10GradNormRatio"];
+  const cases: [string, Record<string, unknown>][] = [
+    ["res-3 ReLU beta = 1/2", { model: "res3", beta: 0.5 }],
+    ["res-3 ReLU beta = 1/4 (explosion)", { model: "res3", beta: 0.25 }],
+    ["res-1 ReLU beta = 1/2", { model: "res1", beta: 0.5 }],
+    ["res-3 tanh beta = 1/4", { model: "res3", beta: 0.25, activation: { name: "tanh" } }],
+  ];
+  for (const [name, extra] of cases) {
+    it(`dense and reduced agree in law (KS, forward and backward ratios): ${name}`, () => {
+      const spec = marion({ width: 16, depth: 100, nIn: 8, weights: { law: "gaussian" }, ...extra });
+      const a = simulate(spec, { samples: 600, seed: 3, engine: "dense", observables: obs });
+      const b = simulate(spec, { samples: 1500, seed: 4, engine: "reduced", observables: obs });
+      for (const o of obs) {
+        expect(ksTwoSample(a.samples[o], b.samples[o]).pValue, o).toBeGreaterThan(1e-3);
+        expect(a.stats[o].nonFinite + b.stats[o].nonFinite).toBe(0);
+      }
+    });
+  }
+  it("the reduced engine is refused where it is not exact, and picked by auto where it is", () => {
+    const obs1 = ["relDisp"];
+    expect(() => simulate(marion({}), { samples: 1, engine: "reduced", observables: obs1 })).toThrow(
+      /reduced is not exact for this spec: it needs Gaussian weights \(spec has uniform\)/,
+    );
+    expect(() =>
+      simulate(marion({ weights: { law: "gaussian" }, betas: [0.5, 1] }), {
+        samples: 1,
+        engine: "reduced",
+        observables: obs1,
+      }),
+    ).toThrow(/one input and one beta/);
+    const auto = simulate(marion({ weights: { law: "gaussian" } }), { samples: 2, observables: obs1 });
+    expect(auto.plan.engine).toBe("reduced");
+  });
+  it("betas share the weights: column #j equals the single-beta network bit for bit; so does input 0", () => {
+    const betas = [0.25, 0.5, 1];
+    const many = simulate(marion({ depth: 30, betas, nInputs: 2 }), {
+      samples: 3,
+      seed: 7,
+      observables: ["log10RelDisp#1", "log10GradRelDisp#2@1", "log10GradRelDisp#2"],
+    });
+    const one = simulate(marion({ depth: 30, beta: 0.5 }), {
+      samples: 3,
+      seed: 7,
+      observables: ["log10RelDisp"],
+    });
+    expect(Array.from(many.samples["log10RelDisp#1"])).toEqual(Array.from(one.samples.log10RelDisp));
+    const b1 = simulate(marion({ depth: 30, beta: 1 }), {
+      samples: 3,
+      seed: 7,
+      observables: ["log10GradRelDisp"],
+    });
+    expect(Array.from(many.samples["log10GradRelDisp#2"])).toEqual(Array.from(b1.samples.log10GradRelDisp));
+    // Input 1 is another (x, y): a different value.
+    expect(many.samples["log10GradRelDisp#2@1"][0]).not.toBe(many.samples["log10GradRelDisp#2"][0]);
+    expect(() => simulate(marion({ betas }), { samples: 1, observables: ["relDisp#3"] })).toThrow(
+      /beta index #j must be in 0..2/,
+    );
+    expect(() => marion({ betas: [] })).toThrow(/^betas: betas must be a list of 1 to 256 finite numbers/);
+  });
+  for (const law of ["uniform", "gaussian"]) {
+    it(`the backward pass gives identical numbers from the weight cache and from replayed streams (${law})`, async () => {
+      const { compileDenseMarion, marionCacheBytes } = await import("../src/engines/marion/dense.js");
+      const { parseObservables } = await import("../src/engines/index.js");
+      const spec = marion({ width: 12, depth: 40, weights: { law }, betas: [0.3, 0.7], nInputs: 2 });
+      const keys = ["log10GradRelDisp", "log10GradNormRatio#1@1", "log10RelDisp#1"];
+      const obsv = parseObservables(keys, spec as never);
+      expect(marionCacheBytes(spec as never, true)).toBeGreaterThan(0);
+      expect(marionCacheBytes(spec as never, true, 0)).toBe(0);
+      const cached = compileDenseMarion(spec as never, obsv);
+      const replay = compileDenseMarion(spec as never, obsv, 0);
+      const rng = new Rng();
+      for (let i = 0; i < 3; i++) {
+        const o1 = new Float64Array(3);
+        const o2 = new Float64Array(3);
+        cached(rng.reset(5, i, 0), o1, { seed: 5, index: i });
+        replay(rng.reset(5, i, 0), o2, { seed: 5, index: i });
+        expect(Array.from(o2)).toEqual(Array.from(o1));
+        expect(o1.every(Number.isFinite)).toBe(true);
+      }
+    });
+  }
+  it("uniform weights are symmetric odd multiples of 2^-24 (exact in float32) with variance 1/3", () => {
+    const a = new Float32Array(200_000);
+    new Rng(9).fillCentredInt24(a);
+    let m = 0;
+    let v = 0;
+    let even = 0;
+    for (const x of a) {
+      if (Math.abs(x) % 2 !== 1 || Math.abs(x) >= 2 ** 24) even++;
+      m += x / 2 ** 24;
+      v += (x / 2 ** 24) ** 2;
+    }
+    expect(even).toBe(0);
+    m /= a.length;
+    v /= a.length;
+    // U(-1, 1): mean 0 (SE sqrt(1/3 / n)), E x^2 = 1/3 (SE sqrt(4/45 / n)).
+    expect(Math.abs(m)).toBeLessThan(5 * Math.sqrt(1 / 3 / a.length));
+    expect(Math.abs(v - 1 / 3)).toBeLessThan(5 * Math.sqrt(4 / 45 / a.length));
   });
 });
 

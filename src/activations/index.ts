@@ -14,6 +14,7 @@ export type ActivationSpec =
   | { name: "tanh" }
   | { name: "gelu" }
   | { name: "silu" }
+  | { name: "sigmoid" }
   | { name: "ou"; alpha: number; beta: number };
 
 export const ACTIVATION_NAMES = [
@@ -24,6 +25,7 @@ export const ACTIVATION_NAMES = [
   "tanh",
   "gelu",
   "silu",
+  "sigmoid",
   "ou",
 ] as const;
 
@@ -127,6 +129,19 @@ export function makeActivation(spec: ActivationSpec): Activation {
         ),
       };
     }
+    case "sigmoid":
+      // Logistic sigmoid 1 / (1 + e^{-x}) (one of Marion's activations; not centred, so h drifts).
+      return {
+        spec,
+        slopes: null,
+        ...pointwise(
+          (x) => 1 / (1 + Math.exp(-x)),
+          (x) => {
+            const sg = 1 / (1 + Math.exp(-x));
+            return sg * (1 - sg);
+          },
+        ),
+      };
     case "silu":
       return {
         spec,

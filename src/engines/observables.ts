@@ -18,7 +18,8 @@
  *   relDisp = ||h_L - h_0|| / ||h_0||, normRatio = ||h_L|| / ||h_0||, gradRelDisp = ||p_0 - p_L|| / ||p_L||,
  *   gradNormRatio = ||p_0|| / ||p_L|| (p_k = dloss/dh_k, loss ||B h_L - y||^2), and log10RelDisp etc.
  *   (computed in log scale, finite where the linear value overflows).
- * A suffix "@k" selects input k of the spec (default 0).
+ * A suffix "@k" selects input k of the spec (default 0); for Marion's family a suffix "#j" (before "@k")
+ * selects betas[j] of a spec that batches several scalings over the same weights (default 0).
  */
 import { SpecError } from "../spec/errors.js";
 import type { ModelSpec } from "../spec/index.js";
@@ -80,14 +81,21 @@ export interface Observable {
   layer?: number;
   /** Input index (default 0); for corr, the second input of the pair (default 1). */
   input: number;
+  /** Index into a Marion spec's betas (default 0; always 0 for other families). */
+  beta: number;
   /** The canonical key, e.g. "logNorm2[3]@1", "logPostNormGrowth". */
   key: string;
 }
 
-const PATTERN = /^([A-Za-z0-9]+)(?:\[(\d+)\])?(?:@(\d+))?$/;
+const PATTERN = /^([A-Za-z0-9]+)(?:\[(\d+)\])?(?:#(\d+))?(?:@(\d+))?$/;
 
-export function observableKey(name: ObservableName, layer: number | undefined, input: number): string {
-  return `${name}${layer === undefined ? "" : `[${layer}]`}${input === 0 ? "" : `@${input}`}`;
+export function observableKey(
+  name: ObservableName,
+  layer: number | undefined,
+  input: number,
+  beta = 0,
+): string {
+  return `${name}${layer === undefined ? "" : `[${layer}]`}${beta === 0 ? "" : `#${beta}`}${input === 0 ? "" : `@${input}`}`;
 }
 
 function allowedFor(spec: ModelSpec): string {
@@ -122,7 +130,23 @@ export function parseObservables(keys: readonly string[], spec: ModelSpec): Obse
     const explicitLayer = layer;
     if (layer === undefined && typeof def.layer === "function") layer = def.layer(spec);
     const defaultInput = name === "corr" ? 1 : 0;
-    const input = m[3] === undefined ? defaultInput : Number(m[3]);
+    const input = m[4] === undefined ? defaultInput : Number(m[4]);
+    const beta = m[3] === undefined ? 0 : Number(m[3]);
+    if (m[3] !== undefined) {
+      const nBetas = spec.family === "marion" ? spec.alphas.length : 0;
+      if (spec.family !== "marion")
+        throw new SpecError(
+          "observables",
+          "the suffix #j (a beta of the list betas) is for family marion only",
+          raw,
+        );
+      if (beta >= nBetas)
+        throw new SpecError(
+          "observables",
+          `beta index #j must be in 0..${nBetas - 1} (the spec's betas)`,
+          raw,
+        );
+    }
     if (input >= spec.inputs.length) {
       throw new SpecError(
         "observables",
@@ -138,10 +162,10 @@ export function parseObservables(keys: readonly string[], spec: ModelSpec): Obse
     const key =
       name === "corr"
         ? `corr${explicitLayer === undefined ? "" : `[${explicitLayer}]`}${input === 1 ? "" : `@${input}`}`
-        : observableKey(name, explicitLayer, input);
+        : observableKey(name, explicitLayer, input, beta);
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ name, layer, input, key });
+    out.push({ name, layer, input, beta, key });
   }
   return out;
 }

@@ -82,6 +82,35 @@ export class Rng {
     return result;
   }
 
+  /**
+   * Fill out[offset .. offset + count) with centred odd integers 2 floor(u / 2^8) + 1 - 2^24 from
+   * successive 32-bit words u: n 2^-24 is uniform on the 2^24-point grid of (-1, 1), symmetric, and
+   * exact in float32 (the dense Marion engine's uniform weights). State in locals: ~1 ns a draw.
+   */
+  fillCentredInt24(out: Float32Array, offset = 0, count = out.length - offset): void {
+    let s0 = this.s0 | 0;
+    let s1 = this.s1 | 0;
+    let s2 = this.s2 | 0;
+    let s3 = this.s3 | 0;
+    const end = offset + count;
+    for (let p = offset; p < end; p++) {
+      const m = Math.imul(s1, 5);
+      const u = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[p] = 2 * (u >>> 8) - 16777215;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
+  }
+
   /** Uniform double on [0, 1) with 53 random bits. */
   uniform(): number {
     const a = this.nextU32() >>> 5;

@@ -31,6 +31,7 @@ export const activationSchema = z.preprocess(
       z.object({ name: z.literal("tanh") }).strict(),
       z.object({ name: z.literal("gelu") }).strict(),
       z.object({ name: z.literal("silu") }).strict(),
+      z.object({ name: z.literal("sigmoid") }).strict(),
       z
         .object({
           name: z.literal("ou"),

@@ -114,9 +114,10 @@ function parseMarion(input: object): MarionSpec {
     ...p,
     widths: new Array(p.depth + 1).fill(p.width),
     gain: 1,
-    inputs: [{ kind: "ones" }],
+    inputs: Array.from({ length: p.nInputs }, () => ({ kind: "ones" as const })),
     tangent: "orthogonal",
     alpha: p.depth > 0 ? p.depth ** -p.beta : 1,
+    alphas: (p.betas ?? [p.beta]).map((b) => (p.depth > 0 ? p.depth ** -b : 1)),
   };
 }
 
@@ -235,7 +236,9 @@ export function describeSpec(spec: ModelSpec): string {
   if (spec.family === "marion") {
     const c = spec.correlation;
     const corr = c.kind === "fbm" ? `fbm(H=${c.H})` : c.kind === "smooth" ? `smooth(${c.variant})` : "iid";
-    return `marion ${spec.model} d=${spec.width} L=${spec.depth} beta=${spec.beta} ${spec.activation.name} ${spec.weights.law} ${corr}`;
+    const beta = spec.betas ? `betas=[${spec.betas.join(",")}]` : `beta=${spec.beta}`;
+    const inputs = spec.nInputs > 1 ? ` inputs=${spec.nInputs}` : "";
+    return `marion ${spec.model} d=${spec.width} L=${spec.depth} ${beta} ${spec.activation.name} ${spec.weights.law} ${corr}${inputs}`;
   }
   if (spec.family === "hayou")
     return `hayou-resnet ${w} L=${spec.depth} d=${spec.nIn} ${spec.activation.name} gain=${spec.gain}`;

@@ -5,7 +5,8 @@
  * Weights: iid U(+-sqrt(3/fan_in)) (the paper's default) or N(0, 1/fan_in); depth correlation per entry:
  * iid, smooth (RBF Gaussian process in t = k/L, bandwidth 0.1; "values" = V_k = G(k/L)/sqrt(d) (2023) or
  * "increments" = normalised increments (2022)), or fbm (unit-variance fractional Gaussian noise / sqrt(d)).
- * Inputs and targets are drawn per sample as in the reference code: x ~ U[0,1)^{n_in}, y ~ U[0,1).
+ * Inputs and targets are drawn per sample as in the reference code: x ~ U[0,1)^{n_in}, y ~ U[0,1)^{n_out};
+ * `nInputs` pairs (x, y) share one network's weights (observable suffix "@k" selects pair k).
  */
 import { z } from "zod";
 import { activationSchema, depthSchema, MAX_WIDTH, posInt } from "./common.js";
@@ -59,6 +60,17 @@ export const marionSchema = z
       .number({ error: "beta must be a finite number (alpha_L = L^-beta)" })
       .refine(Number.isFinite, "beta must be a finite number (alpha_L = L^-beta)")
       .default(0.5),
+    betas: z
+      .array(
+        z
+          .number({ error: "betas must be finite numbers (alpha_L = L^-beta for each)" })
+          .refine(Number.isFinite, "betas must be finite numbers (alpha_L = L^-beta for each)"),
+        { error: "betas must be a list of 1 to 256 finite numbers" },
+      )
+      .min(1, { error: "betas must be a list of 1 to 256 finite numbers" })
+      .max(256, { error: "betas must be a list of 1 to 256 finite numbers" })
+      .optional(),
+    nInputs: posInt("nInputs", 1024).default(1),
     activation: activationSchema.default({ name: "relu" }),
     weights: z
       .object({
@@ -74,11 +86,16 @@ export const marionSchema = z
 
 type Parsed = z.output<typeof marionSchema>;
 
-/** A validated Marion spec (inputs are drawn per sample; the fields below let shared code read it). */
+/**
+ * A validated Marion spec (inputs are drawn per sample; the fields below let shared code read it).
+ * `betas` (when given) batches several scalings over the same weights and inputs: the observable
+ * suffix "#j" selects betas[j]; `alphas` holds L^-beta for each (or for `beta` alone).
+ */
 export type MarionSpec = Parsed & {
   widths: number[];
   gain: number;
-  inputs: [{ kind: "ones" }];
+  inputs: { kind: "ones" }[];
   tangent: "orthogonal";
   alpha: number;
+  alphas: number[];
 };

@@ -1,14 +1,22 @@
 /**
  * Dense engine for Marion's ResNets (marion-scaling-resnets.md 1): forward h_{k+1} = h_k + alpha V sigma(W h_k)
  * (res-3) or h_k + alpha V sigma(h_k) (res-1), output B h_L, loss ||B h_L - y||^2 with x ~ U[0,1)^{n_in},
- * y ~ U[0,1) drawn per sample; backward p_k = p_{k+1} + alpha W^T D V^T p_{k+1} (res-3) or
+ * y ~ U[0,1)^{n_out} drawn per sample; backward p_k = p_{k+1} + alpha W^T D V^T p_{k+1} (res-3) or
  * p_{k+1} + alpha diag(sigma'(h_k)) V^T p_{k+1} (res-1).
  *
- * iid weights come from one stream per layer (seed, sample, 1 + k), replayed by the backward pass;
- * smooth and fBM weights are generated as whole paths per entry and kept (memory L d^2 per matrix).
- * Exploding regimes: for positively homogeneous activations h is renormalised when its norm passes
- * 1e150 and the log scale is carried, so the log10 observables stay finite; the linear ones overflow
- * to Infinity and are counted as non-finite.
+ * Batching: a sample is one network; its m = nInputs x nBetas columns (input i, scaling beta_b) share the
+ * weights, so each layer's matrices are drawn once and applied to all columns (column c = b nInputs + i).
+ *
+ * Weights. iid matrices come from one stream per matrix, W_k from (seed, sample, 2 + 2k) and V_k from
+ * (seed, sample, 3 + 2k), stored unscaled: uniform entries as odd integers n in (-2^24, 2^24) with the
+ * value n 2^-24 sqrt(3/fan_in) (exact in float32), Gaussian entries as N(0, 1) with 1/sqrt(fan_in); the
+ * scale multiplies each dot product. The backward pass reads them from a cache when it fits in
+ * CACHE_BYTES (float32 for uniform, exact) and otherwise replays the streams: either way the numbers are
+ * identical. Smooth and fBM weights are generated as whole paths per entry (stream 1) and kept.
+ *
+ * Exploding regimes: for positively homogeneous activations each column is renormalised when its norm
+ * passes 1e150 and its log scale is carried, so the log10 observables stay finite; the linear ones
+ * overflow to Infinity and are counted as non-finite.
  */
 import { makeActivation } from "../../activations/index.js";
 import type { Rng } from "../../rng/rng.js";
@@ -17,100 +25,187 @@ import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
 import { fillCorrelated } from "./weights.js";
 
-const SQRT3 = Math.sqrt(3);
-const TWO_M32 = 2 ** -32;
 const LN10 = Math.LN10;
 const BIG = 1e150;
+const TWO_M24 = 2 ** -24;
+/** Largest weight cache kept for the backward pass (per compiled kernel, i.e. per worker). */
+export const CACHE_BYTES = 96 * 1024 * 1024;
 
-export function compileDenseMarion(spec: MarionSpec, observables: readonly Observable[]): SampleKernel {
+type Matrix = Float32Array | Float64Array;
+
+/** Whether a Marion run needs the backward pass. */
+export function needsGradient(observables: readonly Observable[]): boolean {
+  return observables.some((o) => o.name.toLowerCase().includes("grad"));
+}
+
+/** Bytes of the iid weight cache a dense Marion kernel would allocate (0 when it replays instead). */
+export function marionCacheBytes(spec: MarionSpec, grad: boolean, limit = CACHE_BYTES): number {
+  if (!grad || spec.correlation.kind !== "iid") return 0;
+  const bytes =
+    spec.depth * (spec.model === "res3" ? 2 : 1) * spec.width ** 2 * (spec.weights.law === "uniform" ? 4 : 8);
+  return bytes <= limit ? bytes : 0;
+}
+
+/** Y = sc M X for the d x d matrix at M[off..] and m columns of length d (X, Y column-major). */
+function mul(
+  M: Matrix,
+  off: number,
+  sc: number,
+  X: Float64Array,
+  Y: Float64Array,
+  d: number,
+  m: number,
+): void {
+  for (let c = 0; c < m; c++) {
+    const xo = c * d;
+    for (let r = 0; r < d; r++) {
+      const ro = off + r * d;
+      let acc = 0;
+      for (let j = 0; j < d; j++) acc += M[ro + j] * X[xo + j];
+      Y[xo + r] = acc * sc;
+    }
+  }
+}
+
+/** Y = sc M^T X (same layout as mul). */
+function mulT(
+  M: Matrix,
+  off: number,
+  sc: number,
+  X: Float64Array,
+  Y: Float64Array,
+  d: number,
+  m: number,
+): void {
+  for (let c = 0; c < m; c++) {
+    const o = c * d;
+    for (let j = 0; j < d; j++) Y[o + j] = 0;
+    for (let r = 0; r < d; r++) {
+      const xr = X[o + r];
+      const ro = off + r * d;
+      for (let j = 0; j < d; j++) Y[o + j] += M[ro + j] * xr;
+    }
+    for (let j = 0; j < d; j++) Y[o + j] *= sc;
+  }
+}
+
+/** Renormalise column c of X (length d) when its norm passes BIG; returns the log of the factor removed. */
+function renorm(X: Float64Array, c: number, d: number): number {
+  const o = c * d;
+  let a = 0;
+  for (let i = 0; i < d; i++) a += X[o + i] * X[o + i];
+  const n = Math.sqrt(a);
+  if (!(n > BIG) || !Number.isFinite(n)) return 0;
+  for (let i = 0; i < d; i++) X[o + i] /= n;
+  return Math.log(n);
+}
+
+export function compileDenseMarion(
+  spec: MarionSpec,
+  observables: readonly Observable[],
+  cacheLimit = CACHE_BYTES,
+): SampleKernel {
   const d = spec.width;
   const L = spec.depth;
   const nIn = spec.nIn;
   const nOut = spec.nOut;
+  const nI = spec.nInputs;
+  const alphas = spec.alphas;
+  const m = nI * alphas.length;
   const res3 = spec.model === "res3";
-  const alpha = spec.alpha;
   const act = makeActivation(spec.activation);
   const homogeneous = act.slopes !== null;
   const uniform = spec.weights.law === "uniform";
   const corr = spec.correlation;
-  const needGrad = observables.some((o) => o.name.toLowerCase().includes("grad"));
+  const iid = corr.kind === "iid";
+  const needGrad = needsGradient(observables);
   const dd = d * d;
-  const Vall = corr.kind === "iid" ? null : new Float64Array(L * dd);
-  const Wall = corr.kind === "iid" || !res3 ? null : new Float64Array(L * dd);
+  const mats = res3 ? 2 : 1;
+  /** Scale of an unscaled iid entry with fan-in f. */
+  const scaleFor = (f: number) => (uniform ? Math.sqrt(3 / f) * TWO_M24 : 1 / Math.sqrt(f));
+  const sc = scaleFor(d);
+  // iid weights: scratch matrices, or a cache holding every layer when the backward pass needs them.
+  const cacheBytes = marionCacheBytes(spec, needGrad, cacheLimit);
+  const cache: Matrix | null =
+    cacheBytes > 0 ? (uniform ? new Float32Array(L * mats * dd) : new Float64Array(L * mats * dd)) : null;
+  const scratchW = uniform ? new Float32Array(dd) : new Float64Array(dd);
+  const scratchV = uniform ? new Float32Array(dd) : new Float64Array(dd);
+  const Vall = iid ? null : new Float64Array(L * dd);
+  const Wall = iid || !res3 ? null : new Float64Array(L * dd);
   const row = new Float64Array(Math.max(d, nIn));
-  const x = new Float64Array(nIn);
-  const h = new Float64Array(d);
-  const h0 = new Float64Array(d);
-  const u = new Float64Array(d);
-  const s = new Float64Array(d);
-  const t = new Float64Array(d);
+  const row32 = new Float32Array(Math.max(d, nIn));
+  const xs = new Float64Array(nI * nIn);
+  const ys = new Float64Array(nI * nOut);
+  const A = new Float64Array(d * nIn);
   const B = new Float64Array(nOut * d);
-  const y = new Float64Array(nOut);
-  const p = new Float64Array(d);
-  const pL = new Float64Array(d);
-  const q = new Float64Array(d);
-  // Backward needs the branch inputs of every layer: u_k = W_k h_{k-1} (res-3) or h_{k-1} (res-1).
-  const hist = needGrad ? new Float64Array(L * d) : new Float64Array(0);
-  const fan = (m: number) => (uniform ? SQRT3 / Math.sqrt(m) : 1 / Math.sqrt(m));
-  /** A row of iid weights with variance 1/fanIn. */
-  const drawRow = (rng: Rng, n: number, fanIn: number) => {
-    const c = fan(fanIn);
-    if (uniform) for (let j = 0; j < n; j++) row[j] = ((rng.nextU32() + 0.5) * TWO_M32 * 2 - 1) * c;
-    else {
+  const H = new Float64Array(m * d);
+  const H0 = new Float64Array(m * d);
+  const U = new Float64Array(m * d);
+  const S = new Float64Array(m * d);
+  const T = new Float64Array(m * d);
+  const P = new Float64Array(m * d);
+  const PL = new Float64Array(m * d);
+  const Q = new Float64Array(m * d);
+  const colAlpha = Float64Array.from({ length: m }, (_, c) => alphas[Math.floor(c / nI)]);
+  const hScale = new Float64Array(m);
+  const pScale = new Float64Array(m);
+  const logRel = new Float64Array(m);
+  const logNorm = new Float64Array(m);
+  const logGradRel = new Float64Array(m).fill(Number.NaN);
+  const logGradNorm = new Float64Array(m).fill(Number.NaN);
+  // Backward needs every layer's branch input u_k = W_k h_k (res-3) or h_k (res-1).
+  const hist = needGrad ? new Float64Array(L * m * d) : new Float64Array(0);
+
+  /** Fill n unscaled iid entries of M from offset off. */
+  const fillIid = (rng: Rng, M: Matrix, off: number, n: number) => {
+    if (M instanceof Float32Array) rng.fillCentredInt24(M, off, n);
+    else rng.fillNormal(M, off, n);
+  };
+  /** A row of n scaled iid weights with fan-in f (A, B: drawn from stream 0). */
+  const drawRow = (rng: Rng, n: number, f: number) => {
+    const c = scaleFor(f);
+    if (uniform) {
+      rng.fillCentredInt24(row32, 0, n);
+      for (let j = 0; j < n; j++) row[j] = row32[j] * c;
+    } else {
       rng.fillNormal(row, 0, n);
       for (let j = 0; j < n; j++) row[j] *= c;
     }
   };
-  /** out = M v for the layer's d x d matrix (iid: drawn from rng; else the stored slice). */
-  const apply = (rng: Rng, stored: Float64Array | null, k: number, v: Float64Array, out: Float64Array) => {
-    for (let r = 0; r < d; r++) {
-      let acc = 0;
-      if (stored) {
-        const off = k * dd + r * d;
-        for (let j = 0; j < d; j++) acc += stored[off + j] * v[j];
-      } else {
-        drawRow(rng, d, d);
-        for (let j = 0; j < d; j++) acc += row[j] * v[j];
+  /** The layer-k matrix (which = 0: W, 1: V) as [array, offset, scale], drawn or replayed if iid. */
+  const layerMatrix = (rng: Rng, seed: number, index: number, k: number, which: 0 | 1, fresh: boolean) => {
+    if (!iid) return which === 0 ? ([Wall!, k * dd, 1] as const) : ([Vall!, k * dd, 1] as const);
+    const slot = res3 ? 2 * k + which : k;
+    if (cache) {
+      if (fresh) {
+        rng.reset(seed, index, 2 + 2 * k + which);
+        fillIid(rng, cache, slot * dd, dd);
       }
-      out[r] = acc;
+      return [cache, slot * dd, sc] as const;
     }
+    const M = which === 0 ? scratchW : scratchV;
+    rng.reset(seed, index, 2 + 2 * k + which);
+    fillIid(rng, M, 0, dd);
+    return [M, 0, sc] as const;
   };
-  /** out = M^T v (iid: replays the rows in the forward order). */
-  const applyT = (rng: Rng, stored: Float64Array | null, k: number, v: Float64Array, out: Float64Array) => {
-    out.fill(0);
-    for (let r = 0; r < d; r++) {
-      const vr = v[r];
-      if (stored) {
-        const off = k * dd + r * d;
-        for (let j = 0; j < d; j++) out[j] += stored[off + j] * vr;
-      } else {
-        drawRow(rng, d, d);
-        for (let j = 0; j < d; j++) out[j] += row[j] * vr;
-      }
-    }
-  };
-  const norm = (v: Float64Array) => {
-    let a = 0;
-    for (let i = 0; i < v.length; i++) a += v[i] * v[i];
-    return Math.sqrt(a);
-  };
-  const slots = observables.map((o) => o.name);
+  const cols = observables.map((o) => o.beta * nI + o.input);
+  const names = observables.map((o) => o.name);
 
   return (rng, out, key) => {
-    // Per-sample data: x, y, A, B from stream 0 (the rng as given).
-    for (let i = 0; i < nIn; i++) x[i] = rng.uniform();
-    for (let i = 0; i < nOut; i++) y[i] = rng.uniform();
+    // Per-sample data from stream 0: A, B, then (x_i, y_i) for each input (so input 0 does not depend on nInputs).
     for (let r = 0; r < d; r++) {
       drawRow(rng, nIn, nIn);
-      let acc = 0;
-      for (let j = 0; j < nIn; j++) acc += row[j] * x[j];
-      h[r] = acc;
+      A.set(row.subarray(0, nIn), r * nIn);
     }
     for (let r = 0; r < nOut; r++) {
       drawRow(rng, d, d);
       B.set(row.subarray(0, d), r * d);
     }
-    if (Vall) {
+    for (let i = 0; i < nI; i++) {
+      for (let j = 0; j < nIn; j++) xs[i * nIn + j] = rng.uniform();
+      for (let j = 0; j < nOut; j++) ys[i * nOut + j] = rng.uniform();
+    }
+    if (!iid) {
       rng.reset(key.seed, key.index, 1);
       const kind =
         corr.kind === "fbm"
@@ -122,106 +217,125 @@ export function compileDenseMarion(spec: MarionSpec, observables: readonly Obser
         H: corr.kind === "fbm" ? corr.H : undefined,
         bandwidth: corr.kind === "smooth" ? corr.bandwidth : undefined,
       };
-      fillCorrelated(rng, kind, L, dd, d, Vall, o);
+      fillCorrelated(rng, kind, L, dd, d, Vall!, o);
       if (Wall) fillCorrelated(rng, kind, L, dd, d, Wall, o);
     }
-    h0.set(h);
-    const n0 = norm(h0);
-    let logScale = 0; // h_true = e^{logScale} h
-    for (let k = 0; k < L; k++) {
-      if (!Vall) rng.reset(key.seed, key.index, 2 + k);
-      if (res3) {
-        apply(rng, Wall, k, h, u);
-      } else u.set(h);
-      if (needGrad) hist.set(u, k * d);
-      act.apply(u, s, d);
-      apply(rng, Vall, k, s, t);
-      for (let i = 0; i < d; i++) h[i] += alpha * t[i];
-      if (homogeneous) {
-        const nh = norm(h);
-        if (nh > BIG) {
-          for (let i = 0; i < d; i++) h[i] /= nh;
-          logScale += Math.log(nh);
-        }
+    for (let c = 0; c < m; c++) {
+      const x = (c % nI) * nIn;
+      for (let r = 0; r < d; r++) {
+        let acc = 0;
+        for (let j = 0; j < nIn; j++) acc += A[r * nIn + j] * xs[x + j];
+        H[c * d + r] = acc;
       }
     }
-    // ||h_L - h_0|| in log scale: h_L - h_0 = e^{s} (h - e^{-s} h_0).
-    const back = Math.exp(-logScale);
-    let disp2 = 0;
-    for (let i = 0; i < d; i++) disp2 += (h[i] - back * h0[i]) ** 2;
-    const logRel = logScale + 0.5 * Math.log(disp2) - Math.log(n0);
-    const logNorm = logScale + Math.log(norm(h)) - Math.log(n0);
-    let logGradRel = Number.NaN;
-    let logGradNorm = Number.NaN;
+    H0.set(H);
+    hScale.fill(0); // column c of the true h is e^{hScale[c]} H[c]
+    for (let k = 0; k < L; k++) {
+      if (res3) {
+        const [M, off, s] = layerMatrix(rng, key.seed, key.index, k, 0, true);
+        mul(M, off, s, H, U, d, m);
+      } else U.set(H);
+      if (needGrad) hist.set(U, k * m * d);
+      act.apply(U, S, m * d);
+      const [M, off, s] = layerMatrix(rng, key.seed, key.index, k, 1, true);
+      mul(M, off, s, S, T, d, m);
+      for (let c = 0; c < m; c++) {
+        const a = colAlpha[c];
+        const o = c * d;
+        for (let i = 0; i < d; i++) H[o + i] += a * T[o + i];
+        if (homogeneous) hScale[c] += renorm(H, c, d);
+      }
+    }
+    for (let c = 0; c < m; c++) {
+      // ||h_L - h_0|| in log scale: h_L - h_0 = e^{s} (h - e^{-s} h_0).
+      const o = c * d;
+      const back = Math.exp(-hScale[c]);
+      let disp2 = 0;
+      let n2 = 0;
+      let n02 = 0;
+      for (let i = 0; i < d; i++) {
+        disp2 += (H[o + i] - back * H0[o + i]) ** 2;
+        n2 += H[o + i] ** 2;
+        n02 += H0[o + i] ** 2;
+      }
+      logRel[c] = hScale[c] + 0.5 * Math.log(disp2) - 0.5 * Math.log(n02);
+      logNorm[c] = hScale[c] + 0.5 * Math.log(n2) - 0.5 * Math.log(n02);
+    }
     if (needGrad) {
       // p_L = 2 B^T (B h_L - y), normalised to unit norm (only ratios are observed); in the log scale,
       // B h_L - y = e^{s} (B h - e^{-s} y).
-      for (let j = 0; j < d; j++) p[j] = 0;
-      for (let r = 0; r < nOut; r++) {
-        let bh = 0;
-        for (let j = 0; j < d; j++) bh += B[r * d + j] * h[j];
-        const res = bh - back * y[r];
-        for (let j = 0; j < d; j++) p[j] += 2 * B[r * d + j] * res;
+      for (let c = 0; c < m; c++) {
+        const o = c * d;
+        const back = Math.exp(-hScale[c]);
+        for (let j = 0; j < d; j++) P[o + j] = 0;
+        for (let r = 0; r < nOut; r++) {
+          let bh = 0;
+          for (let j = 0; j < d; j++) bh += B[r * d + j] * H[o + j];
+          const res = bh - back * ys[(c % nI) * nOut + r];
+          for (let j = 0; j < d; j++) P[o + j] += 2 * B[r * d + j] * res;
+        }
+        let np = 0;
+        for (let j = 0; j < d; j++) np += P[o + j] ** 2;
+        np = Math.sqrt(np);
+        for (let j = 0; j < d; j++) P[o + j] /= np;
       }
-      const np = norm(p);
-      for (let j = 0; j < d; j++) p[j] /= np;
-      pL.set(p);
-      let gScale = 0;
+      PL.set(P);
+      pScale.fill(0);
       for (let k = L - 1; k >= 0; k--) {
-        // q = V^T p; res-3: then D (sigma'(W h)) and W^T; res-1: diag(sigma'(h)).
-        if (!Vall) rng.reset(key.seed, key.index, 2 + k);
-        const uk = hist.subarray(k * d, (k + 1) * d);
+        const uk = k * m * d;
+        const [V, vo, vs] = layerMatrix(rng, key.seed, key.index, k, 1, false);
+        mulT(V, vo, vs, P, Q, d, m);
+        for (let i = 0; i < m * d; i++) Q[i] *= act.df(hist[uk + i]);
         if (res3) {
-          // Replay order of the forward pass: W_k rows first, then V_k rows.
-          if (!Vall) {
-            for (let r = 0; r < d; r++) drawRow(rng, d, d); // skip W (re-drawn below from a fresh replay)
-          }
-          applyT(rng, Vall, k, p, q);
-          for (let i = 0; i < d; i++) q[i] *= act.df(uk[i]);
-          if (!Vall) rng.reset(key.seed, key.index, 2 + k);
-          applyT(rng, Wall, k, q, t);
-        } else {
-          applyT(rng, Vall, k, p, q);
-          for (let i = 0; i < d; i++) t[i] = act.df(uk[i]) * q[i];
-        }
-        for (let i = 0; i < d; i++) p[i] += alpha * t[i];
-        const npk = norm(p);
-        if (npk > BIG) {
-          for (let i = 0; i < d; i++) p[i] /= npk;
-          gScale += Math.log(npk);
+          const [W, wo, ws] = layerMatrix(rng, key.seed, key.index, k, 0, false);
+          mulT(W, wo, ws, Q, T, d, m);
+        } else T.set(Q);
+        for (let c = 0; c < m; c++) {
+          const a = colAlpha[c];
+          const o = c * d;
+          for (let i = 0; i < d; i++) P[o + i] += a * T[o + i];
+          pScale[c] += renorm(P, c, d);
         }
       }
-      const backP = Math.exp(-gScale);
-      let pd = 0;
-      for (let i = 0; i < d; i++) pd += (p[i] - backP * pL[i]) ** 2;
-      logGradRel = gScale + 0.5 * Math.log(pd);
-      logGradNorm = gScale + Math.log(norm(p));
+      for (let c = 0; c < m; c++) {
+        const o = c * d;
+        const back = Math.exp(-pScale[c]);
+        let pd = 0;
+        let n2 = 0;
+        for (let i = 0; i < d; i++) {
+          pd += (P[o + i] - back * PL[o + i]) ** 2;
+          n2 += P[o + i] ** 2;
+        }
+        logGradRel[c] = pScale[c] + 0.5 * Math.log(pd);
+        logGradNorm[c] = pScale[c] + 0.5 * Math.log(n2);
+      }
     }
-    for (let o = 0; o < slots.length; o++) {
-      switch (slots[o]) {
+    for (let o = 0; o < names.length; o++) {
+      const c = cols[o];
+      switch (names[o]) {
         case "relDisp":
-          out[o] = Math.exp(logRel);
+          out[o] = Math.exp(logRel[c]);
           break;
         case "normRatio":
-          out[o] = Math.exp(logNorm);
+          out[o] = Math.exp(logNorm[c]);
           break;
         case "gradRelDisp":
-          out[o] = Math.exp(logGradRel);
+          out[o] = Math.exp(logGradRel[c]);
           break;
         case "gradNormRatio":
-          out[o] = Math.exp(logGradNorm);
+          out[o] = Math.exp(logGradNorm[c]);
           break;
         case "log10RelDisp":
-          out[o] = logRel / LN10;
+          out[o] = logRel[c] / LN10;
           break;
         case "log10NormRatio":
-          out[o] = logNorm / LN10;
+          out[o] = logNorm[c] / LN10;
           break;
         case "log10GradRelDisp":
-          out[o] = logGradRel / LN10;
+          out[o] = logGradRel[c] / LN10;
           break;
         case "log10GradNormRatio":
-          out[o] = logGradNorm / LN10;
+          out[o] = logGradNorm[c] / LN10;
           break;
       }
     }

@@ -15,6 +15,8 @@ import { inputVector } from "../../spec/index.js";
 import { fillSigns, sumSquares } from "../dense/kernels.js";
 import { slotsFor } from "../dense/slots.js";
 import { compileReducedHayou } from "../hayou/reduced.js";
+import { needsGradient } from "../marion/dense.js";
+import { compileReducedMarion, marionReducedUnsupported } from "../marion/reduced.js";
 import type { Engine, SampleKernel } from "../types.js";
 
 export const reducedEngine: Engine = {
@@ -22,7 +24,7 @@ export const reducedEngine: Engine = {
   description:
     "exact in law by W v = ||v|| g; O(width) per layer (one input, Gaussian weights, any activation)",
   unsupported(spec, observables) {
-    if (spec.family === "marion") return "has no reduced form for Marion's ResNets yet (use dense)";
+    if (spec.family === "marion") return marionReducedUnsupported(spec);
     if (spec.family === "hayou") {
       return spec.weights.law === "gaussian" ? null : `needs Gaussian weights (spec has ${spec.weights.law})`;
     }
@@ -33,7 +35,11 @@ export const reducedEngine: Engine = {
     if (observables.some((o) => o.name === "logJvpNorm2")) return "does not compute Jacobian-vector products";
     return null;
   },
-  costPerSample(spec) {
+  costPerSample(spec, observables) {
+    if (spec.family === "marion") {
+      const grad = needsGradient(observables) ? 2.2 : 1;
+      return spec.depth * spec.width * (spec.model === "res3" ? 2 : 1) * 9 * grad + spec.width * spec.nIn * 7;
+    }
     if (spec.family === "hayou") {
       const k = spec.inputs.length;
       return spec.depth * (spec.width * (8 + 3 * k * k) + 50 * k * k * k);
@@ -43,6 +49,7 @@ export const reducedEngine: Engine = {
   },
   compile(spec, observables): SampleKernel {
     if (spec.family === "hayou") return compileReducedHayou(spec, observables, false);
+    if (spec.family === "marion") return compileReducedMarion(spec, observables);
     const widths = spec.widths;
     const d = spec.depth;
     const slots = slotsFor(observables, d);

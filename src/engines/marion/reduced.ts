@@ -1,0 +1,176 @@
+/**
+ * Reduced engine for Marion's ResNets with iid Gaussian weights N(0, 1/d): exact in law, O(d) per layer.
+ *
+ * Forward: each block's matrices are fresh and independent of h_k, so W v =d (||v|| / sqrt d) g with g ~ N(0, I)
+ * independent of v (the identity of log-gaussian.md 1.3): res-3 u_k = (||h_k|| / sqrt d) g, s_k = sigma(u_k),
+ * t_k = (||s_k|| / sqrt d) g'; res-1 s_k = sigma(h_k); then h_{k+1} = h_k + alpha t_k.
+ * Backward: given the forward pass, V_k is only constrained by V_k s_k = t_k, and Gaussian conditioning gives
+ *   V_k^T p =d s_k (t_k . p) / ||s_k||^2 + (I - s_k s_k^T / ||s_k||^2) (||p|| / sqrt d) g'',
+ * and the same for W_k given W_k h_k = u_k (the argument of docs/engines.md for Hayou's backward pass).
+ * A, B, x and y are drawn as in the dense engine (they are O(d n_in) per sample).
+ */
+import { makeActivation } from "../../activations/index.js";
+import type { MarionSpec } from "../../spec/index.js";
+import type { Observable } from "../observables.js";
+import type { SampleKernel } from "../types.js";
+import { needsGradient } from "./dense.js";
+
+const LN10 = Math.LN10;
+const BIG = 1e150;
+
+function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let i = 0; i < d; i++) s += a[ao + i] * b[bo + i];
+  return s;
+}
+
+/** Why the reduced engine is not exact for this Marion spec, or null. */
+export function marionReducedUnsupported(spec: MarionSpec): string | null {
+  if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
+  if (spec.correlation.kind !== "iid")
+    return `needs iid weights across depth (spec has ${spec.correlation.kind})`;
+  if (spec.nInputs > 1 || spec.alphas.length > 1)
+    return "simulates one input and one beta (columns sharing weights need their joint Gram matrix)";
+  return null;
+}
+
+export function compileReducedMarion(spec: MarionSpec, observables: readonly Observable[]): SampleKernel {
+  const d = spec.width;
+  const L = spec.depth;
+  const nIn = spec.nIn;
+  const nOut = spec.nOut;
+  const res3 = spec.model === "res3";
+  const alpha = spec.alphas[0];
+  const act = makeActivation(spec.activation);
+  const homogeneous = act.slopes !== null;
+  const needGrad = needsGradient(observables);
+  const isd = 1 / Math.sqrt(d);
+  const x = new Float64Array(nIn);
+  const y = new Float64Array(nOut);
+  const row = new Float64Array(Math.max(d, nIn));
+  const B = new Float64Array(nOut * d);
+  const h = new Float64Array(d);
+  const h0 = new Float64Array(d);
+  const g = new Float64Array(d);
+  const p = new Float64Array(d);
+  const pL = new Float64Array(d);
+  const q = new Float64Array(d);
+  // Per layer (for the backward pass): block input h_k, branch pre-activation u_k (res-3), output t_k.
+  const hin = needGrad ? new Float64Array(L * d) : new Float64Array(0);
+  const us = needGrad && res3 ? new Float64Array(L * d) : new Float64Array(0);
+  const ts = needGrad ? new Float64Array(L * d) : new Float64Array(0);
+  const u = new Float64Array(d);
+  const s = new Float64Array(d);
+  const t = new Float64Array(d);
+
+  /**
+   * out = M^T v for the Gaussian M conditioned on M a = b: a (b . v) / ||a||^2 + (I - P_a) (||v|| / sqrt d) g.
+   */
+  const condT = (
+    rng: Parameters<SampleKernel>[0],
+    a: Float64Array,
+    ao: number,
+    b: Float64Array,
+    bo: number,
+    v: Float64Array,
+    out: Float64Array,
+  ) => {
+    rng.fillNormal(g, 0, d);
+    const nv = Math.sqrt(dot(v, 0, v, 0, d)) * isd;
+    for (let i = 0; i < d; i++) g[i] *= nv;
+    const aa = dot(a, ao, a, ao, d);
+    if (aa > 0) {
+      const c1 = dot(b, bo, v, 0, d) / aa;
+      const c2 = dot(a, ao, g, 0, d) / aa;
+      for (let i = 0; i < d; i++) out[i] = a[ao + i] * (c1 - c2) + g[i];
+    } else out.set(g);
+  };
+
+  return (rng, out) => {
+    for (let j = 0; j < nIn; j++) x[j] = rng.uniform();
+    for (let j = 0; j < nOut; j++) y[j] = rng.uniform();
+    for (let r = 0; r < d; r++) {
+      rng.fillNormal(row, 0, nIn);
+      h[r] = dot(row, 0, x, 0, nIn) / Math.sqrt(nIn);
+    }
+    for (let r = 0; r < nOut; r++) {
+      rng.fillNormal(row, 0, d);
+      for (let j = 0; j < d; j++) B[r * d + j] = row[j] * isd;
+    }
+    h0.set(h);
+    let hScale = 0;
+    for (let k = 0; k < L; k++) {
+      if (needGrad) hin.set(h, k * d);
+      if (res3) {
+        rng.fillNormal(u, 0, d);
+        const c = Math.sqrt(dot(h, 0, h, 0, d)) * isd;
+        for (let i = 0; i < d; i++) u[i] *= c;
+        if (needGrad) us.set(u, k * d);
+        act.apply(u, s, d);
+      } else act.apply(h, s, d);
+      rng.fillNormal(t, 0, d);
+      const c = Math.sqrt(dot(s, 0, s, 0, d)) * isd;
+      for (let i = 0; i < d; i++) t[i] *= c;
+      if (needGrad) ts.set(t, k * d);
+      for (let i = 0; i < d; i++) h[i] += alpha * t[i];
+      if (homogeneous) {
+        const nh = Math.sqrt(dot(h, 0, h, 0, d));
+        if (nh > BIG && Number.isFinite(nh)) {
+          for (let i = 0; i < d; i++) h[i] /= nh;
+          hScale += Math.log(nh);
+        }
+      }
+    }
+    const back = Math.exp(-hScale);
+    let disp2 = 0;
+    for (let i = 0; i < d; i++) disp2 += (h[i] - back * h0[i]) ** 2;
+    const ln0 = 0.5 * Math.log(dot(h0, 0, h0, 0, d));
+    const logRel = hScale + 0.5 * Math.log(disp2) - ln0;
+    const logNorm = hScale + 0.5 * Math.log(dot(h, 0, h, 0, d)) - ln0;
+    let logGradRel = Number.NaN;
+    let logGradNorm = Number.NaN;
+    if (needGrad) {
+      p.fill(0);
+      for (let r = 0; r < nOut; r++) {
+        const res = dot(B, r * d, h, 0, d) - back * y[r];
+        for (let j = 0; j < d; j++) p[j] += 2 * B[r * d + j] * res;
+      }
+      const np = Math.sqrt(dot(p, 0, p, 0, d));
+      for (let j = 0; j < d; j++) p[j] /= np;
+      pL.set(p);
+      let pScale = 0;
+      for (let k = L - 1; k >= 0; k--) {
+        // s_k is recomputed from u_k (res-3) or h_k (res-1); V_k^T p given V_k s_k = t_k.
+        if (res3) act.apply(us.subarray(k * d, (k + 1) * d), s, d);
+        else act.apply(hin.subarray(k * d, (k + 1) * d), s, d);
+        condT(rng, s, 0, ts, k * d, p, q);
+        const pre = res3 ? us : hin;
+        for (let i = 0; i < d; i++) q[i] *= act.df(pre[k * d + i]);
+        if (res3) condT(rng, hin, k * d, us, k * d, q, t);
+        else t.set(q);
+        for (let i = 0; i < d; i++) p[i] += alpha * t[i];
+        const npk = Math.sqrt(dot(p, 0, p, 0, d));
+        if (npk > BIG && Number.isFinite(npk)) {
+          for (let i = 0; i < d; i++) p[i] /= npk;
+          pScale += Math.log(npk);
+        }
+      }
+      const backP = Math.exp(-pScale);
+      let pd = 0;
+      for (let i = 0; i < d; i++) pd += (p[i] - backP * pL[i]) ** 2;
+      logGradRel = pScale + 0.5 * Math.log(pd);
+      logGradNorm = pScale + 0.5 * Math.log(dot(p, 0, p, 0, d));
+    }
+    observables.forEach((o, i) => {
+      const v =
+        o.name === "relDisp" || o.name === "log10RelDisp"
+          ? logRel
+          : o.name === "normRatio" || o.name === "log10NormRatio"
+            ? logNorm
+            : o.name === "gradRelDisp" || o.name === "log10GradRelDisp"
+              ? logGradRel
+              : logGradNorm;
+      out[i] = o.name.startsWith("log10") ? v / LN10 : Math.exp(v);
+    });
+  };
+}

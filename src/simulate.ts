@@ -5,6 +5,7 @@
  * the chunks run in one thread, many workers or many shards.
  */
 import { parseObservables, selectEngine } from "./engines/index.js";
+import { marionDenseBytes } from "./engines/marion/dense.js";
 import type { EngineChoice, EngineName, SampleKernel } from "./engines/types.js";
 import { MAX_SEED, Rng } from "./rng/rng.js";
 import { SpecError } from "./spec/errors.js";
@@ -96,6 +97,7 @@ export function estimateMemoryBytes(plan: Plan, workers = 1): number {
   const nMax = Math.max(spec.nIn, spec.nOut, ...spec.widths);
   const samplesBytes = 3 * plan.samples * plan.observables.length * 8;
   let engine = 8 * nMax * (6 * k + 4);
+  if (spec.family === "marion") engine += marionDenseBytes(spec, parseObservables(plan.observables, spec));
   if (spec.family === "hayou" && plan.observables.some((o) => o.startsWith("gradNorm"))) {
     engine += 8 * (spec.depth + 1) * spec.width * k * 3;
   }

@@ -276,3 +276,34 @@ describe("Marion theory functions", () => {
     expect(Math.abs(mean - law.mean)).toBeLessThan(5 * Math.sqrt(law.variance / ln2.length) + 0.05);
   });
 });
+
+describe("Marion Fig 7: the fBM regime boundary at L = 1000", () => {
+  it("the simulated forward boundary (where the ratio stops depending on depth) is within 0.1 of max(1/2, H) for H in {0.3, 0.5, 0.7, 0.9}", async () => {
+    const { heatmapSpec, downCrossing } = await import("../src/experiments/marion-heatmap.js");
+    const betas = Array.from({ length: 17 }, (_, i) => Number((0.3 + 0.05 * i).toFixed(2)));
+    const inputs = 4;
+    const obs = betas.flatMap((_, j) =>
+      Array.from({ length: inputs }, (_, i) => `log10RelDisp${j ? `#${j}` : ""}${i ? `@${i}` : ""}`),
+    );
+    const meanLog = (L: number, H: number) => {
+      const r = simulate(heatmapSpec(H, L, betas, inputs), { samples: 8, seed: 21, observables: obs });
+      return betas.map((_, j) => {
+        let a = 0;
+        for (let i = 0; i < inputs; i++) a += r.stats[obs[j * inputs + i]].mean;
+        return a / inputs;
+      });
+    };
+    for (const H of [0.3, 0.5, 0.7, 0.9]) {
+      const long = meanLog(1000, H);
+      const short = meanLog(100, H);
+      const boundary = downCrossing(
+        betas,
+        long.map((v, j) => v - short[j]),
+      ).at;
+      expect(Math.abs(boundary - Math.max(0.5, H)), `H = ${H}: boundary ${boundary}`).toBeLessThan(0.1);
+      // Below the boundary the ratio explodes with depth, above it it shrinks (the regimes themselves).
+      expect(long[0]).toBeGreaterThan(short[0]);
+      expect(long[betas.length - 1]).toBeLessThan(short[betas.length - 1]);
+    }
+  }, 120_000);
+});

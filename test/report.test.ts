@@ -41,7 +41,10 @@ describe("registry", () => {
       "hayou/quasi-gbm",
       "hayou/fig7-correlation",
       "marion/fig1-fig3-iid",
+      "marion/fig2-histograms",
+      "marion/fig4-fig5-smooth",
       "marion/fig6-fbm",
+      "marion/fig7-heatmap",
     ]);
     for (const e of EXPERIMENTS) {
       expect(e.reference).toMatch(/\S/);
@@ -57,7 +60,7 @@ describe("registry", () => {
       "lnr/depth-scaled-branches",
     ]);
     expect(selectExperiments("hayou/*").length).toBe(9);
-    expect(selectExperiments("marion/*").length).toBe(2);
+    expect(selectExperiments("marion/*").length).toBe(5);
   });
 });
 
@@ -85,6 +88,30 @@ describe("claims from a real run", () => {
     // and a KS claim whose p-value falls below the threshold
     const k = out.claims.find((x) => x.id === "nica/log-gaussian:law-exact:d=10")!;
     expect(judge({ ...k, pValue: 1e-9 }).verdict).toBe("deviates");
+  });
+  it("tolerance claims (empirical laws) judge |simulated - theory| against their tolerance", async () => {
+    const { toleranceClaim } = await import("../src/experiments/claims.js");
+    const base = {
+      id: "x",
+      experiment: "x",
+      statement: "s",
+      reference: "r",
+      theory: 0.7,
+      se: 0.01,
+      expected: "agrees" as const,
+      explanation: "e",
+    };
+    const ok = toleranceClaim({ ...base, simulated: 0.64, tolerance: 0.1 });
+    expect([ok.test, ok.verdict, holds(ok)]).toEqual(["abs", "agrees", true]);
+    expect(ok.statistic).toBeCloseTo(0.06, 12);
+    const bad = toleranceClaim({ ...base, simulated: 0.55, tolerance: 0.1 });
+    expect([bad.verdict, holds(bad)]).toEqual(["deviates", false]);
+    expect(toleranceClaim({ ...base, simulated: Number.NaN, tolerance: 0.1 }).verdict).toBe("not applicable");
+    const { downCrossing } = await import("../src/experiments/marion-heatmap.js");
+    const c = downCrossing([0, 1, 2, 3], [3, 1, -1, -3], [0.1, 0.1, 0.1, 0.1]);
+    expect(c.at).toBeCloseTo(1.5, 12);
+    expect(c.se).toBeCloseTo(0.05, 12); // se / |slope| = 0.1 / 2
+    expect(downCrossing([0, 1], [-1, -2]).at).toBeNaN();
   });
   it("a simulation that disagrees with the theory is caught by the claims (end to end)", async () => {
     // Run the same experiment with a simulator whose networks use gain 2.2 instead of 2: the exact-law

@@ -15,8 +15,12 @@ export interface Claim {
   statement: string;
   /** Where it comes from (paper, proposition, sheet section). */
   reference: string;
-  /** "z": |simulated - theory| / se against `threshold`; "ks": KS p-value against `threshold`. */
-  test: "z" | "ks";
+  /**
+   * "z": |simulated - theory| / se against `threshold`; "ks": KS p-value against `threshold`; "abs":
+   * |simulated - theory| against the tolerance `threshold` (for empirical laws stated to a tolerance;
+   * `se` still reports the Monte Carlo error of the simulated value).
+   */
+  test: "z" | "ks" | "abs";
   theory: number;
   simulated: number;
   /** Monte Carlo standard error of `simulated` (z tests). */
@@ -41,6 +45,15 @@ export interface Claim {
 
 /** Recompute the verdict from a claim's numbers (after any change of theory or simulated value). */
 export function judge(c: Claim): Claim {
+  if (c.test === "abs") {
+    const e = Math.abs(c.simulated - c.theory);
+    const verdict: Verdict = Number.isFinite(e)
+      ? e <= c.threshold
+        ? "agrees"
+        : "deviates"
+      : "not applicable";
+    return { ...c, statistic: e, verdict };
+  }
   if (c.test === "z") {
     const z = (c.simulated - c.theory) / c.se;
     const verdict: Verdict = Number.isFinite(z)
@@ -63,6 +76,18 @@ export function zClaim(c: ClaimInput): Claim {
     ...c,
     test: "z",
     threshold: c.threshold ?? 5,
+    statistic: Number.NaN,
+    verdict: "not applicable",
+  });
+}
+
+/** A claim checked to an absolute tolerance (an empirical law): agrees when |simulated - theory| <= tolerance. */
+export function toleranceClaim(c: Omit<ClaimInput, "threshold"> & { tolerance: number }): Claim {
+  const { tolerance, ...rest } = c;
+  return judge({
+    ...rest,
+    test: "abs",
+    threshold: tolerance,
     statistic: Number.NaN,
     verdict: "not applicable",
   });
@@ -111,7 +136,9 @@ export function claimsTable(claims: readonly Claim[]): string {
     c.statement,
     c.test === "z"
       ? `theory ${num(c.theory)}, sim ${num(c.simulated)} +- ${num(c.se)}, z = ${c.statistic.toFixed(2)}`
-      : `KS D = ${num(c.statistic)}, p = ${num(c.pValue ?? Number.NaN)}`,
+      : c.test === "abs"
+        ? `theory ${num(c.theory)}, sim ${num(c.simulated)} +- ${num(c.se)}, |diff| = ${num(c.statistic)} (tolerance ${num(c.threshold)})`
+        : `KS D = ${num(c.statistic)}, p = ${num(c.pValue ?? Number.NaN)}`,
   ]);
   return rows
     .map((r) => `${r[0].padEnd(10)} ${r[1].padEnd(8)} ${r[3]}  [${r[4]}] ${r[2]}`.trimEnd())

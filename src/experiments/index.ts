@@ -4,6 +4,8 @@ import { hayouActivation, hayouGradients, hayouOu, hayouSequential } from "./hay
 import { hayouCorrelation, hayouQuasiGbm } from "./hayou-paths.js";
 import { hayouCollapse, hayouRegimeChange, hayouWidth1 } from "./hayou-regime.js";
 import { lnrDepthScaled } from "./lnr-depth-scaled.js";
+import { marionHeatmap } from "./marion-heatmap.js";
+import { marionHistograms, marionSmooth } from "./marion-regimes.js";
 import { marionFbmPaths, marionIid } from "./marion-scaling.js";
 import { lnrResnetLogGaussian } from "./lnr-resnet-log-gaussian.js";
 import { nicaJacobian } from "./nica-jacobian.js";
@@ -32,7 +34,10 @@ export const EXPERIMENTS: Experiment[] = [
   hayouQuasiGbm,
   hayouCorrelation,
   marionIid,
+  marionHistograms,
+  marionSmooth,
   marionFbmPaths,
+  marionHeatmap,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {

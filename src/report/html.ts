@@ -52,7 +52,9 @@ function claimRow(c: Claim): string {
   const value =
     c.test === "z"
       ? `${num(c.theory)}</td><td>${num(c.simulated)} &plusmn; ${num(c.se)}</td><td>z = ${c.statistic.toFixed(2)}`
-      : `&mdash;</td><td>&mdash;</td><td>KS D = ${num(c.statistic)}, p = ${num(c.pValue ?? Number.NaN)}`;
+      : c.test === "abs"
+        ? `${num(c.theory)}</td><td>${num(c.simulated)} &plusmn; ${num(c.se)}</td><td>|diff| = ${num(c.statistic)} &le; ${num(c.threshold)}?`
+        : `&mdash;</td><td>&mdash;</td><td>KS D = ${num(c.statistic)}, p = ${num(c.pValue ?? Number.NaN)}`;
   return `<tr class="${ok ? "ok" : "bad"}"><td>${escapeHtml(c.statement)}<div class="ref">${escapeHtml(c.reference)}</div></td><td>${value}</td><td class="verdict">${c.verdict}${ok ? "" : ` <b>(expected ${c.expected})</b>`}</td><td>${escapeHtml(c.explanation)}</td></tr>`;
 }
 

@@ -5,7 +5,7 @@
 import type { Engine, SampleKernel } from "../types.js";
 import { compileDenseMlp } from "./mlp.js";
 import { compileDenseHayou } from "../hayou/dense.js";
-import { compileDenseMarion } from "../marion/dense.js";
+import { compileDenseMarion, marionDenseCost } from "../marion/dense.js";
 import { compileDenseResNet } from "./resnet.js";
 
 export const denseEngine: Engine = {
@@ -13,12 +13,7 @@ export const denseEngine: Engine = {
   description: "materialises every weight (ground truth); O(sum n_l n_{l-1}) per sample",
   unsupported: () => null,
   costPerSample(spec, observables) {
-    if (spec.family === "marion") {
-      const mats = spec.model === "res3" ? 2 : 1;
-      const grad = observables.some((o) => o.name.toLowerCase().includes("grad")) ? 2 : 1;
-      const corr = spec.correlation.kind === "iid" ? 1 : 3;
-      return spec.width * spec.width * spec.depth * mats * grad * 7 * corr + spec.width * spec.nIn * 7;
-    }
+    if (spec.family === "marion") return marionDenseCost(spec, observables);
     if (spec.family === "hayou") {
       const grad = observables.some((o) => o.name === "gradNorm") ? 2 : 1;
       return (

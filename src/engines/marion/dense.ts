@@ -46,6 +46,32 @@ export function marionCacheBytes(spec: MarionSpec, grad: boolean, limit = CACHE_
   return bytes <= limit ? bytes : 0;
 }
 
+/**
+ * Estimated single-core ns per sample (network): weight generation (~2 ns a uniform entry, ~5 a normal,
+ * twice when the backward pass replays; fGn ~45 ns and RBF paths ~30 ns per entry and layer) plus ~1.2 ns
+ * per multiply-add over the m columns.
+ */
+export function marionDenseCost(spec: MarionSpec, observables: readonly Observable[]): number {
+  const grad = needsGradient(observables);
+  const mats = spec.model === "res3" ? 2 : 1;
+  const entries = spec.depth * mats * spec.width ** 2;
+  const m = spec.nInputs * spec.alphas.length;
+  const c = spec.correlation.kind;
+  const replay = grad && c === "iid" && marionCacheBytes(spec, grad) === 0 ? 2 : 1;
+  const gen = c === "fbm" ? 45 : c === "smooth" ? 30 : (spec.weights.law === "uniform" ? 2 : 5) * replay;
+  return entries * (gen + 1.2 * m * (grad ? 2 : 1)) + spec.width * spec.nIn * 7 * spec.nInputs;
+}
+
+/** Working memory of a dense Marion kernel in bytes (weight cache or paths, per-layer branch inputs). */
+export function marionDenseBytes(spec: MarionSpec, observables: readonly Observable[]): number {
+  const grad = needsGradient(observables);
+  const mats = spec.model === "res3" ? 2 : 1;
+  const m = spec.nInputs * spec.alphas.length;
+  const paths = spec.correlation.kind === "iid" ? 0 : 8 * spec.depth * mats * spec.width ** 2;
+  const hist = grad ? 8 * spec.depth * m * spec.width : 0;
+  return marionCacheBytes(spec, grad) + paths + hist + 8 * 12 * m * spec.width;
+}
+
 /** Y = sc M X for the d x d matrix at M[off..] and m columns of length d (X, Y column-major). */
 function mul(
   M: Matrix,

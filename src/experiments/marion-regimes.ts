@@ -49,7 +49,7 @@ export const marionHistograms: Experiment = {
     ];
   },
   async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
+    const { samples, seed } = resolveOptions(this, opts);
     const [req] = this.plan(opts);
     const sim = await ctx.simulate(req.spec, req.options, req.label);
     const law = logNormRatioLaw(F2.L, F2.beta, F2.d);

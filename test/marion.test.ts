@@ -307,3 +307,39 @@ describe("Marion Fig 7: the fBM regime boundary at L = 1000", () => {
     }
   }, 120_000);
 });
+
+describe("Marion presets and activations", () => {
+  it("marion-res1 / marion-res3 presets parse to the reference setups; leaky-relu and sigmoid are accepted", async () => {
+    const { presetSpec } = await import("../src/spec/index.js");
+    const r3 = parseSpec(presetSpec("marion-res3"));
+    const r1 = parseSpec(presetSpec("marion-res1"));
+    expect(r3.family === "marion" && [r3.model, r3.width, r3.depth, r3.nIn, r3.beta, r3.weights.law]).toEqual(
+      ["res3", 40, 1000, 64, 0.5, "uniform"],
+    );
+    expect(r1.family === "marion" && [r1.model, r1.width]).toEqual(["res1", 30]);
+    for (const activation of [
+      { name: "leaky-relu", slope: 0.8 },
+      { name: "sigmoid" },
+      { name: "identity" },
+    ]) {
+      const r = simulate(marion({ depth: 20, activation }), {
+        samples: 8,
+        seed: 2,
+        observables: ["log10RelDisp"],
+      });
+      expect(r.stats.log10RelDisp.nonFinite).toBe(0);
+    }
+    // leaky-relu(slope) is two-slope(1, slope): the same numbers.
+    const a = simulate(marion({ depth: 20, activation: { name: "leaky-relu", slope: 0.8 } }), {
+      samples: 4,
+      seed: 2,
+      observables: ["log10GradRelDisp"],
+    });
+    const b = simulate(marion({ depth: 20, activation: { name: "two-slope", a: 1, b: 0.8 } }), {
+      samples: 4,
+      seed: 2,
+      observables: ["log10GradRelDisp"],
+    });
+    expect(Array.from(a.samples.log10GradRelDisp)).toEqual(Array.from(b.samples.log10GradRelDisp));
+  });
+});

@@ -42,7 +42,7 @@ describe("spec validation", () => {
     [["nIn=0"], /^nIn: nIn must be an integer from 1/],
     [
       ["activation=softmax"],
-      /^activation: activation must be one of relu, identity, linear, two-slope, tanh, gelu, silu, sigmoid, ou .*\(got "softmax"\)/,
+      /^activation: activation must be one of relu, identity, linear, two-slope, leaky-relu, tanh, gelu, silu, sigmoid, ou .*\(got "softmax"\)/,
     ],
     [
       ["weights.law=cauchy"],

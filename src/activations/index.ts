@@ -11,6 +11,7 @@ export type ActivationSpec =
   | { name: "identity" }
   | { name: "linear"; a: number }
   | { name: "two-slope"; a: number; b: number }
+  | { name: "leaky-relu"; slope: number }
   | { name: "tanh" }
   | { name: "gelu" }
   | { name: "silu" }
@@ -22,6 +23,7 @@ export const ACTIVATION_NAMES = [
   "identity",
   "linear",
   "two-slope",
+  "leaky-relu",
   "tanh",
   "gelu",
   "silu",
@@ -94,6 +96,9 @@ export function makeActivation(spec: ActivationSpec): Activation {
       return { spec, slopes: { a: spec.a, b: spec.a }, ...twoSlope(spec.a, spec.a) };
     case "two-slope":
       return { spec, slopes: { a: spec.a, b: spec.b }, ...twoSlope(spec.a, spec.b) };
+    case "leaky-relu":
+      // max(x, 0) + slope min(x, 0): two-slope(1, slope) (Marion's 2023 code uses slope 0.8).
+      return { spec, slopes: { a: 1, b: spec.slope }, ...twoSlope(1, spec.slope) };
     case "tanh":
       return {
         spec,
@@ -164,6 +169,8 @@ export function activationLabel(spec: ActivationSpec): string {
       return `linear(${spec.a})`;
     case "two-slope":
       return `two-slope(${spec.a}, ${spec.b})`;
+    case "leaky-relu":
+      return `leaky-relu(${spec.slope})`;
     case "ou":
       return `ou(alpha=${spec.alpha}, beta=${spec.beta})`;
     default:

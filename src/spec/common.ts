@@ -28,6 +28,12 @@ export const activationSchema = z.preprocess(
       z
         .object({ name: z.literal("two-slope"), a: finite("activation.a"), b: finite("activation.b") })
         .strict(),
+      z
+        .object({
+          name: z.literal("leaky-relu"),
+          slope: finite("activation.slope").default(0.01),
+        })
+        .strict(),
       z.object({ name: z.literal("tanh") }).strict(),
       z.object({ name: z.literal("gelu") }).strict(),
       z.object({ name: z.literal("silu") }).strict(),
@@ -45,7 +51,7 @@ export const activationSchema = z.preprocess(
         .strict(),
     ],
     {
-      error: `activation must be one of ${ACTIVATION_NAMES.join(", ")} (linear takes a; two-slope takes a and b; ou takes alpha and beta)`,
+      error: `activation must be one of ${ACTIVATION_NAMES.join(", ")} (linear takes a; two-slope takes a and b; leaky-relu takes slope, default 0.01; ou takes alpha and beta)`,
     },
   ),
 );

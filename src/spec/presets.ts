@@ -14,6 +14,19 @@ const LNR_RESNET = {
   inputs: [{ kind: "ones" }],
 };
 
+const MARION_RES3 = {
+  family: "marion",
+  model: "res3",
+  width: 40,
+  depth: 1000,
+  nIn: 64,
+  nOut: 1,
+  beta: 0.5,
+  activation: "relu",
+  weights: { law: "uniform" },
+  correlation: { kind: "iid" },
+};
+
 export const PRESETS: Record<
   string,
   { description: string; reference: string; spec: Record<string, unknown> }
@@ -62,6 +75,20 @@ export const PRESETS: Record<
       inputs: [{ kind: "unit" }],
       sdeSteps: 1000,
     },
+  },
+  "marion-res3": {
+    description:
+      "Marion's res-3 h_{k+1} = h_k + L^{-beta} V_{k+1} relu(W_{k+1} h_k), d = 40, L = 1000, beta = 1/2, n_in = 64, iid U(+-sqrt(3/d))",
+    reference:
+      "Marion et al., Scaling ResNets in the large-depth regime, Figs 1-3 setup (marion-scaling-resnets.md 1, 4)",
+    spec: MARION_RES3,
+  },
+  "marion-res1": {
+    description:
+      "Marion's res-1 h_{k+1} = h_k + L^{-beta} V_{k+1} relu(h_k), d = 30, L = 1000, beta = 1/2, n_in = 64, iid U(+-sqrt(3/d))",
+    reference:
+      "Marion et al., res-1 of Table 1 (the training experiments' model; marion-scaling-resnets.md 1, 4)",
+    spec: { ...MARION_RES3, model: "res1", width: 30 },
   },
 };
 

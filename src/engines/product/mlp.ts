@@ -10,6 +10,7 @@
  * phi(g) = 0 kills the network: G = -inf, exactly as in the dense network (counted, not dropped).
  * Exact for one input (the joint law of several inputs is not a product).
  */
+import { makeActivation } from "../../activations/index.js";
 import { binomialHalf } from "../../rng/binomial.js";
 import { chiSquare } from "../../rng/gamma.js";
 import { inputVector } from "../../spec/index.js";
@@ -25,8 +26,8 @@ export const productEngine: Engine = {
     if (observables.some((o) => o.name === "logJvpNorm2")) return "does not compute Jacobian-vector products";
     if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
     const a = spec.activation.name;
-    if (!["relu", "identity", "linear", "two-slope"].includes(a)) {
-      return `needs a positively homogeneous activation (relu, identity, linear, two-slope), not ${a}`;
+    if (makeActivation(spec.activation).slopes === null) {
+      return `needs a positively homogeneous activation (relu, identity, linear, two-slope, leaky-relu), not ${a}`;
     }
     if (observables.some((o) => o.input !== 0) || spec.inputs.length > 1) {
       return "simulates a single input (the joint law of several inputs is not a product of chi-squares)";
@@ -41,16 +42,8 @@ export const productEngine: Engine = {
     const widths = spec.widths;
     const d = spec.depth;
     const s = spec.activation;
-    const [sa, sb] =
-      s.name === "relu"
-        ? [1, 0]
-        : s.name === "identity"
-          ? [1, 1]
-          : s.name === "linear"
-            ? [s.a, s.a]
-            : s.name === "two-slope"
-              ? [s.a, s.b]
-              : [Number.NaN, Number.NaN];
+    const slopes = makeActivation(s).slopes;
+    const [sa, sb] = slopes ? [slopes.a, slopes.b] : [Number.NaN, Number.NaN];
     const a2 = sa * sa;
     const b2 = sb * sb;
     const x = inputVector(spec, 0);

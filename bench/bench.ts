@@ -5,10 +5,12 @@
  *
  *   npm run bench                          # default budget (dense engines on 512 samples per depth)
  *   npm run bench -- --dense-samples 2048  # more dense samples
+ *   npm run bench -- --only marion         # one family of workloads (figure, experiment, hayou, marion)
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
+import { heatmapGrid, marionHeatmap } from "../src/experiments/marion-heatmap.js";
 import { nicaLogGaussian } from "../src/experiments/nica-log-gaussian.js";
 import { closePool, simulateParallel } from "../src/node/parallel.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
@@ -17,6 +19,10 @@ const DEPTHS = [1, 10, 100];
 const FIGURE_SAMPLES = 2 ** 15;
 /** Hayou workload: n = 100, L = 1000, 10^4 samples (the "figure s" column is the time for all of them). */
 const HAYOU_SAMPLES = 10_000;
+/** Marion Fig 2 workload: 10^4 runs of d = 100, L = 1000 (forward and backward). */
+const MARION_RUNS = 10_000;
+/** NumPy heatmap peer: H values run (of the default grid's 9), extrapolated. */
+const HEATMAP_PEER_HS = [0.3, 0.7];
 
 interface Row {
   workload: string;
@@ -50,6 +56,51 @@ async function child(workload: string, engine: string, threads: number, samples:
       seconds,
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
       figureSeconds: (seconds * HAYOU_SAMPLES) / samples,
+    };
+  }
+  if (workload === "marion-fig2") {
+    // Marion Fig 2: res-3, ReLU, d = 100, L = 1000, beta = 1/2, forward and backward, uniform weights
+    // (dense) or Gaussian weights (reduced: the only law it is exact for).
+    const spec = parseSpec({
+      ...presetSpec("marion-res3"),
+      width: 100,
+      weights: { law: engine === "reduced" ? "gaussian" : "uniform" },
+    });
+    const t = performance.now();
+    await simulateParallel(
+      spec,
+      { samples, seed: 1, engine: engine as "dense", observables: ["normRatio", "gradNormRatio"] },
+      { threads },
+    );
+    const seconds = (performance.now() - t) / 1000;
+    await closePool();
+    return {
+      workload,
+      engine: engine === "reduced" ? "reduced (gauss)" : engine,
+      threads,
+      samples,
+      seconds,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      figureSeconds: (seconds * MARION_RUNS) / samples,
+    };
+  }
+  if (workload === "marion-heatmap") {
+    // Marion Fig 7 at the default grid (9 H x 27 beta, 4 networks x 4 inputs, L = 1000 and 100).
+    const t = performance.now();
+    await marionHeatmap.run(
+      { simulate: (spec, opts) => simulateParallel(spec, opts, { threads }) },
+      { samples, engine: engine as "dense" },
+    );
+    const seconds = (performance.now() - t) / 1000;
+    await closePool();
+    return {
+      workload,
+      engine,
+      threads,
+      samples,
+      seconds,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      figureSeconds: seconds,
     };
   }
   if (workload === "experiment") {
@@ -97,6 +148,8 @@ async function main() {
   }
   const di = argv.indexOf("--dense-samples");
   const denseSamples = di >= 0 ? Number(argv[di + 1]) : 512;
+  const mi = argv.indexOf("--marion-samples");
+  const marionSamples = mi >= 0 ? Number(argv[mi + 1]) : 64;
   const cores = availableParallelism();
   const self = new URL(import.meta.url).pathname;
   const runs: [string, string, number, number][] = [
@@ -108,9 +161,17 @@ async function main() {
     ["hayou", "reduced", cores, HAYOU_SAMPLES],
     ["hayou", "reduced", 1, 2000],
     ["hayou", "dense", cores, 48],
+    ["marion-fig2", "dense", cores, marionSamples],
+    ["marion-fig2", "dense", 1, Math.max(1, marionSamples / 2)],
+    ["marion-fig2", "reduced", cores, 2000],
+    ["marion-heatmap", "dense", cores, 4],
   ];
+  // --only PREFIX: just the workloads whose name starts with PREFIX (and their peers).
+  const oi = argv.indexOf("--only");
+  const only = oi >= 0 ? argv[oi + 1] : "";
+  const want = (w: string) => w.startsWith(only);
   const rows: Row[] = [];
-  for (const [w, e, t, s] of runs) {
+  for (const [w, e, t, s] of runs.filter(([w]) => want(w))) {
     process.stderr.write(`running ${w} ${e} threads=${t} samples=${s}...\n`);
     rows.push(spawnJson(process.execPath, [self, "--child", w, e, String(t), String(s)]) as unknown as Row);
   }
@@ -118,7 +179,7 @@ async function main() {
     ["numpy-dense", "bench/peers/nica_dense.py", denseSamples],
     ["numpy-product", "bench/peers/nica_product.py", FIGURE_SAMPLES],
   ];
-  {
+  if (want("hayou")) {
     process.stderr.write("running numpy-dense-hayou samples=32...\n");
     const p = spawnJson("python3", [
       "bench/peers/hayou_dense.py",
@@ -140,7 +201,47 @@ async function main() {
       figureSeconds: (seconds * HAYOU_SAMPLES) / 32,
     });
   }
-  for (const [name, script, samples] of peers) {
+  if (want("marion")) {
+    const runs = Math.max(2, Math.round(marionSamples / 4));
+    process.stderr.write(`running numpy-dense-marion runs=${runs}...\n`);
+    const p = spawnJson("python3", [
+      "bench/peers/marion_dense.py",
+      "--runs",
+      String(runs),
+      "--width",
+      "100",
+      "--depth",
+      "1000",
+    ]);
+    rows.push({
+      workload: "marion-fig2",
+      engine: "numpy-dense",
+      threads: 1,
+      samples: runs,
+      seconds: p.seconds as number,
+      maxRssMiB: p.maxRssMiB as number,
+      figureSeconds: ((p.seconds as number) * MARION_RUNS) / runs,
+    });
+    process.stderr.write(`running numpy-heatmap H=${HEATMAP_PEER_HS}...\n`);
+    const q = spawnJson("python3", [
+      "bench/peers/marion_heatmap.py",
+      "--hs",
+      HEATMAP_PEER_HS.join(","),
+      "--networks",
+      "4",
+    ]);
+    const grid = heatmapGrid(false).hs.length;
+    rows.push({
+      workload: "marion-heatmap",
+      engine: "numpy-dense",
+      threads: 1,
+      samples: 4,
+      seconds: q.seconds as number,
+      maxRssMiB: q.maxRssMiB as number,
+      figureSeconds: ((q.seconds as number) * grid) / HEATMAP_PEER_HS.length,
+    });
+  }
+  for (const [name, script, samples] of peers.filter(() => want("figure"))) {
     process.stderr.write(`running ${name} samples=${samples}...\n`);
     const p = spawnJson("python3", [script, "--samples", String(samples), "--depths", DEPTHS.join(",")]);
     const seconds = p.seconds as number;
@@ -170,14 +271,15 @@ async function main() {
   const table = rows.map((r) => {
     const peer = peerOf(r);
     const ratio = peer && !r.engine.startsWith("numpy") ? peer.figureSeconds / r.figureSeconds : Number.NaN;
-    const rate = (r.samples * (r.workload === "hayou" ? 1 : DEPTHS.length)) / r.seconds;
+    const rate =
+      (r.samples * (r.workload === "figure" || r.workload === "experiment" ? DEPTHS.length : 1)) / r.seconds;
     console.log(
       `${r.workload.padEnd(11)} ${r.engine.padEnd(15)} ${String(r.threads).padStart(7)}  ${String(r.samples).padStart(13)}  ${r.seconds.toFixed(3).padStart(7)}  ${rate.toExponential(2).padStart(10)}  ${r.maxRssMiB.toFixed(0).padStart(9)}  ${r.figureSeconds.toFixed(2).padStart(9)}   ${Number.isNaN(ratio) ? "" : `${ratio.toFixed(2)}x`}`,
     );
     return { ...r, samplesPerSecond: rate, speedupVsPeer: ratio };
   });
   console.log(
-    "\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000), extrapolated linearly where fewer samples were run.\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network).",
+    `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
   );
   writeFileSync(
     "bench/results.json",

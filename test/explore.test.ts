@@ -185,6 +185,35 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
     await page.close();
   });
 
+  it("Marion's ResNets: family switch, log-normal overlay, and the same numbers as the CLI", async () => {
+    const page = await openPage();
+    await page.selectOption("select[name=family]", "marion");
+    expect(await page.inputValue("select[name=observable]")).toBe("log10NormRatio");
+    expect(await page.inputValue("select[name=law]")).toBe("uniform");
+    expect(await page.locator("input[name=gain]").isVisible()).toBe(false);
+    expect(await page.locator("input[name=hurst]").isVisible()).toBe(false);
+    await page.selectOption("select[name=correlation]", "fbm");
+    expect(await page.locator("input[name=hurst]").isVisible()).toBe(true);
+    await page.selectOption("select[name=correlation]", "iid");
+    await page.fill("input[name=width]", "20");
+    await page.fill("input[name=depth]", "100");
+    await page.fill("input[name=samples]", "300");
+    await page.click("#run");
+    await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
+    expect(await page.locator("#stats").getAttribute("data-engine")).toBe("dense");
+    expect(await page.locator('#fits tr[data-curve^="log-normal"]').count()).toBe(1);
+    await page.click("#copy-cli");
+    const cmd = (await page.locator("#cli").textContent())!;
+    expect(cmd).toMatch(/^deeplimits simulate marion-res3 /);
+    const r = spawnSync(process.execPath, [CLI, ...shellWords(cmd).slice(1), "--json"], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const cliStats = JSON.parse(r.stdout).stats.log10NormRatio;
+    const pageMean = Number(await page.locator("#stats").getAttribute("data-mean"));
+    expect(Math.abs(pageMean - cliStats.mean)).toBeLessThan(1e-12 * Math.abs(cliStats.mean));
+    await page.screenshot({ path: join(ARTIFACTS, "explorer-marion.png") });
+    await page.close();
+  });
+
   it("the stop button stops a run and keeps a partial result", async () => {
     const page = await openPage("?engine=dense&depth=60&samples=200000");
     await page.click("#run");

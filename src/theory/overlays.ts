@@ -6,6 +6,7 @@ import trigamma from "@stdlib/math-base-special-trigamma";
 import digamma from "@stdlib/math-base-special-digamma";
 import { inputVector, type ModelSpec } from "../spec/index.js";
 import { identityLogGrowth, meanLogGrowthFactor, sequentialLimit } from "./hayou/index.js";
+import { logNormRatioLaw } from "./marion/index.js";
 import {
   HYPOACTIVATION_ESTIMATES,
   betaResNet,
@@ -133,9 +134,34 @@ function hayouMoments(spec: ModelSpec, observable: string): TheoryMoments[] {
   return [];
 }
 
+/**
+ * Marion family (res-3, ReLU, iid weights of any symmetric law): the log-normal approximation of sheet
+ * 2.2, ln(||h_L||^2/||h_0||^2) ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2 / d), for log10NormRatio; the same law
+ * for log10GradNormRatio, which the sheet reports to track the forward ratio (not a theorem).
+ */
+function marionMoments(spec: ModelSpec, observable: string): TheoryMoments[] {
+  if (spec.family !== "marion" || spec.model !== "res3" || spec.activation.name !== "relu") return [];
+  if (spec.correlation.kind !== "iid" || spec.alphas.length !== 1) return [];
+  if (observable !== "log10NormRatio" && observable !== "log10GradNormRatio") return [];
+  const law = logNormRatioLaw(spec.depth, spec.beta, spec.width);
+  const c = 1 / (2 * Math.LN10);
+  return [
+    {
+      name: "log-normal N(L a^2 (1/2 - 1/d), 2 L a^2 / d)",
+      source:
+        observable === "log10NormRatio"
+          ? "Marion, sheet 2.2 (log-normal approximation)"
+          : "Marion, sheet 2.2 (forward law; backward tracks it numerically)",
+      mean: law.mean * c,
+      variance: law.variance * c * c,
+    },
+  ];
+}
+
 /** Moments of the observable predicted for the spec ("G", "logOutNorm2"; Hayou: "logPostNormGrowth", "preact"). */
 export function theoryMoments(spec: ModelSpec, observable: string): TheoryMoments[] {
   if (spec.family === "hayou") return hayouMoments(spec, observable);
+  if (spec.family === "marion") return marionMoments(spec, observable);
   const g = gMoments(spec);
   if (observable === "G") return g;
   if (observable !== "logOutNorm2") return [];
@@ -170,8 +196,8 @@ export function theoryCurves(
   const r = range ?? theoryRange(spec, observable);
   if (!r) return [];
   const x = Float64Array.from({ length: points }, (_, i) => r[0] + ((r[1] - r[0]) * i) / (points - 1));
-  if (spec.family === "hayou") {
-    return hayouMoments(spec, observable).map((m) => ({
+  if (spec.family === "hayou" || spec.family === "marion") {
+    return theoryMoments(spec, observable).map((m) => ({
       name: m.name,
       source: m.source,
       x,

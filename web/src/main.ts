@@ -65,6 +65,9 @@ function syncVisibility(s: State): void {
   syncObservables(s);
   document.querySelectorAll<HTMLElement>(".resnet").forEach((el) => (el.hidden = s.family !== "resnet"));
   document.querySelectorAll<HTMLElement>(".not-hayou").forEach((el) => (el.hidden = s.family === "hayou"));
+  document.querySelectorAll<HTMLElement>(".marion").forEach((el) => (el.hidden = s.family !== "marion"));
+  document.querySelectorAll<HTMLElement>(".not-marion").forEach((el) => (el.hidden = s.family === "marion"));
+  $<HTMLElement>(".param-hurst").hidden = s.family !== "marion" || s.correlation !== "fbm";
   document.querySelectorAll<HTMLElement>(".sweep").forEach((el) => (el.hidden = s.view !== "sweep"));
   $<HTMLElement>(".param-a").hidden = !["linear", "two-slope", "ou"].includes(s.activation);
   $<HTMLElement>(".param-b").hidden = !["two-slope", "ou"].includes(s.activation);

@@ -1,7 +1,7 @@
 /** The explorer's state: one flat record, kept in the URL query so that a view can be shared. */
 
 export interface State {
-  family: "mlp" | "resnet" | "hayou";
+  family: "mlp" | "resnet" | "hayou" | "marion";
   width: string;
   depth: number;
   nIn: number;
@@ -15,6 +15,10 @@ export interface State {
   alpha2: number;
   lambda2Depth: string;
   balanced: boolean;
+  model: string;
+  beta: number;
+  correlation: string;
+  hurst: number;
   observable: string;
   samples: number;
   seed: number;
@@ -39,6 +43,10 @@ export const DEFAULTS: State = {
   alpha2: 0.5,
   lambda2Depth: "",
   balanced: false,
+  model: "res3",
+  beta: 0.5,
+  correlation: "iid",
+  hurst: 0.7,
   observable: "G",
   samples: 20000,
   seed: 1,
@@ -124,6 +132,21 @@ export function specJson(s: State): Record<string, unknown> {
   if (s.family === "mlp") {
     return { family: "mlp", width, ...(Array.isArray(width) ? {} : { depth: s.depth }), ...common };
   }
+  if (s.family === "marion") {
+    const correlation = s.correlation === "fbm" ? { kind: "fbm", H: s.hurst } : { kind: s.correlation };
+    return {
+      family: "marion",
+      model: s.model,
+      width,
+      depth: s.depth,
+      nIn: s.nIn,
+      nOut: s.nOut,
+      beta: s.beta,
+      activation: activationJson(s),
+      weights: { law: s.law },
+      correlation,
+    };
+  }
   if (s.family === "hayou") {
     const { nOut: _unused, ...rest } = common;
     void _unused;
@@ -145,7 +168,9 @@ const q = (v: unknown) => `'${(typeof v === "string" ? v : JSON.stringify(v)).re
 /** The CLI command that reproduces the histogram view's run (same spec, seed, engine: same numbers). */
 export function cliCommand(s: State): string {
   const spec = specJson(s);
-  const preset = s.family === "mlp" ? "nica-mlp" : s.family === "resnet" ? "lnr-resnet" : "hayou-resnet";
+  const preset = { mlp: "nica-mlp", resnet: "lnr-resnet", hayou: "hayou-resnet", marion: "marion-res3" }[
+    s.family
+  ];
   const sets = Object.entries(spec)
     .filter(([k]) => k !== "family")
     .map(([k, v]) => `--set ${k}=${q(v)}`);
@@ -176,10 +201,28 @@ export const OBSERVABLES: Record<State["family"], [string, string][]> = {
     ["activeFraction", "active fraction at Y_L"],
     ["gradNorm", "||dloss/dY_0||"],
   ],
+  marion: [
+    ["log10NormRatio", "log10 ||h_L|| / ||h_0||"],
+    ["log10RelDisp", "log10 ||h_L - h_0|| / ||h_0||"],
+    ["log10GradNormRatio", "log10 ||p_0|| / ||p_L||"],
+    ["log10GradRelDisp", "log10 ||p_0 - p_L|| / ||p_L||"],
+  ],
 };
 
 /** Defaults that change with the family (gain 1 for Hayou's network, 2 = He for the others). */
 export function familyDefaults(family: State["family"]): Partial<State> {
+  if (family === "marion") {
+    return {
+      observable: "log10NormRatio",
+      width: "40",
+      depth: 200,
+      nIn: 64,
+      nOut: 1,
+      law: "uniform",
+      samples: 400,
+      activation: "relu",
+    };
+  }
   return family === "hayou"
     ? { gain: 1, observable: "logPostNormGrowth", width: "10", depth: 100, nIn: 10, input: "unit" }
     : { gain: 2, observable: "G" };

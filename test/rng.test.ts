@@ -190,3 +190,92 @@ describe("fused normal kernels", () => {
     expect(ksOneSample(x, (t) => normalCdf(t, 0, sd)).pValue).toBeGreaterThan(P_MIN);
   });
 });
+
+describe("WebAssembly FFT kernel", () => {
+  it("matches the JS radix-2 FFT and a direct DFT (n = 2 .. 1024)", async () => {
+    const { fft } = await import("../src/rng/fgn.js");
+    const { Arena, fftTwiddles } = await import("../src/wasm/index.js");
+    for (const n of [2, 4, 8, 64, 1024]) {
+      const arena = new Arena();
+      const re = arena.f64(n);
+      const im = arena.f64(n);
+      const tw = arena.f64(2 * n);
+      arena.commit();
+      fftTwiddles(n, tw.a);
+      const r = new Rng(4, n);
+      const x = Float64Array.from({ length: n }, () => r.normal());
+      const y = Float64Array.from({ length: n }, () => r.normal());
+      re.a.set(x);
+      im.a.set(y);
+      arena.k.fft(re.ptr, im.ptr, n, tw.ptr);
+      const jr = Float64Array.from(x);
+      const ji = Float64Array.from(y);
+      fft(jr, ji);
+      for (let k = 0; k < n; k++) {
+        expect(Math.abs(re.a[k] - jr[k])).toBeLessThan(1e-11 * n);
+        expect(Math.abs(im.a[k] - ji[k])).toBeLessThan(1e-11 * n);
+      }
+      if (n <= 64) {
+        for (let k = 0; k < n; k++) {
+          let sr = 0;
+          let si = 0;
+          for (let j = 0; j < n; j++) {
+            const a = (-2 * Math.PI * j * k) / n;
+            sr += x[j] * Math.cos(a) - y[j] * Math.sin(a);
+            si += x[j] * Math.sin(a) + y[j] * Math.cos(a);
+          }
+          expect(Math.abs(re.a[k] - sr)).toBeLessThan(1e-12 * n);
+          expect(Math.abs(im.a[k] - si)).toBeLessThan(1e-12 * n);
+        }
+      }
+    }
+  });
+  it("the SIMD mat-mat kernels equal plain products (float64 and float32 matrices, odd sizes)", async () => {
+    const { Arena } = await import("../src/wasm/index.js");
+    for (const [d, m] of [
+      [1, 1],
+      [3, 2],
+      [5, 3],
+      [40, 7],
+      [13, 1],
+    ]) {
+      const arena = new Arena();
+      const M64 = arena.f64(d * d);
+      const M32 = arena.f32(d * d);
+      const X = arena.f64(d * m);
+      const Y = arena.f64(d * m);
+      arena.commit();
+      const r = new Rng(9, d);
+      for (let i = 0; i < d * d; i++) {
+        M64.a[i] = r.normal();
+        M32.a[i] = Math.fround(r.normal());
+      }
+      for (let i = 0; i < d * m; i++) X.a[i] = r.normal();
+      for (const [f32, M] of [
+        [false, M64],
+        [true, M32],
+      ] as const) {
+        for (const t of [false, true]) {
+          const k = arena.k;
+          (t ? (f32 ? k.mulRowsT32 : k.mulRowsT64) : f32 ? k.mulRows32 : k.mulRows64)(
+            M.ptr,
+            X.ptr,
+            Y.ptr,
+            d,
+            m,
+            0.5,
+          );
+          for (let c = 0; c < m; c++) {
+            for (let i = 0; i < d; i++) {
+              let s = 0;
+              for (let j = 0; j < d; j++) s += (t ? M.a[j * d + i] : M.a[i * d + j]) * X.a[c * d + j];
+              expect(Math.abs(Y.a[c * d + i] - 0.5 * s), `d=${d} m=${m} f32=${f32} T=${t}`).toBeLessThan(
+                1e-12 * d,
+              );
+            }
+          }
+        }
+      }
+    }
+  });
+});

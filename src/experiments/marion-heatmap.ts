@@ -163,9 +163,12 @@ export const marionHeatmap: Experiment = {
     const dB = betas[1] - betas[0];
     let nonFinite = 0;
     let r = 0;
+    // All simulations are submitted at once so that a thread pool never idles between them (each
+    // result depends only on its own spec and seed, whatever the order they finish in).
+    const sims = await Promise.all(reqs.map((q) => ctx.simulate(q.spec, q.options, q.label)));
     for (const H of hs) {
-      const long = await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r++].label);
-      const short = await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r++].label);
+      const long = sims[r++];
+      const short = sims[r++];
       summaries.push(...summaryRows(this.id, `H=${H} L=${L_MAIN}`, long));
       for (const [name, quantity] of QUANTITIES) {
         const a = cellMeans(long.samples, name, betas.length, inputs);

@@ -3,8 +3,10 @@
  * (Davies & Harte 1987; Dietrich & Newsam 1997) with our radix-2 FFT. The autocovariance is
  * rho_H(k) = (|k+1|^{2H} - 2|k|^{2H} + |k-1|^{2H}) / 2 (marion-scaling-resnets.md 2.6). The embedding of
  * size M = 2m (m >= N, a power of two) uses the exact covariances (no zero in the middle, unlike the
- * reference code), which is nonnegative definite for fGn at every H (Craigmile 2003).
+ * reference code), which is nonnegative definite for fGn at every H (Craigmile 2003). The radix-2 FFT
+ * here (JS) computes the eigenvalues once; paths use the WebAssembly kernel of the same algorithm.
  */
+import { Arena, type F64Buf, fftTwiddles } from "../wasm/index.js";
 import type { Rng } from "./rng.js";
 
 export function fgnAutocovariance(H: number, k: number): number {
@@ -51,12 +53,17 @@ export function fft(re: Float64Array, im: Float64Array): void {
   }
 }
 
-/** A reusable fGn sampler for paths of length N and Hurst index H (the eigenvalues are computed once). */
+/**
+ * A reusable fGn sampler for paths of length N and Hurst index H (the eigenvalues are computed once;
+ * the per-path FFT runs in the WebAssembly SIMD kernel, src/wasm).
+ */
 export class FgnSampler {
   readonly M: number;
   private readonly sqrtEig: Float64Array;
-  private readonly re: Float64Array;
-  private readonly im: Float64Array;
+  private readonly arena: Arena;
+  private readonly re: F64Buf;
+  private readonly im: F64Buf;
+  private readonly tw: F64Buf;
   private readonly z: Float64Array;
 
   constructor(
@@ -74,8 +81,12 @@ export class FgnSampler {
     for (let k = m + 1; k < M; k++) re[k] = re[M - k];
     fft(re, im);
     this.sqrtEig = Float64Array.from(re, (l) => Math.sqrt(Math.max(l, 0) / M));
-    this.re = new Float64Array(M);
-    this.im = new Float64Array(M);
+    this.arena = new Arena();
+    this.re = this.arena.f64(M);
+    this.im = this.arena.f64(M);
+    this.tw = this.arena.f64(2 * M);
+    this.arena.commit();
+    fftTwiddles(M, this.tw.a);
     this.z = new Float64Array(2 * M);
   }
 
@@ -85,15 +96,17 @@ export class FgnSampler {
    */
   sample2(rng: Rng, a: Float64Array, b: Float64Array, offsetA = 0, offsetB = 0): void {
     const M = this.M;
+    const re = this.re.a;
+    const im = this.im.a;
     rng.fillNormal(this.z, 0, 2 * M);
     for (let k = 0; k < M; k++) {
-      this.re[k] = this.sqrtEig[k] * this.z[k];
-      this.im[k] = this.sqrtEig[k] * this.z[M + k];
+      re[k] = this.sqrtEig[k] * this.z[k];
+      im[k] = this.sqrtEig[k] * this.z[M + k];
     }
-    fft(this.re, this.im);
+    this.arena.k.fft(this.re.ptr, this.im.ptr, M, this.tw.ptr);
     for (let k = 0; k < this.N; k++) {
-      a[offsetA + k] = this.re[k];
-      b[offsetB + k] = this.im[k];
+      a[offsetA + k] = re[k];
+      b[offsetB + k] = im[k];
     }
   }
 }

@@ -23,6 +23,7 @@ import type { Rng } from "../../rng/rng.js";
 import type { MarionSpec } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
+import { Arena, type F64Buf } from "../../wasm/index.js";
 import { fillCorrelated } from "./weights.js";
 
 const LN10 = Math.LN10;
@@ -72,58 +73,18 @@ export function marionDenseBytes(spec: MarionSpec, observables: readonly Observa
   return marionCacheBytes(spec, grad) + paths + hist + 8 * 12 * m * spec.width;
 }
 
-/** Y = sc M X for the d x d matrix at M[off..] and m columns of length d (X, Y column-major). */
-function mul(
-  M: Matrix,
-  off: number,
-  sc: number,
-  X: Float64Array,
-  Y: Float64Array,
-  d: number,
-  m: number,
-): void {
-  for (let c = 0; c < m; c++) {
-    const xo = c * d;
-    for (let r = 0; r < d; r++) {
-      const ro = off + r * d;
-      let acc = 0;
-      for (let j = 0; j < d; j++) acc += M[ro + j] * X[xo + j];
-      Y[xo + r] = acc * sc;
-    }
-  }
-}
-
-/** Y = sc M^T X (same layout as mul). */
-function mulT(
-  M: Matrix,
-  off: number,
-  sc: number,
-  X: Float64Array,
-  Y: Float64Array,
-  d: number,
-  m: number,
-): void {
-  for (let c = 0; c < m; c++) {
+/**
+ * Renormalise the columns of X (length d) whose norm passes BIG, given their squared norms; adds the log
+ * of each factor removed to scale[c].
+ */
+function renormCols(X: Float64Array, norms2: Float64Array, scale: Float64Array, d: number): void {
+  for (let c = 0; c < scale.length; c++) {
+    const n = Math.sqrt(norms2[c]);
+    if (!(n > BIG) || !Number.isFinite(n)) continue;
     const o = c * d;
-    for (let j = 0; j < d; j++) Y[o + j] = 0;
-    for (let r = 0; r < d; r++) {
-      const xr = X[o + r];
-      const ro = off + r * d;
-      for (let j = 0; j < d; j++) Y[o + j] += M[ro + j] * xr;
-    }
-    for (let j = 0; j < d; j++) Y[o + j] *= sc;
+    for (let i = 0; i < d; i++) X[o + i] /= n;
+    scale[c] += Math.log(n);
   }
-}
-
-/** Renormalise column c of X (length d) when its norm passes BIG; returns the log of the factor removed. */
-function renorm(X: Float64Array, c: number, d: number): number {
-  const o = c * d;
-  let a = 0;
-  for (let i = 0; i < d; i++) a += X[o + i] * X[o + i];
-  const n = Math.sqrt(a);
-  if (!(n > BIG) || !Number.isFinite(n)) return 0;
-  for (let i = 0; i < d; i++) X[o + i] /= n;
-  return Math.log(n);
 }
 
 export function compileDenseMarion(
@@ -152,27 +113,46 @@ export function compileDenseMarion(
   const sc = scaleFor(d);
   // iid weights: scratch matrices, or a cache holding every layer when the backward pass needs them.
   const cacheBytes = marionCacheBytes(spec, needGrad, cacheLimit);
-  const cache: Matrix | null =
-    cacheBytes > 0 ? (uniform ? new Float32Array(L * mats * dd) : new Float64Array(L * mats * dd)) : null;
-  const scratchW = uniform ? new Float32Array(dd) : new Float64Array(dd);
-  const scratchV = uniform ? new Float32Array(dd) : new Float64Array(dd);
-  const Vall = iid ? null : new Float64Array(L * dd);
-  const Wall = iid || !res3 ? null : new Float64Array(L * dd);
+  // Matrices and column blocks live in a WebAssembly arena (SIMD mat-mat kernels, src/wasm).
+  const arena = new Arena();
+  const cache = cacheBytes > 0 ? (uniform ? arena.f32(L * mats * dd) : arena.f64(L * mats * dd)) : null;
+  const scratchW = uniform ? arena.f32(dd) : arena.f64(dd);
+  const scratchV = uniform ? arena.f32(dd) : arena.f64(dd);
+  const VallB = iid ? null : arena.f64(L * dd);
+  const WallB = iid || !res3 ? null : arena.f64(L * dd);
+  const HB = arena.f64(m * d);
+  const UB = arena.f64(m * d);
+  const SB = arena.f64(m * d);
+  const TB = arena.f64(m * d);
+  const PB = arena.f64(m * d);
+  const QB = arena.f64(m * d);
+  const alphaB = arena.f64(m);
+  const normB = arena.f64(m);
+  // Backward needs every layer's branch input u_k = W_k h_k (res-3) or h_k (res-1).
+  const histB = arena.f64(needGrad ? L * m * d : 0);
+  arena.commit();
+  const relu = spec.activation.name === "relu";
+  const hist = histB.a;
+  const norms2 = normB.a;
+  for (let c = 0; c < m; c++) alphaB.a[c] = alphas[Math.floor(c / nI)];
+  const wk = arena.k;
+  const [H, U, S, T, P, Q] = [HB.a, UB.a, SB.a, TB.a, PB.a, QB.a];
+  const Vall = VallB?.a ?? null;
+  const Wall = WallB?.a ?? null;
+  /** Y = sc M X (mul) or sc M^T X (transposed) for the m columns; M as returned by layerMatrix. */
+  const mul = (M: readonly [boolean, number, number], X: F64Buf, Y: F64Buf, transposed: boolean) => {
+    const [f32, ptr, scale] = M;
+    if (transposed) (f32 ? wk.mulRowsT32 : wk.mulRowsT64)(ptr, X.ptr, Y.ptr, d, m, scale);
+    else (f32 ? wk.mulRows32 : wk.mulRows64)(ptr, X.ptr, Y.ptr, d, m, scale);
+  };
   const row = new Float64Array(Math.max(d, nIn));
   const row32 = new Float32Array(Math.max(d, nIn));
   const xs = new Float64Array(nI * nIn);
   const ys = new Float64Array(nI * nOut);
   const A = new Float64Array(d * nIn);
   const B = new Float64Array(nOut * d);
-  const H = new Float64Array(m * d);
   const H0 = new Float64Array(m * d);
-  const U = new Float64Array(m * d);
-  const S = new Float64Array(m * d);
-  const T = new Float64Array(m * d);
-  const P = new Float64Array(m * d);
   const PL = new Float64Array(m * d);
-  const Q = new Float64Array(m * d);
-  const colAlpha = Float64Array.from({ length: m }, (_, c) => alphas[Math.floor(c / nI)]);
   const hScale = new Float64Array(m);
   const pScale = new Float64Array(m);
   const logRel = new Float64Array(m);
@@ -180,7 +160,6 @@ export function compileDenseMarion(
   const logGradRel = new Float64Array(m).fill(Number.NaN);
   const logGradNorm = new Float64Array(m).fill(Number.NaN);
   // Backward needs every layer's branch input u_k = W_k h_k (res-3) or h_k (res-1).
-  const hist = needGrad ? new Float64Array(L * m * d) : new Float64Array(0);
 
   /** Fill n unscaled iid entries of M from offset off. */
   const fillIid = (rng: Rng, M: Matrix, off: number, n: number) => {
@@ -198,21 +177,31 @@ export function compileDenseMarion(
       for (let j = 0; j < n; j++) row[j] *= c;
     }
   };
-  /** The layer-k matrix (which = 0: W, 1: V) as [array, offset, scale], drawn or replayed if iid. */
-  const layerMatrix = (rng: Rng, seed: number, index: number, k: number, which: 0 | 1, fresh: boolean) => {
-    if (!iid) return which === 0 ? ([Wall!, k * dd, 1] as const) : ([Vall!, k * dd, 1] as const);
+  /**
+   * The layer-k matrix (which = 0: W, 1: V) as [float32?, byte offset in the arena, scale]; iid matrices
+   * are drawn into the cache (fresh) or read from it, or drawn into a scratch matrix from their stream.
+   */
+  const layerMatrix = (
+    rng: Rng,
+    seed: number,
+    index: number,
+    k: number,
+    which: 0 | 1,
+    fresh: boolean,
+  ): readonly [boolean, number, number] => {
+    if (!iid) return [false, (which === 0 ? WallB! : VallB!).ptr + 8 * k * dd, 1];
     const slot = res3 ? 2 * k + which : k;
     if (cache) {
       if (fresh) {
         rng.reset(seed, index, 2 + 2 * k + which);
-        fillIid(rng, cache, slot * dd, dd);
+        fillIid(rng, cache.a, slot * dd, dd);
       }
-      return [cache, slot * dd, sc] as const;
+      return [uniform, cache.ptr + (uniform ? 4 : 8) * slot * dd, sc];
     }
     const M = which === 0 ? scratchW : scratchV;
     rng.reset(seed, index, 2 + 2 * k + which);
-    fillIid(rng, M, 0, dd);
-    return [M, 0, sc] as const;
+    fillIid(rng, M.a, 0, dd);
+    return [uniform, M.ptr, sc];
   };
   const cols = observables.map((o) => o.beta * nI + o.input);
   const names = observables.map((o) => o.name);
@@ -258,18 +247,16 @@ export function compileDenseMarion(
     hScale.fill(0); // column c of the true h is e^{hScale[c]} H[c]
     for (let k = 0; k < L; k++) {
       if (res3) {
-        const [M, off, s] = layerMatrix(rng, key.seed, key.index, k, 0, true);
-        mul(M, off, s, H, U, d, m);
+        mul(layerMatrix(rng, key.seed, key.index, k, 0, true), HB, UB, false);
       } else U.set(H);
       if (needGrad) hist.set(U, k * m * d);
-      act.apply(U, S, m * d);
-      const [M, off, s] = layerMatrix(rng, key.seed, key.index, k, 1, true);
-      mul(M, off, s, S, T, d, m);
-      for (let c = 0; c < m; c++) {
-        const a = colAlpha[c];
-        const o = c * d;
-        for (let i = 0; i < d; i++) H[o + i] += a * T[o + i];
-        if (homogeneous) hScale[c] += renorm(H, c, d);
+      if (relu) wk.relu(UB.ptr, SB.ptr, m * d);
+      else act.apply(U, S, m * d);
+      mul(layerMatrix(rng, key.seed, key.index, k, 1, true), SB, TB, false);
+      wk.axpyCols(HB.ptr, TB.ptr, alphaB.ptr, d, m);
+      if (homogeneous) {
+        wk.colNorms2(HB.ptr, normB.ptr, d, m);
+        renormCols(H, norms2, hScale, d);
       }
     }
     for (let c = 0; c < m; c++) {
@@ -309,19 +296,15 @@ export function compileDenseMarion(
       pScale.fill(0);
       for (let k = L - 1; k >= 0; k--) {
         const uk = k * m * d;
-        const [V, vo, vs] = layerMatrix(rng, key.seed, key.index, k, 1, false);
-        mulT(V, vo, vs, P, Q, d, m);
-        for (let i = 0; i < m * d; i++) Q[i] *= act.df(hist[uk + i]);
+        mul(layerMatrix(rng, key.seed, key.index, k, 1, false), PB, QB, true);
+        if (relu) wk.reluMask(QB.ptr, histB.ptr + 8 * uk, m * d);
+        else for (let i = 0; i < m * d; i++) Q[i] *= act.df(hist[uk + i]);
         if (res3) {
-          const [W, wo, ws] = layerMatrix(rng, key.seed, key.index, k, 0, false);
-          mulT(W, wo, ws, Q, T, d, m);
+          mul(layerMatrix(rng, key.seed, key.index, k, 0, false), QB, TB, true);
         } else T.set(Q);
-        for (let c = 0; c < m; c++) {
-          const a = colAlpha[c];
-          const o = c * d;
-          for (let i = 0; i < d; i++) P[o + i] += a * T[o + i];
-          pScale[c] += renorm(P, c, d);
-        }
+        wk.axpyCols(PB.ptr, TB.ptr, alphaB.ptr, d, m);
+        wk.colNorms2(PB.ptr, normB.ptr, d, m);
+        renormCols(P, norms2, pScale, d);
       }
       for (let c = 0; c < m; c++) {
         const o = c * d;

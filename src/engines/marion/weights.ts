@@ -51,6 +51,17 @@ export function rbfLowRank(
   return out;
 }
 
+/** Entries per transposed block of fGn paths (even, so that paths come in pairs). */
+const BLOCK = 32;
+let fbmBlock = new Float64Array(0);
+let fgnCache: FgnSampler | null = null;
+
+/** The sampler for (L, H), kept between samples (its eigenvalues cost an FFT of size 2L..4L). */
+function samplerFor(L: number, H: number): FgnSampler {
+  if (!fgnCache || fgnCache.N !== L || fgnCache.H !== H) fgnCache = new FgnSampler(L, H);
+  return fgnCache;
+}
+
 /**
  * Fill W (layout [k][i][j], k = 0..L-1, d x fanIn entries per layer) with correlated weights of
  * variance 1/fanIn per entry.
@@ -66,14 +77,16 @@ export function fillCorrelated(
 ): void {
   const s = 1 / Math.sqrt(fanIn);
   if (kind === "fbm") {
-    const sampler = new FgnSampler(L, opts.H!);
-    const a = new Float64Array(L);
-    const b = new Float64Array(L);
-    for (let e = 0; e < entries; e += 2) {
-      sampler.sample2(rng, a, b);
+    const sampler = samplerFor(L, opts.H!);
+    // Paths are generated entry-major into a block of BLOCK entries, then written layer-major (W's
+    // layout) one contiguous run of BLOCK entries per layer: the cache-friendly transpose.
+    const tmp = fbmBlock.length >= BLOCK * L ? fbmBlock : (fbmBlock = new Float64Array(BLOCK * L));
+    for (let e0 = 0; e0 < entries; e0 += BLOCK) {
+      const n = Math.min(BLOCK, entries - e0);
+      for (let i = 0; i < n; i += 2) sampler.sample2(rng, tmp, tmp, i * L, (i + 1) * L);
       for (let k = 0; k < L; k++) {
-        W[k * entries + e] = a[k] * s;
-        if (e + 1 < entries) W[k * entries + e + 1] = b[k] * s;
+        const o = k * entries + e0;
+        for (let i = 0; i < n; i++) W[o + i] = tmp[i * L + k] * s;
       }
     }
     return;

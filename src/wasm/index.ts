@@ -1,0 +1,121 @@
+/**
+ * WebAssembly SIMD kernels (assembly/kernels.ts), isomorphic: the module is embedded at build time
+ * (src/wasm/kernels.generated.ts) and compiled synchronously, so it works the same in Node, Node workers
+ * and browser Web Workers. Each user gets its own instance and memory (an Arena): buffers are laid out
+ * once, then the memory never grows again, so the typed-array views stay valid.
+ *
+ * Float results are machine-independent (WebAssembly arithmetic is IEEE 754 without fused multiply-add,
+ * and every kernel sums in a fixed order).
+ */
+import { KERNELS_WASM_BASE64 } from "./kernels.generated.js";
+
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  mulRows64(M: number, X: number, Y: number, d: number, m: number, sc: number): void;
+  mulRows32(M: number, X: number, Y: number, d: number, m: number, sc: number): void;
+  mulRowsT64(M: number, X: number, Y: number, d: number, m: number, sc: number): void;
+  mulRowsT32(M: number, X: number, Y: number, d: number, m: number, sc: number): void;
+  fft(re: number, im: number, n: number, tw: number): void;
+  axpyCols(H: number, T: number, alpha: number, d: number, m: number): void;
+  colNorms2(X: number, out: number, d: number, m: number): void;
+  relu(X: number, Y: number, n: number): void;
+  reluMask(Q: number, U: number, n: number): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    try {
+      compiled = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
+    } catch (e) {
+      throw new Error(
+        `deeplimits needs WebAssembly with SIMD (Node >= 20, current browsers): ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+  return compiled;
+}
+
+/** A typed view into an arena, with its byte offset for the kernels. */
+export interface F64Buf {
+  ptr: number;
+  a: Float64Array;
+}
+export interface F32Buf {
+  ptr: number;
+  a: Float32Array;
+}
+
+/**
+ * One kernel instance with its memory. Reserve every buffer with f64()/f32() before the first
+ * commit(); the views are created by commit() and stay valid afterwards.
+ */
+export class Arena {
+  readonly k: KernelExports;
+  private top: number;
+  private readonly pending: { ptr: number; n: number; f32: boolean; box: F64Buf | F32Buf }[] = [];
+  private committed = false;
+
+  constructor() {
+    const inst = new WebAssembly.Instance(kernelModule(), {});
+    this.k = inst.exports as unknown as KernelExports;
+    this.top = this.k.heapBase();
+  }
+
+  private reserve(n: number, bytesPer: number): number {
+    if (this.committed) throw new Error("internal: Arena buffers must be reserved before commit()");
+    const ptr = this.top;
+    this.top = (ptr + n * bytesPer + 15) & ~15;
+    if (this.top > 2 ** 32 - 65536)
+      throw new RangeError("a WebAssembly kernel needs more than 4 GiB of memory");
+    return ptr;
+  }
+
+  f64(n: number): F64Buf {
+    const box = { ptr: this.reserve(n, 8), a: new Float64Array(0) };
+    this.pending.push({ ptr: box.ptr, n, f32: false, box });
+    return box;
+  }
+
+  f32(n: number): F32Buf {
+    const box = { ptr: this.reserve(n, 4), a: new Float32Array(0) };
+    this.pending.push({ ptr: box.ptr, n, f32: true, box });
+    return box;
+  }
+
+  /** Grow the memory to hold every reserved buffer and create their views. */
+  commit(): this {
+    const mem = this.k.memory;
+    const need = Math.ceil(this.top / 65536) - mem.buffer.byteLength / 65536;
+    if (need > 0) mem.grow(need);
+    for (const p of this.pending) {
+      p.box.a = p.f32 ? new Float32Array(mem.buffer, p.ptr, p.n) : new Float64Array(mem.buffer, p.ptr, p.n);
+    }
+    this.committed = true;
+    return this;
+  }
+}
+
+/** Twiddles for kernels.fft of size n: per stage len = 2..n, len/2 cosines then len/2 sines of -2 pi j/len. */
+export function fftTwiddles(n: number, out: Float64Array): void {
+  let o = 0;
+  for (let len = 2; len <= n; len <<= 1) {
+    const half = len >> 1;
+    for (let j = 0; j < half; j++) {
+      const ang = (-2 * Math.PI * j) / len;
+      out[o + j] = Math.cos(ang);
+      out[o + half + j] = Math.sin(ang);
+    }
+    o += len;
+  }
+}

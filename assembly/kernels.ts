@@ -392,3 +392,14 @@ export function reluMask(Q: usize, U: usize, n: i32): void {
     if (!(load<f64>(U + o) > 0)) store<f64>(Q + o, 0);
   }
 }
+
+/** re[k] = s[k] z[k], im[k] = s[k] z[M + k] for k < M (the fGn sampler's spectral weights). */
+export function scaleComplex(z: usize, s: usize, re: usize, im: usize, M: i32): void {
+  const zi = z + ((<usize>M) << 3);
+  for (let k = 0; k < M; k += 2) {
+    const o = (<usize>k) << 3;
+    const w = v128.load(s + o);
+    v128.store(re + o, f64x2.mul(w, v128.load(z + o)));
+    v128.store(im + o, f64x2.mul(w, v128.load(zi + o)));
+  }
+}

@@ -59,12 +59,12 @@ export function fft(re: Float64Array, im: Float64Array): void {
  */
 export class FgnSampler {
   readonly M: number;
-  private readonly sqrtEig: Float64Array;
   private readonly arena: Arena;
+  private readonly sqrtEig: F64Buf;
   private readonly re: F64Buf;
   private readonly im: F64Buf;
   private readonly tw: F64Buf;
-  private readonly z: Float64Array;
+  private readonly z: F64Buf;
 
   constructor(
     readonly N: number,
@@ -80,14 +80,15 @@ export class FgnSampler {
     for (let k = 0; k <= m; k++) re[k] = fgnAutocovariance(H, k);
     for (let k = m + 1; k < M; k++) re[k] = re[M - k];
     fft(re, im);
-    this.sqrtEig = Float64Array.from(re, (l) => Math.sqrt(Math.max(l, 0) / M));
     this.arena = new Arena();
+    this.sqrtEig = this.arena.f64(M);
     this.re = this.arena.f64(M);
     this.im = this.arena.f64(M);
     this.tw = this.arena.f64(2 * M);
+    this.z = this.arena.f64(2 * M);
     this.arena.commit();
+    for (let k = 0; k < M; k++) this.sqrtEig.a[k] = Math.sqrt(Math.max(re[k], 0) / M);
     fftTwiddles(M, this.tw.a);
-    this.z = new Float64Array(2 * M);
   }
 
   /**
@@ -95,19 +96,12 @@ export class FgnSampler {
    * FFT(sqrt(lambda/M) (z1 + i z2)) are independent with the target covariance).
    */
   sample2(rng: Rng, a: Float64Array, b: Float64Array, offsetA = 0, offsetB = 0): void {
-    const M = this.M;
-    const re = this.re.a;
-    const im = this.im.a;
-    rng.fillNormal(this.z, 0, 2 * M);
-    for (let k = 0; k < M; k++) {
-      re[k] = this.sqrtEig[k] * this.z[k];
-      im[k] = this.sqrtEig[k] * this.z[M + k];
-    }
-    this.arena.k.fft(this.re.ptr, this.im.ptr, M, this.tw.ptr);
-    for (let k = 0; k < this.N; k++) {
-      a[offsetA + k] = re[k];
-      b[offsetB + k] = im[k];
-    }
+    const k = this.arena.k;
+    rng.fillNormal(this.z.a, 0, 2 * this.M);
+    k.scaleComplex(this.z.ptr, this.sqrtEig.ptr, this.re.ptr, this.im.ptr, this.M);
+    k.fft(this.re.ptr, this.im.ptr, this.M, this.tw.ptr);
+    a.set(this.re.a.subarray(0, this.N), offsetA);
+    b.set(this.im.a.subarray(0, this.N), offsetB);
   }
 }
 

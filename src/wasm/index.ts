@@ -21,6 +21,7 @@ interface KernelExports {
   colNorms2(X: number, out: number, d: number, m: number): void;
   relu(X: number, Y: number, n: number): void;
   reluMask(Q: number, U: number, n: number): void;
+  scaleComplex(z: number, s: number, re: number, im: number, M: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;

@@ -6,13 +6,18 @@
  *   npm run bench                          # default budget (dense engines on 512 samples per depth)
  *   npm run bench -- --dense-samples 2048  # more dense samples
  *   npm run bench -- --only marion         # one family of workloads (figure, experiment, hayou, marion)
+ *   npm run bench -- --only scale          # memory bounded by summaries: 10^7 streamed samples (minutes)
  */
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { heatmapGrid, marionHeatmap } from "../src/experiments/marion-heatmap.js";
 import { nicaLogGaussian } from "../src/experiments/nica-log-gaussian.js";
-import { closePool, simulateParallel } from "../src/node/parallel.js";
+import { closePool, simulateParallel, streamChunks } from "../src/node/parallel.js";
+import { StreamedSimulationWriter } from "../src/node/results.js";
+import { makePlan } from "../src/simulate.js";
+import { type Ceilings, measureCeilings, workOf } from "./roofline.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 
 const DEPTHS = [1, 10, 100];
@@ -56,6 +61,33 @@ async function child(workload: string, engine: string, threads: number, samples:
       seconds,
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
       figureSeconds: (seconds * HAYOU_SAMPLES) / samples,
+    };
+  }
+  if (workload === "scale-product" || workload === "scale-reduced") {
+    // Memory bounded by summaries: stream every sample to a temporary Arrow file and keep only the
+    // summaries (simulate --stream); peak memory should not grow with the number of samples.
+    const spec =
+      workload === "scale-product"
+        ? parseSpec({ ...presetSpec("nica-mlp"), depth: 100 })
+        : parseSpec({ ...presetSpec("hayou-resnet"), width: 100, depth: 100 });
+    const observables = workload === "scale-product" ? ["G", "logOutNorm2"] : ["logPostNormGrowth"];
+    const plan = makePlan(spec, { samples, seed: 1, engine: engine as "product", observables });
+    const dir = mkdtempSync(join(tmpdir(), "deeplimits-bench-"));
+    const t = performance.now();
+    const writer = new StreamedSimulationWriter(dir, plan);
+    await streamChunks(plan, (c) => writer.write(c), { threads });
+    await writer.finish({});
+    const seconds = (performance.now() - t) / 1000;
+    await closePool();
+    rmSync(dir, { recursive: true, force: true });
+    return {
+      workload,
+      engine,
+      threads,
+      samples,
+      seconds,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      figureSeconds: seconds,
     };
   }
   if (workload === "marion-fig2") {
@@ -141,6 +173,10 @@ function spawnJson(cmd: string, args: string[]): Record<string, unknown> {
 
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv[0] === "--ceilings") {
+    console.log(JSON.stringify(measureCeilings()));
+    return;
+  }
   if (argv[0] === "--child") {
     const [, workload, engine, threads, samples] = argv;
     console.log(JSON.stringify(await child(workload, engine, Number(threads), Number(samples))));
@@ -165,11 +201,16 @@ async function main() {
     ["marion-fig2", "dense", 1, Math.max(1, marionSamples / 2)],
     ["marion-fig2", "reduced", cores, 2000],
     ["marion-heatmap", "dense", cores, 4],
+    // Only with --only scale (minutes): peak memory at 10^5 vs 10^7 (product) and 10^6 (reduced) samples.
+    ["scale-product", "product", cores, 1e5],
+    ["scale-product", "product", cores, 1e7],
+    ["scale-reduced", "reduced", cores, 1e5],
+    ["scale-reduced", "reduced", cores, 1e6],
   ];
   // --only PREFIX: just the workloads whose name starts with PREFIX (and their peers).
   const oi = argv.indexOf("--only");
   const only = oi >= 0 ? argv[oi + 1] : "";
-  const want = (w: string) => w.startsWith(only);
+  const want = (w: string) => w.startsWith(only) && (only.startsWith("scale") || !w.startsWith("scale"));
   const rows: Row[] = [];
   for (const [w, e, t, s] of runs.filter(([w]) => want(w))) {
     process.stderr.write(`running ${w} ${e} threads=${t} samples=${s}...\n`);
@@ -281,9 +322,55 @@ async function main() {
   console.log(
     `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
   );
+  // Roofline: achieved random numbers/s and flop/s against this machine's one-core ceilings x threads.
+  process.stderr.write("measuring ceilings...\n");
+  const ceil = spawnJson(process.execPath, [self, "--ceilings"]) as unknown as Ceilings;
+  console.log(
+    `\nceilings (one core): ${(ceil.normalsPerSecond / 1e6).toFixed(0)} M normals/s (ziggurat), ${(ceil.uniformWordsPerSecond / 1e6).toFixed(0)} M uniform words/s, WebAssembly mat-mat ${(ceil.matmulFlops / 1e9).toFixed(1)} GFLOP/s (transposed ${(ceil.matmulTFlops / 1e9).toFixed(1)})`,
+  );
+  console.log(
+    "workload       engine   threads   randoms/s      % of RNG ceiling   GFLOP/s   % of mat-mat ceiling",
+  );
+  const roofline = rows
+    .filter((r) => r.engine === "dense")
+    .map((r) => {
+      const w = workOf(r.workload);
+      if (!w) return null;
+      const t = Number(r.threads);
+      const rand = (w.randoms * w.samples) / r.figureSeconds;
+      const flops = (w.flops * w.samples) / r.figureSeconds;
+      const rc = (w.randomKind === "normals" ? ceil.normalsPerSecond : ceil.uniformWordsPerSecond) * t;
+      const fc = ceil.matmulFlops * t;
+      const out = {
+        workload: r.workload,
+        threads: t,
+        randomKind: w.randomKind,
+        randomsPerSecond: rand,
+        rngFraction: rand / rc,
+        flops,
+        flopFraction: flops / fc,
+      };
+      console.log(
+        `${r.workload.padEnd(14)} dense   ${String(t).padStart(7)}   ${rand.toExponential(2).padStart(9)}   ${(100 * out.rngFraction).toFixed(0).padStart(14)}%   ${(flops / 1e9).toFixed(2).padStart(7)}   ${(100 * out.flopFraction).toFixed(0).padStart(18)}%`,
+      );
+      return out;
+    })
+    .filter((x) => x !== null);
+  // Two workers against one, where a workload ran with both.
+  const scaling = rows
+    .filter((r) => r.threads === cores && cores > 1)
+    .map((r) => {
+      const one = rows.find((o) => o.workload === r.workload && o.engine === r.engine && o.threads === 1);
+      return one
+        ? { workload: r.workload, engine: r.engine, speedup: one.figureSeconds / r.figureSeconds }
+        : null;
+    })
+    .filter((x) => x !== null);
+  for (const s of scaling)
+    console.log(`${cores} workers vs 1: ${s.workload} ${s.engine} ${s.speedup.toFixed(2)}x`);
   writeFileSync(
     "bench/results.json",
-    `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores, node: process.version }, rows: table }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores, node: process.version }, rows: table, ceilings: ceil, roofline, scaling }, null, 2)}\n`,
   );
   console.log("wrote bench/results.json");
 }

@@ -247,3 +247,82 @@ describe("experiment shards (run / reproduce --shard)", () => {
     }
   });
 });
+
+describe("streamed runs (simulate --stream): memory bounded by summaries", () => {
+  it("a streamed run writes the same samples, statistics and hash as the in-memory run, and verifies", () => {
+    const args = [
+      "nica-mlp",
+      "--set",
+      "width=20",
+      "--set",
+      "depth=6",
+      "--samples",
+      "20000",
+      "--seed",
+      "4",
+      "--json",
+    ];
+    const a = cli("simulate", ...args, "--threads", "2", "--out", join(tmp, "mem"));
+    const b = cli("simulate", ...args, "--threads", "2", "--out", join(tmp, "stream"), "--stream");
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    const ra = JSON.parse(a.stdout);
+    const rb = JSON.parse(b.stdout);
+    expect(rb.streamed).toBe(true);
+    expect(rb.quantiles).toBeNull();
+    expect(rb.samplesSha256).toBe(ra.samplesSha256);
+    expect(rb.stats).toEqual(ra.stats);
+    expect(rb.summaries).toEqual(ra.summaries);
+    expect(readFileSync(join(tmp, "stream", "samples.csv"), "utf8")).toBe(
+      readFileSync(join(tmp, "mem", "samples.csv"), "utf8"),
+    );
+    const ta = tableFromIPC(readFileSync(join(tmp, "mem", "samples.arrow")));
+    const tb = tableFromIPC(readFileSync(join(tmp, "stream", "samples.arrow")));
+    expect(tb.numRows).toBe(20000);
+    expect(Array.from(tb.getChild("G")!.toArray() as Float64Array)).toEqual(
+      Array.from(ta.getChild("G")!.toArray() as Float64Array),
+    );
+    expect(readdirSync(join(tmp, "stream")).some((f) => f.includes(".tmp"))).toBe(false);
+    const v = cli("verify", join(tmp, "stream"));
+    expect(v.status, v.stderr).toBe(0);
+    const bad = cli("simulate", "nica-mlp", "--samples", "10", "--stream");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--out.*is required with --stream/);
+    const bad2 = cli(
+      "simulate",
+      "nica-mlp",
+      "--samples",
+      "10",
+      "--stream",
+      "--checkpoint",
+      "--out",
+      join(tmp, "x"),
+    );
+    expect(bad2.status).toBe(2);
+    expect(bad2.stderr).toMatch(/--stream.*cannot be combined with --checkpoint/);
+  });
+  it("streamChunks delivers chunks in order and never holds more than its window", async () => {
+    // The compiled modules: the thread pool loads dist/src/node/worker.js (npm test builds first).
+    const dist = "../dist/src/";
+    const { streamChunks, closePool } = await import(/* @vite-ignore */ `${dist}node/parallel.js`);
+    const { makePlan } = await import(/* @vite-ignore */ `${dist}simulate.js`);
+    const { parseSpec, presetSpec } = await import(/* @vite-ignore */ `${dist}spec/index.js`);
+    const plan = makePlan(parseSpec({ ...presetSpec("nica-mlp"), width: 10, depth: 3 }), {
+      samples: 400_000,
+      seed: 1,
+      engine: "product",
+    });
+    expect(plan.chunks).toBeGreaterThan(8);
+    const order: number[] = [];
+    let held = 0;
+    await streamChunks(plan, (c: { chunk: number }) => order.push(c.chunk), {
+      threads: 2,
+      window: 3,
+      onMaxHeld: (h: number) => (held = h),
+    });
+    await closePool();
+    expect(order).toEqual(Array.from({ length: plan.chunks }, (_, i) => i));
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThanOrEqual(3);
+  });
+});

@@ -33,7 +33,15 @@ import {
 } from "../spec/index.js";
 import { toJson, writeFileAtomic } from "./io.js";
 import { buildTo, serve } from "./explore.js";
-import { checkMemory, closePool, defaultThreads, runChunksParallel, simulateParallel } from "./parallel.js";
+import {
+  checkMemory,
+  closePool,
+  defaultThreads,
+  runChunksParallel,
+  simulateParallel,
+  streamChunks,
+} from "./parallel.js";
+import type { SummaryStats } from "../stats/summary.js";
 import {
   clearCheckpoint,
   type ExperimentShardHeader,
@@ -50,6 +58,7 @@ import {
   verifyResult,
   writeShard,
   writeSimulation,
+  StreamedSimulationWriter,
 } from "./results.js";
 import { makeProgress } from "./progress.js";
 import { machine, runExperiment, VERSION, writeExperimentFiles, writeReport } from "./reproduce.js";
@@ -109,6 +118,17 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+/** The terminal table of a simulation's statistics. */
+function printStats(keys: readonly string[], st: Record<string, SummaryStats>): void {
+  console.log("observable        n      mean +- SE              variance +- SE          non-finite");
+  for (const key of keys) {
+    const s = st[key];
+    console.log(
+      `${key.padEnd(14)} ${String(s.n).padStart(8)}  ${fmt(s.mean).padStart(9)} +- ${fmt(s.seMean)}   ${fmt(s.variance).padStart(9)} +- ${fmt(s.seVariance)}   ${s.nonFinite}${s.negInf ? ` (-inf: ${s.negInf})` : ""}`,
+    );
+  }
+}
 
 async function main(argv: string[]): Promise<void> {
   const program = new Command();
@@ -178,6 +198,10 @@ async function main(argv: string[]): Promise<void> {
       "--shard <i/k>",
       "run only shard i of k (contiguous slices of the samples) and write a shard file to --out",
     )
+    .option(
+      "--stream",
+      "write samples to --out chunk by chunk and keep only summaries in memory (any number of samples; no exact quantiles)",
+    )
     .option("--checkpoint", "save each finished chunk under --out/.chunks (a killed run can --resume)")
     .option("--resume", "continue a checkpointed run in --out: only the missing chunks are run")
     .option("--json", "print JSON only (no table, no progress)")
@@ -187,6 +211,7 @@ async function main(argv: string[]): Promise<void> {
         o: {
           shard?: string;
           checkpoint?: boolean;
+          stream?: boolean;
           resume?: boolean;
           set: string[];
           samples: string;
@@ -232,6 +257,40 @@ async function main(argv: string[]): Promise<void> {
               toJson({ shard: { index, count }, chunks: chunks.length, samples: n, file: path }),
             );
           else console.log(`shard ${index}/${count}: ${n} samples in ${chunks.length} chunks -> ${path}`);
+          return;
+        }
+        if (o.stream) {
+          if (!o.out)
+            throw new SpecError("--out", "is required with --stream (the samples are written there)");
+          if (o.checkpoint || o.resume)
+            throw new SpecError(
+              "--stream",
+              "cannot be combined with --checkpoint / --resume (use --shard for huge runs)",
+            );
+          const plan = makePlan(spec, { samples, seed, engine, observables });
+          checkMemory({ ...plan, samples: Math.min(plan.samples, 8 * threads * plan.chunkSize) }, threads);
+          const writer = new StreamedSimulationWriter(resolve(o.out), plan);
+          try {
+            await streamChunks(plan, (c) => writer.write(c), { threads, onProgress: progress.update });
+          } catch (e) {
+            writer.abort();
+            throw e;
+          }
+          progress.done();
+          const wallSeconds = (performance.now() - t0) / 1000;
+          const meta = { version: VERSION, threads, wallSeconds, machine: machine() };
+          const det = await writer.finish(meta);
+          if (o.json) {
+            process.stdout.write(toJson({ ...meta, spec, seed, samples, engine: plan.engine, ...det }));
+            return;
+          }
+          console.log(
+            `${describeSpec(spec)}  engine=${plan.engine} samples=${samples} seed=${seed} (${wallSeconds.toFixed(2)} s, streamed)`,
+          );
+          printStats(plan.observables, det.stats);
+          console.log(
+            `wrote ${resolve(o.out)}/{result.json,summaries.json,samples.arrow${samples <= 1e6 ? ",samples.csv" : ""}}`,
+          );
           return;
         }
         let r: SimulationResult;
@@ -307,13 +366,7 @@ async function main(argv: string[]): Promise<void> {
         console.log(
           `${describeSpec(spec)}  engine=${r.plan.engine} samples=${samples} seed=${seed} (${wallSeconds.toFixed(2)} s)`,
         );
-        console.log("observable        n      mean +- SE              variance +- SE          non-finite");
-        for (const key of r.plan.observables) {
-          const s = r.stats[key];
-          console.log(
-            `${key.padEnd(14)} ${String(s.n).padStart(8)}  ${fmt(s.mean).padStart(9)} +- ${fmt(s.seMean)}   ${fmt(s.variance).padStart(9)} +- ${fmt(s.seVariance)}   ${s.nonFinite}${s.negInf ? ` (-inf: ${s.negInf})` : ""}`,
-          );
-        }
+        printStats(r.plan.observables, r.stats);
         if (o.out)
           console.log(`wrote ${resolve(o.out)}/{result.json,summaries.json,samples.arrow,samples.csv}`);
       },

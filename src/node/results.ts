@@ -7,27 +7,56 @@
  *   samples.arrow   every sample of every observable (Arrow IPC file), plus a `sample` index column.
  *   samples.csv     the same as CSV (small runs).
  *   result.json     summaries.json plus run metadata (version, wall time, threads, machine, date).
+ * With `simulate --stream` the samples go to disk chunk by chunk (StreamedSimulationWriter) and memory
+ * stays bounded by the summaries; such a result has no exact quantiles ("quantiles": null).
  * Shard files (`--shard i/k`): shard-i-of-k.json with the plan and each chunk's summaries and samples
  * (Float64 bytes, base64) for `deeplimits merge`.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  type WriteStream,
+} from "node:fs";
 import { join } from "node:path";
-import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
+import { RecordBatchFileWriter, tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { assemble, type ChunkResult, type Plan, type SimulationResult } from "../simulate.js";
 import { SpecError } from "../spec/errors.js";
 import { emptySummary, merge, type Summary, stats as summaryStats } from "../stats/summary.js";
 import { toJson, writeFileAtomic } from "./io.js";
 
-/** SHA-256 of the samples: the plan's observables in order, each column's little-endian float64 bytes. */
-export function samplesHash(plan: Plan, samples: Record<string, Float64Array>): string {
-  const h = createHash("sha256");
-  for (const key of plan.observables) {
-    h.update(key);
-    const col = samples[key];
-    h.update(new Uint8Array(col.buffer, col.byteOffset, col.byteLength));
+/**
+ * SHA-256 of the samples, computable chunk by chunk: the SHA-256 of, for each observable of the plan in
+ * order, its key and the hex SHA-256 of its column's little-endian float64 bytes.
+ */
+export class SamplesHasher {
+  private readonly cols: ReturnType<typeof createHash>[];
+  constructor(private readonly keys: readonly string[]) {
+    this.cols = keys.map(() => createHash("sha256"));
   }
-  return h.digest("hex");
+  /** Append values of observable o (in sample order). */
+  update(o: number, values: Float64Array): void {
+    this.cols[o].update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  }
+  digest(): string {
+    const h = createHash("sha256");
+    this.keys.forEach((k, o) => {
+      h.update(k);
+      h.update(this.cols[o].digest("hex"));
+    });
+    return h.digest("hex");
+  }
+}
+
+export function samplesHash(plan: Plan, samples: Record<string, Float64Array>): string {
+  const h = new SamplesHasher(plan.observables);
+  plan.observables.forEach((key, o) => h.update(o, samples[key]));
+  return h.digest();
 }
 
 export function deterministicSummary(r: SimulationResult) {
@@ -60,6 +89,95 @@ export function writeSimulation(dir: string, r: SimulationResult, meta: Record<s
   }
   writeFileAtomic(join(dir, "summaries.json"), toJson(det));
   writeFileAtomic(join(dir, "result.json"), toJson({ ...meta, ...det }));
+}
+
+/**
+ * Writes a simulation whose samples do not fit in memory: chunks arrive in sample order and go straight
+ * to samples.arrow (one record batch per chunk) and, up to 10^6 samples, samples.csv, through temporary
+ * files renamed at the end. finish() writes summaries.json and result.json; exact quantiles need every
+ * sample at once, so a streamed result carries none (compute them from samples.arrow).
+ */
+export class StreamedSimulationWriter {
+  private readonly arrow = new RecordBatchFileWriter();
+  private readonly arrowOut: WriteStream;
+  private readonly csvOut: WriteStream | null;
+  private readonly hasher: SamplesHasher;
+  private readonly tmp: string[] = [];
+  private summaries: Summary[];
+
+  constructor(
+    private readonly dir: string,
+    private readonly plan: Plan,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    const tag = `.tmp-${process.pid}-${Date.now()}`;
+    const arrowTmp = join(dir, `samples.arrow${tag}`);
+    this.tmp.push(arrowTmp);
+    this.arrowOut = createWriteStream(arrowTmp);
+    this.arrow.toNodeStream().pipe(this.arrowOut);
+    if (plan.samples <= 1e6) {
+      const csvTmp = join(dir, `samples.csv${tag}`);
+      this.tmp.push(csvTmp);
+      this.csvOut = createWriteStream(csvTmp);
+      this.csvOut.write(`${["sample", ...plan.observables].join(",")}\n`);
+    } else this.csvOut = null;
+    this.hasher = new SamplesHasher(plan.observables);
+    this.summaries = plan.observables.map(() => emptySummary());
+  }
+
+  /** Add the next chunk (chunks must come in order). */
+  write(r: ChunkResult): void {
+    const cols: Record<string, Float64Array> = {
+      sample: Float64Array.from({ length: r.end - r.start }, (_, i) => r.start + i),
+    };
+    this.plan.observables.forEach((key, o) => {
+      cols[key] = r.columns[o];
+      this.hasher.update(o, r.columns[o]);
+      this.summaries[o] = merge(this.summaries[o], r.summaries[o]);
+    });
+    for (const b of tableFromArrays(cols).batches) this.arrow.write(b);
+    if (this.csvOut) {
+      const lines: string[] = [];
+      for (let i = r.start; i < r.end; i++)
+        lines.push([i, ...r.columns.map((c) => c[i - r.start])].join(","));
+      this.csvOut.write(`${lines.join("\n")}\n`);
+    }
+  }
+
+  /** Close the files, rename them into place and write the summaries; returns the deterministic summary. */
+  async finish(meta: Record<string, unknown>) {
+    const closed = (w: WriteStream) => new Promise<void>((ok, fail) => w.on("finish", ok).on("error", fail));
+    const waits = [closed(this.arrowOut)];
+    this.arrow.finish();
+    if (this.csvOut) {
+      waits.push(closed(this.csvOut));
+      this.csvOut.end();
+    }
+    await Promise.all(waits);
+    renameSync(this.tmp[0], join(this.dir, "samples.arrow"));
+    if (this.csvOut) renameSync(this.tmp[1], join(this.dir, "samples.csv"));
+    else rmSync(join(this.dir, "samples.csv"), { force: true });
+    const summaries = Object.fromEntries(this.plan.observables.map((k, o) => [k, this.summaries[o]]));
+    const stats = Object.fromEntries(
+      this.plan.observables.map((k, o) => [k, summaryStats(this.summaries[o])]),
+    );
+    const det = {
+      plan: this.plan,
+      stats,
+      quantiles: null,
+      streamed: true,
+      summaries,
+      samplesSha256: this.hasher.digest(),
+    };
+    writeFileAtomic(join(this.dir, "summaries.json"), toJson(det));
+    writeFileAtomic(join(this.dir, "result.json"), toJson({ ...meta, ...det }));
+    return det;
+  }
+
+  /** Remove the temporary files of an aborted run. */
+  abort(): void {
+    for (const t of this.tmp) rmSync(t, { force: true });
+  }
 }
 
 // ---- shards ------------------------------------------------------------------------------------

@@ -1,0 +1,109 @@
+/**
+ * Roofline of the dense workloads: the random numbers and floating-point operations each needs (counted
+ * from the algorithm, not measured), and this machine's ceilings for them (measured here, one core):
+ * ziggurat normals/s, uniform 32-bit words/s, and the WebAssembly SIMD mat-mat kernel's flop/s on
+ * in-cache operands. A workload's achieved rate divided by the ceiling times the threads used is the
+ * fraction of the machine it reaches; the larger of its two fractions says which resource binds it.
+ */
+import { heatmapGrid } from "../src/experiments/marion-heatmap.js";
+import { Rng } from "../src/rng/rng.js";
+import { Arena } from "../src/wasm/index.js";
+
+export interface Ceilings {
+  normalsPerSecond: number;
+  uniformWordsPerSecond: number;
+  /** WebAssembly f64x2 mat-mat (d = 40, 108 columns), flop/s (a multiply-add counts 2). */
+  matmulFlops: number;
+  /** The same kernel transposed (backward). */
+  matmulTFlops: number;
+}
+
+function best(f: () => number, reps = 5): number {
+  let b = 0;
+  for (let i = 0; i < reps; i++) b = Math.max(b, f());
+  return b;
+}
+
+export function measureCeilings(): Ceilings {
+  const rng = new Rng(1);
+  const a = new Float64Array(1 << 22);
+  const normalsPerSecond = best(() => {
+    const t = performance.now();
+    rng.fillNormal(a);
+    return a.length / ((performance.now() - t) / 1000);
+  });
+  const u = new Float32Array(1 << 22);
+  const uniformWordsPerSecond = best(() => {
+    const t = performance.now();
+    rng.fillCentredInt24(u);
+    return u.length / ((performance.now() - t) / 1000);
+  });
+  const d = 40;
+  const m = 108;
+  const arena = new Arena();
+  const M = arena.f64(d * d);
+  const X = arena.f64(d * m);
+  const Y = arena.f64(d * m);
+  arena.commit();
+  rng.fillNormal(M.a);
+  rng.fillNormal(X.a);
+  const reps = 400;
+  const flops = (t: boolean) =>
+    best(() => {
+      const s = performance.now();
+      for (let i = 0; i < reps; i++)
+        (t ? arena.k.mulRowsT64 : arena.k.mulRows64)(M.ptr, X.ptr, Y.ptr, d, m, 1);
+      return (2 * d * d * m * reps) / ((performance.now() - s) / 1000);
+    });
+  return { normalsPerSecond, uniformWordsPerSecond, matmulFlops: flops(false), matmulTFlops: flops(true) };
+}
+
+export interface WorkCount {
+  /** Random numbers per sample (normals or 32-bit words, see kind). */
+  randoms: number;
+  randomKind: "normals" | "uniform words";
+  /** Floating-point operations per sample (multiply-add = 2). */
+  flops: number;
+  /** Samples the "figure s" column covers. */
+  samples: number;
+}
+
+/** Work of one whole workload as the bench defines it. */
+export function workOf(workload: string): WorkCount | null {
+  if (workload === "figure") {
+    // ReLU MLP n = 100, n_in = n_out = 10, depths 1, 10, 100, 2^15 samples each: every weight a normal.
+    let w = 0;
+    for (const d of [1, 10, 100]) w += 100 * 10 + (d - 1) * 100 * 100 + 10 * 100;
+    return { randoms: w, randomKind: "normals", flops: 2 * w, samples: 2 ** 15 };
+  }
+  if (workload === "hayou") {
+    const w = 100 * 10 + 1000 * 100 * 100;
+    return { randoms: w, randomKind: "normals", flops: 2 * w, samples: 10_000 };
+  }
+  if (workload === "marion-fig2") {
+    // d = 100, L = 1000, res-3: 2 d^2 L uniform weights, drawn once (cached for the backward pass);
+    // forward and backward each 2 mat-vecs of 2 d^2 flops per block.
+    const d = 100;
+    const L = 1000;
+    return { randoms: 2 * d * d * L, randomKind: "uniform words", flops: 8 * d * d * L, samples: 10_000 };
+  }
+  if (workload === "marion-heatmap") {
+    // Per H: 4 networks at L = 1000 and 4 at L = 100; per network 2 d^2 fGn paths (2 M normals per pair,
+    // M = 2048 or 256), an FFT of 5 M log2 M flops per pair, and 8 d^2 L m flops of mat-mats (m = 108).
+    const { hs, betas, inputs } = heatmapGrid(false);
+    const d = 40;
+    const m = betas.length * inputs;
+    let randoms = 0;
+    let flops = 0;
+    for (const [L, M] of [
+      [1000, 2048],
+      [100, 256],
+    ]) {
+      const pairs = d * d; // 2 matrices of d^2 paths, 2 paths per FFT
+      randoms += 4 * pairs * 2 * M;
+      flops += 4 * (pairs * 5 * M * Math.log2(M) + 8 * d * d * L * m);
+    }
+    return { randoms: randoms * hs.length, randomKind: "normals", flops: flops * hs.length, samples: 1 };
+  }
+  return null;
+}

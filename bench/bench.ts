@@ -171,8 +171,55 @@ function spawnJson(cmd: string, args: string[]): Record<string, unknown> {
   return JSON.parse(lines[lines.length - 1]);
 }
 
+/**
+ * Steady-state scaling: the same samples on 1 thread (in process) and on all cores (worker pool, warmed
+ * first so that worker start-up and JIT warm-up are not counted).
+ */
+async function measureScaling(threads: number) {
+  const cases: [string, ReturnType<typeof parseSpec>, string, string[], number][] = [
+    [
+      "hayou reduced",
+      parseSpec({ ...presetSpec("hayou-resnet"), width: 100, depth: 1000 }),
+      "reduced",
+      ["logPostNormGrowth"],
+      3000,
+    ],
+    ["figure dense (d = 100)", parseSpec({ ...presetSpec("nica-mlp"), depth: 100 }), "dense", ["G"], 1600],
+    [
+      "marion-fig2 dense",
+      parseSpec({ ...presetSpec("marion-res3"), width: 100 }),
+      "dense",
+      ["normRatio", "gradNormRatio"],
+      64,
+    ],
+  ];
+  const out = [];
+  for (const [name, spec, engine, observables, n] of cases) {
+    const time = async (t: number, samples: number) => {
+      const s = performance.now();
+      await simulateParallel(
+        spec,
+        { samples, seed: 1, engine: engine as "dense", observables },
+        { threads: t },
+      );
+      return (performance.now() - s) / 1000;
+    };
+    await time(threads, Math.max(4, Math.round(n / 8)));
+    const tN = await time(threads, n);
+    await time(1, Math.max(4, Math.round(n / 8)));
+    const t1 = await time(1, n);
+    out.push({ workload: name, samples: n, oneThreadSeconds: t1, threads, seconds: tN, speedup: t1 / tN });
+  }
+  await closePool();
+  return out;
+}
+
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv[0] === "--scaling") {
+    console.log(JSON.stringify(await measureScaling(availableParallelism())));
+    return;
+  }
   if (argv[0] === "--ceilings") {
     console.log(JSON.stringify(measureCeilings()));
     return;
@@ -356,18 +403,15 @@ async function main() {
       return out;
     })
     .filter((x) => x !== null);
-  // Two workers against one, where a workload ran with both.
-  const scaling = rows
-    .filter((r) => r.threads === cores && cores > 1)
-    .map((r) => {
-      const one = rows.find((o) => o.workload === r.workload && o.engine === r.engine && o.threads === 1);
-      return one
-        ? { workload: r.workload, engine: r.engine, speedup: one.figureSeconds / r.figureSeconds }
-        : null;
-    })
-    .filter((x) => x !== null);
+  // Two workers against one, in steady state (a separate child process).
+  process.stderr.write("measuring worker scaling...\n");
+  const scaling = spawnJson(process.execPath, [self, "--scaling"]) as unknown as {
+    workload: string;
+    speedup: number;
+    threads: number;
+  }[];
   for (const s of scaling)
-    console.log(`${cores} workers vs 1: ${s.workload} ${s.engine} ${s.speedup.toFixed(2)}x`);
+    console.log(`${s.threads} workers vs 1 (steady state): ${s.workload} ${s.speedup.toFixed(2)}x`);
   writeFileSync(
     "bench/results.json",
     `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores, node: process.version }, rows: table, ceilings: ceil, roofline, scaling }, null, 2)}\n`,

@@ -87,65 +87,46 @@ export async function runChunksParallel(
 
 /**
  * Run every chunk of a plan and hand each result to `sink` in chunk order, keeping at most `window`
- * chunks (default 4 per thread) in flight or waiting: memory stays bounded by the window whatever the
- * number of samples (the raw samples go wherever the sink puts them, e.g. a file).
+ * chunks (default 4 per thread) in flight or waiting, and waiting for the sink when it returns a promise
+ * (e.g. a file stream's back-pressure): memory stays bounded by the window whatever the number of samples.
  */
 export async function streamChunks(
   plan: Plan,
-  sink: (r: ChunkResult) => void,
+  sink: (r: ChunkResult) => void | Promise<void>,
   popts: ParallelOptions & { window?: number; onMaxHeld?: (held: number) => void } = {},
 ): Promise<void> {
   const threads = Math.max(1, Math.min(popts.threads ?? defaultThreads(), plan.chunks));
   let done = 0;
-  const emit = (r: ChunkResult) => {
-    sink(r);
+  const emit = async (r: ChunkResult) => {
+    await sink(r);
     done += r.end - r.start;
     popts.onProgress?.(done, plan.samples);
   };
   if (threads === 1) {
-    for (let c = 0; c < plan.chunks; c++) emit(runChunk(plan, c));
+    for (let c = 0; c < plan.chunks; c++) await emit(runChunk(plan, c));
     popts.onMaxHeld?.(1);
     return;
   }
   const window = Math.max(threads, popts.window ?? 4 * threads);
   const p = getPool(threads);
-  const waiting = new Map<number, ChunkResult>();
+  const inflight = new Map<number, Promise<ChunkResult>>();
   let next = 0;
-  let nextOut = 0;
   let maxHeld = 0;
-  await new Promise<void>((resolveAll, rejectAll) => {
-    let failed = false;
-    const launch = () => {
-      while (!failed && next < plan.chunks && next - nextOut < window) {
-        const chunk = next++;
-        maxHeld = Math.max(maxHeld, next - nextOut);
-        p.run({ plan, chunk }).then(
-          (r: ChunkResult) => {
-            waiting.set(r.chunk, r);
-            while (waiting.has(nextOut)) {
-              const ready = waiting.get(nextOut)!;
-              waiting.delete(nextOut++);
-              try {
-                emit(ready);
-              } catch (e) {
-                failed = true;
-                rejectAll(e);
-                return;
-              }
-            }
-            if (nextOut === plan.chunks) resolveAll();
-            else launch();
-          },
-          (e: unknown) => {
-            failed = true;
-            rejectAll(e);
-          },
-        );
+  try {
+    for (let out = 0; out < plan.chunks; out++) {
+      while (next < plan.chunks && next - out < window) {
+        const job = p.run({ plan, chunk: next }) as Promise<ChunkResult>;
+        job.catch(() => undefined); // surfaced when awaited below
+        inflight.set(next++, job);
       }
-    };
-    launch();
-  });
-  popts.onMaxHeld?.(maxHeld);
+      maxHeld = Math.max(maxHeld, next - out);
+      const r = await inflight.get(out)!;
+      inflight.delete(out);
+      await emit(r);
+    }
+  } finally {
+    popts.onMaxHeld?.(maxHeld);
+  }
 }
 
 /** Refuse up front a plan that would need more memory than this machine has (with the estimate). */

@@ -125,8 +125,8 @@ export class StreamedSimulationWriter {
     this.summaries = plan.observables.map(() => emptySummary());
   }
 
-  /** Add the next chunk (chunks must come in order). */
-  write(r: ChunkResult): void {
+  /** Add the next chunk (chunks must come in order); resolves once the files can take more. */
+  async write(r: ChunkResult): Promise<void> {
     const cols: Record<string, Float64Array> = {
       sample: Float64Array.from({ length: r.end - r.start }, (_, i) => r.start + i),
     };
@@ -141,6 +141,12 @@ export class StreamedSimulationWriter {
       for (let i = r.start; i < r.end; i++)
         lines.push([i, ...r.columns.map((c) => c[i - r.start])].join(","));
       this.csvOut.write(`${lines.join("\n")}\n`);
+    }
+    // Back-pressure: give the Arrow pipe a turn of the event loop, then let the disk catch up before
+    // more chunks are produced.
+    await new Promise<void>((ok) => setImmediate(ok));
+    for (const w of [this.arrowOut, this.csvOut]) {
+      if (w?.writableNeedDrain) await new Promise<void>((ok) => w.once("drain", () => ok()));
     }
   }
 

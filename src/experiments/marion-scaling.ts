@@ -6,6 +6,7 @@
  */
 import { fbmPath } from "../rng/fgn.js";
 import { Rng } from "../rng/rng.js";
+import { bandAgainstDepthChart } from "../report/charts.js";
 import { parseSpec } from "../spec/index.js";
 import { stats, summarize } from "../stats/summary.js";
 import { iidRegime, logNormRatioLaw, meanSquaredRelDisp } from "../theory/marion/index.js";
@@ -128,45 +129,12 @@ export const marionIid: Experiment = {
           },
         },
       ],
-      figure: {
-        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-        title: { text: "iid weights: relative displacement against depth (res-3, d = 40)", fontSize: 14 },
-        data: { values: rows },
-        facet: {
-          column: { field: "panel", type: "nominal", title: null, sort: BETAS.map((b) => `beta = ${b}`) },
-          row: { field: "quantity", type: "nominal", title: null },
-        },
-        resolve: { scale: { y: "independent" } },
-        spec: {
-          width: 230,
-          height: 170,
-          layer: [
-            {
-              mark: { type: "area", opacity: 0.25 },
-              encoding: {
-                x: { field: "L", type: "quantitative", title: "depth L" },
-                y: { field: "lo", type: "quantitative", title: null },
-                y2: { field: "hi" },
-              },
-            },
-            {
-              mark: { type: "line", point: true, tooltip: true },
-              encoding: {
-                x: { field: "L", type: "quantitative" },
-                y: { field: "mean", type: "quantitative" },
-              },
-            },
-            {
-              mark: { type: "line", strokeDash: [5, 3], color: "#222" },
-              encoding: {
-                x: { field: "L", type: "quantitative" },
-                y: { field: "rms", type: "quantitative" },
-              },
-            },
-          ],
-        },
-        config: { font: "DejaVu Sans", view: { stroke: "#888" } },
-      },
+      figure: bandAgainstDepthChart({
+        title: "iid weights: relative displacement against depth (res-3, d = 40)",
+        rows,
+        panels: BETAS.map((b) => `beta = ${b}`),
+        theoryField: "rms",
+      }),
       caption:
         "Mean over runs (band: 95% normal interval) of the relative displacement of the hidden state (top) and of the back-propagated gradient (bottom). Dashed: the exact root-mean-square sqrt((1 + alpha^2/2)^L - 1) (sheet 2.2), an upper bound of the mean. beta = 1: identity; beta = 1/4: explosion; beta = 1/2: a stable, non-trivial limit.",
       table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,

@@ -119,3 +119,48 @@ export function overlaidHistogramsChart(opts: { title: string; rows: HistogramRo
     config: CONFIG,
   };
 }
+
+/**
+ * Mean against depth with a band (fields L, mean, lo, hi), one column per `panel` (in `panels` order) and
+ * one row per `quantity`; optionally a dashed theory line from the field `theoryField`.
+ */
+export function bandAgainstDepthChart(opts: {
+  title: string;
+  rows: Record<string, unknown>[];
+  panels: string[];
+  logDepth?: boolean;
+  theoryField?: string;
+}): Record<string, unknown> {
+  const layer: Record<string, unknown>[] = [
+    {
+      mark: { type: "area", opacity: 0.25 },
+      encoding: {
+        x: { field: "L", type: "quantitative", title: "depth L", ...(opts.logDepth ? { scale: { type: "log" } } : {}) },
+        y: { field: "lo", type: "quantitative", title: null },
+        y2: { field: "hi" },
+      },
+    },
+    {
+      mark: { type: "line", point: true, tooltip: true },
+      encoding: { x: { field: "L", type: "quantitative" }, y: { field: "mean", type: "quantitative" } },
+    },
+  ];
+  if (opts.theoryField) {
+    layer.push({
+      mark: { type: "line", strokeDash: [5, 3], color: "#222" },
+      encoding: { x: { field: "L", type: "quantitative" }, y: { field: opts.theoryField, type: "quantitative" } },
+    });
+  }
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: opts.title, fontSize: 14 },
+    data: { values: opts.rows },
+    facet: {
+      column: { field: "panel", type: "nominal", title: null, sort: opts.panels },
+      row: { field: "quantity", type: "nominal", title: null },
+    },
+    resolve: { scale: { y: "independent" } },
+    spec: { width: 230, height: 170, layer },
+    config: CONFIG,
+  };
+}

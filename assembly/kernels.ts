@@ -403,3 +403,28 @@ export function scaleComplex(z: usize, s: usize, re: usize, im: usize, M: i32): 
     v128.store(im + o, f64x2.mul(w, v128.load(zi + o)));
   }
 }
+
+/**
+ * Weight-gradient accumulation G[r d + j] += sc * sum_c P[c d + r] S[c d + j] (a d x d matrix from m
+ * column pairs), summing over c in order.
+ */
+export function outerAcc(G: usize, P: usize, S: usize, d: i32, m: i32, sc: f64): void {
+  const d2 = d & ~1;
+  const stride = (<usize>d) << 3;
+  for (let r = 0; r < d; r++) {
+    const g = G + <usize>r * stride;
+    for (let c = 0; c < m; c++) {
+      const pv = load<f64>(P + <usize>c * stride + ((<usize>r) << 3)) * sc;
+      const v = f64x2.splat(pv);
+      const s = S + <usize>c * stride;
+      for (let j = 0; j < d2; j += 2) {
+        const o = (<usize>j) << 3;
+        v128.store(g + o, f64x2.add(v128.load(g + o), f64x2.mul(v128.load(s + o), v)));
+      }
+      if (d2 < d) {
+        const o = (<usize>d2) << 3;
+        store<f64>(g + o, load<f64>(g + o) + load<f64>(s + o) * pv);
+      }
+    }
+  }
+}

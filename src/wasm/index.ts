@@ -22,6 +22,7 @@ interface KernelExports {
   relu(X: number, Y: number, n: number): void;
   reluMask(Q: number, U: number, n: number): void;
   scaleComplex(z: number, s: number, re: number, im: number, M: number): void;
+  outerAcc(G: number, P: number, S: number, d: number, m: number, sc: number): void;
 }
 
 let compiled: WebAssembly.Module | null = null;

@@ -45,13 +45,22 @@ describe("registry", () => {
       "marion/fig4-fig5-smooth",
       "marion/fig6-fbm",
       "marion/fig7-heatmap",
+      "marion/trained-weights",
+      "marion/accuracy-heatmap",
     ]);
     for (const e of EXPERIMENTS) {
       expect(e.reference).toMatch(/\S/);
       expect(e.full.samples).toBeGreaterThanOrEqual(e.defaults.samples);
       expect(estimateExperimentSeconds(e) > 0).toBe(e.plan({}).length > 0);
       expect(e.plan({}).length).toBeGreaterThanOrEqual(
-        ["hayou/fig2-activation", "marion/fig6-fbm"].includes(e.id) ? 0 : 1,
+        [
+          "hayou/fig2-activation",
+          "marion/fig6-fbm",
+          "marion/trained-weights",
+          "marion/accuracy-heatmap",
+        ].includes(e.id)
+          ? 0
+          : 1,
       );
     }
     expect(selectExperiments("nica/*").length).toBe(4);
@@ -60,7 +69,7 @@ describe("registry", () => {
       "lnr/depth-scaled-branches",
     ]);
     expect(selectExperiments("hayou/*").length).toBe(9);
-    expect(selectExperiments("marion/*").length).toBe(5);
+    expect(selectExperiments("marion/*").length).toBe(7);
   });
 });
 

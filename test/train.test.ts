@@ -170,3 +170,49 @@ describe("training", () => {
     }
   });
 });
+
+describe("training experiments on generated IDX files", () => {
+  it("loadMnist reads a folder of IDX files; the accuracy heatmap runs end to end on it; a missing folder exits 2", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { spawnSync } = await import("node:child_process");
+    const { loadMnist } = await import("../src/node/data.js");
+    const { marionAccuracyHeatmap } = await import("../src/experiments/marion-training.js");
+    const dir = mkdtempSync(join(tmpdir(), "deeplimits-idx-"));
+    try {
+      const write = (d: Dataset, prefix: string) => {
+        const { images, labels } = toIdx(d, 2, 3);
+        writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), images);
+        writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), labels);
+      };
+      write(randomData(96, 6, 3, 1), "train");
+      write(randomData(40, 6, 3, 2), "t10k");
+      const m = loadMnist(dir);
+      expect([m.train.n, m.test.n, m.train.features, m.source]).toEqual([96, 40, 6, dir]);
+      const out = await marionAccuracyHeatmap.run(
+        { simulate: () => Promise.reject(new Error("no simulation")), data: () => loadMnist(dir) },
+        { samples: 64 },
+      );
+      const cells = (out.results as { cells: { accuracy: number; lr: number }[] }).cells;
+      expect(cells.length).toBe(9);
+      for (const c of cells) {
+        expect(c.accuracy).toBeGreaterThanOrEqual(0);
+        expect(c.accuracy).toBeLessThanOrEqual(1);
+        expect([1e-3, 1e-2]).toContain(c.lr);
+      }
+      const cli = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
+      const r = spawnSync(
+        process.execPath,
+        [cli, "run", "marion/trained-weights", "--data", join(dir, "none")],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/invalid input: MNIST: .*train-images-idx3-ubyte not found\. Give --data DIR/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

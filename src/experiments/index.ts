@@ -7,6 +7,7 @@ import { lnrDepthScaled } from "./lnr-depth-scaled.js";
 import { marionHeatmap } from "./marion-heatmap.js";
 import { marionHistograms, marionSmooth } from "./marion-regimes.js";
 import { marionFbmPaths, marionIid } from "./marion-scaling.js";
+import { marionAccuracyHeatmap, marionTrainedWeights } from "./marion-training.js";
 import { lnrResnetLogGaussian } from "./lnr-resnet-log-gaussian.js";
 import { nicaJacobian } from "./nica-jacobian.js";
 import { nicaLogGaussian } from "./nica-log-gaussian.js";
@@ -38,6 +39,8 @@ export const EXPERIMENTS: Experiment[] = [
   marionSmooth,
   marionFbmPaths,
   marionHeatmap,
+  marionTrainedWeights,
+  marionAccuracyHeatmap,
 ];
 
 export function findExperiment(id: string): Experiment | undefined {

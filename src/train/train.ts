@@ -14,6 +14,7 @@ export interface EpochStats {
   accuracy: number;
   /** Per batch (training curves). */
   batchLoss: number[];
+  batchAccuracy: number[];
 }
 
 export function shuffledOrder(n: number, seed: number, epoch: number): Uint32Array {
@@ -42,6 +43,7 @@ export function trainEpoch(
   let loss = 0;
   let correct = 0;
   const batchLoss: number[] = [];
+  const batchAccuracy: number[] = [];
   for (let s = 0; s < data.n; s += B) {
     const m = Math.min(B, data.n - s);
     const idx = order.subarray(s, s + m);
@@ -52,9 +54,17 @@ export function trainEpoch(
     loss += r.loss * m;
     correct += r.correct;
     batchLoss.push(r.loss);
+    batchAccuracy.push(r.correct / m);
     opts.onBatch?.(s + m, data.n, r.loss);
   }
-  return { epoch: opts.epoch, lr: opt.lr, loss: loss / data.n, accuracy: correct / data.n, batchLoss };
+  return {
+    epoch: opts.epoch,
+    lr: opt.lr,
+    loss: loss / data.n,
+    accuracy: correct / data.n,
+    batchLoss,
+    batchAccuracy,
+  };
 }
 
 /** Loss and accuracy on a data set (no parameter change). */

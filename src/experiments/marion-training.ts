@@ -4,6 +4,7 @@
  * MNIST flattened, Adam with StepLR(5, 0.1), batch 128. The default budget trains on a subset for one
  * epoch (the sample count is the number of training examples); --full is the paper's setup.
  */
+import { hBetaCellLayers } from "../report/charts.js";
 import { parseSpec, presetSpec } from "../spec/index.js";
 import { criticalBeta } from "../theory/marion/index.js";
 import { type Dataset, subset } from "../train/data.js";
@@ -347,29 +348,13 @@ export const marionAccuracyHeatmap: Experiment = {
         data: { values: rows },
         width: 320,
         height: 280,
-        layer: [
-          {
-            transform: [{ filter: "datum.kind === 'cell'" }],
-            mark: { type: "rect", tooltip: true },
-            encoding: {
-              x: { field: "H0", type: "quantitative", title: "Hurst index H", scale: { domain: [0, 1] } },
-              x2: { field: "H1" },
-              y: { field: "b0", type: "quantitative", title: "beta", scale: { domain: [0, 1] } },
-              y2: { field: "b1" },
-              color: {
-                field: "accuracy",
-                type: "quantitative",
-                scale: { scheme: "viridis", domain: [0, 1] },
-                title: "test accuracy",
-              },
-            },
-          },
-          {
-            transform: [{ filter: "datum.kind === 'critical'" }],
-            mark: { type: "line", color: "#fff", strokeDash: [6, 3], strokeWidth: 2 },
-            encoding: { x: { field: "H", type: "quantitative" }, y: { field: "beta", type: "quantitative" } },
-          },
-        ],
+        layer: hBetaCellLayers({
+          colorField: "accuracy",
+          colorTitle: "test accuracy",
+          colorScale: { scheme: "viridis", domain: [0, 1] },
+          betaDomain: [0, 1],
+          curveColor: "#fff",
+        }),
         config: CONFIG,
       },
       caption: `Best test accuracy over learning rates ${g.lrs.join(", ")} after ${g.epochs} epoch(s) on ${trainN} training examples (${g.testN} test examples). Dashed: beta_c(H) = max(1/2, H). The paper's numbers were not recovered (sheet 4), so no claim is checked here.`,

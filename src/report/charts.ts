@@ -164,3 +164,34 @@ export function bandAgainstDepthChart(opts: {
     config: CONFIG,
   };
 }
+
+/**
+ * Layers of an (H, beta) heatmap: rows with kind "cell" (edges H0, H1, b0, b1 and the colour field) drawn
+ * as rectangles, and rows with kind "critical" (H, beta) as the dashed critical curve beta_c(H).
+ */
+export function hBetaCellLayers(opts: {
+  colorField: string;
+  colorTitle: string;
+  colorScale: Record<string, unknown>;
+  betaDomain: [number, number];
+  curveColor: string;
+}): Record<string, unknown>[] {
+  return [
+    {
+      transform: [{ filter: "datum.kind === 'cell'" }],
+      mark: { type: "rect", tooltip: true },
+      encoding: {
+        x: { field: "H0", type: "quantitative", title: "Hurst index H", scale: { domain: [0, 1] } },
+        x2: { field: "H1" },
+        y: { field: "b0", type: "quantitative", title: "beta", scale: { domain: opts.betaDomain } },
+        y2: { field: "b1" },
+        color: { field: opts.colorField, type: "quantitative", title: opts.colorTitle, scale: opts.colorScale },
+      },
+    },
+    {
+      transform: [{ filter: "datum.kind === 'critical'" }],
+      mark: { type: "line", color: opts.curveColor, strokeWidth: 2, strokeDash: [6, 3] },
+      encoding: { x: { field: "H", type: "quantitative" }, y: { field: "beta", type: "quantitative" } },
+    },
+  ];
+}

@@ -87,6 +87,30 @@ function renormCols(X: Float64Array, norms2: Float64Array, scale: Float64Array, 
   }
 }
 
+/**
+ * For column c of X (true value e^{scale} X) and of its start X0: ||X - e^{-scale} X0||^2, ||X||^2 and
+ * ||X0||^2, so that ||x_end - x_0|| = e^{scale} sqrt(first) without overflow.
+ */
+function columnNorms2(
+  X: Float64Array,
+  X0: Float64Array,
+  c: number,
+  d: number,
+  scale: number,
+): [number, number, number] {
+  const o = c * d;
+  const back = Math.exp(-scale);
+  let disp2 = 0;
+  let n2 = 0;
+  let n02 = 0;
+  for (let i = 0; i < d; i++) {
+    disp2 += (X[o + i] - back * X0[o + i]) ** 2;
+    n2 += X[o + i] ** 2;
+    n02 += X0[o + i] ** 2;
+  }
+  return [disp2, n2, n02];
+}
+
 export function compileDenseMarion(
   spec: MarionSpec,
   observables: readonly Observable[],
@@ -260,17 +284,7 @@ export function compileDenseMarion(
       }
     }
     for (let c = 0; c < m; c++) {
-      // ||h_L - h_0|| in log scale: h_L - h_0 = e^{s} (h - e^{-s} h_0).
-      const o = c * d;
-      const back = Math.exp(-hScale[c]);
-      let disp2 = 0;
-      let n2 = 0;
-      let n02 = 0;
-      for (let i = 0; i < d; i++) {
-        disp2 += (H[o + i] - back * H0[o + i]) ** 2;
-        n2 += H[o + i] ** 2;
-        n02 += H0[o + i] ** 2;
-      }
+      const [disp2, n2, n02] = columnNorms2(H, H0, c, d, hScale[c]);
       logRel[c] = hScale[c] + 0.5 * Math.log(disp2) - 0.5 * Math.log(n02);
       logNorm[c] = hScale[c] + 0.5 * Math.log(n2) - 0.5 * Math.log(n02);
     }
@@ -307,14 +321,8 @@ export function compileDenseMarion(
         renormCols(P, norms2, pScale, d);
       }
       for (let c = 0; c < m; c++) {
-        const o = c * d;
-        const back = Math.exp(-pScale[c]);
-        let pd = 0;
-        let n2 = 0;
-        for (let i = 0; i < d; i++) {
-          pd += (P[o + i] - back * PL[o + i]) ** 2;
-          n2 += P[o + i] ** 2;
-        }
+        // p_L has unit norm, so the ratios need no division.
+        const [pd, n2] = columnNorms2(P, PL, c, d, pScale[c]);
         logGradRel[c] = pScale[c] + 0.5 * Math.log(pd);
         logGradNorm[c] = pScale[c] + 0.5 * Math.log(n2);
       }

@@ -14,7 +14,7 @@ import {
 } from "../src/train/data.js";
 import { MarionNet } from "../src/train/model.js";
 import { makeOptimizer } from "../src/train/optim.js";
-import { evaluate, trainEpoch } from "../src/train/train.js";
+import { type Checkpoint, evaluate, trainEpoch, trainRun } from "../src/train/train.js";
 
 const spec = (extra: Record<string, unknown>) =>
   parseSpec({
@@ -207,6 +207,133 @@ describe("training", () => {
   });
 });
 
+describe("epoch checkpoints", () => {
+  it("a run interrupted after an epoch and resumed from its checkpoint equals the uninterrupted run", () => {
+    const train = randomData(120, 6, 3, 11);
+    const test = randomData(50, 6, 3, 12);
+    const fresh = () => {
+      const net = new MarionNet(spec({ model: "res3", depth: 6 }), 3, { batch: 16, seed: 5, biases: true });
+      const opt = makeOptimizer(net.params, { kind: "adam", lr: 0.02, stepSize: 2, gamma: 0.5 });
+      return { net, opt };
+    };
+    const a = fresh();
+    const whole = trainRun(a.net, a.opt, train, test, { seed: 5, epochs: 4 });
+    // Interrupted: the process dies after saving epoch 2 (the save throws from then on).
+    let saved: Checkpoint | undefined;
+    const b = fresh();
+    expect(() =>
+      trainRun(b.net, b.opt, train, test, {
+        seed: 5,
+        epochs: 4,
+        checkpoint: {
+          load: () => undefined,
+          save: (c) => {
+            if (saved && (saved.meta.epochs as unknown[]).length === 2) throw new Error("killed");
+            saved = { meta: JSON.parse(JSON.stringify(c.meta)), arrays: c.arrays.map((x) => x.slice()) };
+          },
+        },
+      }),
+    ).toThrow("killed");
+    expect((saved!.meta.epochs as unknown[]).length).toBe(2);
+    const c = fresh(); // a new process: fresh initialisation, then the checkpoint
+    let epochsRun = 0;
+    const resumed = trainRun(c.net, c.opt, train, test, {
+      seed: 5,
+      epochs: 4,
+      checkpoint: { load: () => saved, save: () => {} },
+      onEpoch: () => epochsRun++,
+    });
+    expect(epochsRun).toBe(2);
+    expect(resumed).toEqual(whole);
+    c.net.params.forEach((p, i) => expect(p.value).toEqual(a.net.params[i].value));
+    // A checkpoint of another model is refused, not silently used.
+    const other = new MarionNet(spec({ depth: 3 }), 3, { batch: 16, seed: 5 });
+    expect(() =>
+      trainRun(other, makeOptimizer(other.params, { kind: "adam", lr: 0.1 }), train, test, {
+        seed: 5,
+        epochs: 4,
+        checkpoint: { load: () => saved, save: () => {} },
+      }),
+    ).toThrow(/checkpoint does not match/);
+  });
+
+  it("checkpoint files round-trip (any buffer offset), name their key, and are read only when resuming", async () => {
+    const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { checkpointFile, decodeCheckpoint, encodeCheckpoint, fileCheckpoints } =
+      await import("../src/node/memo.js");
+    const c: Checkpoint = {
+      meta: { steps: 7, loss: Number.NaN, curve: [{ value: -Infinity }] },
+      arrays: [Float64Array.of(1.5, -2, Number.NaN), new Float64Array(0), Float64Array.of(1e-300)],
+    };
+    const bytes = encodeCheckpoint("k1", c);
+    const shifted = new Uint8Array(bytes.length + 3).subarray(3);
+    shifted.set(bytes);
+    for (const b of [bytes, shifted]) expect(decodeCheckpoint("k1", b)).toEqual(c);
+    expect(decodeCheckpoint("k2", bytes)).toBeUndefined();
+    expect(decodeCheckpoint("k1", bytes.subarray(0, bytes.length - 8))).toBeUndefined(); // truncated
+    const dir = mkdtempSync(join(tmpdir(), "deeplimits-ckpt-"));
+    try {
+      fileCheckpoints(dir, false).save("k1", c);
+      expect(readFileSync(checkpointFile(dir, "k1")).length).toBe(bytes.length);
+      expect(fileCheckpoints(dir, false).load("k1")).toBeUndefined(); // a fresh run starts over
+      expect(fileCheckpoints(dir, true).load("k1")).toEqual(c);
+      writeFileSync(checkpointFile(dir, "k1"), "garbage");
+      expect(fileCheckpoints(dir, true).load("k1")).toBeUndefined();
+      fileCheckpoints(dir, true).drop("k1");
+      expect(fileCheckpoints(dir, true).load("k1")).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("sharded training experiments", () => {
+  it("the accuracy heatmap in 3 shards, merged, equals the unsharded run; a missing shard is refused", async () => {
+    const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { spawnSync } = await import("node:child_process");
+    const dir = mkdtempSync(join(tmpdir(), "deeplimits-train-shards-"));
+    const cli = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
+    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+    try {
+      const write = (d: Dataset, prefix: string) => {
+        const { images, labels } = toIdx(d, 2, 3);
+        writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), images);
+        writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), labels);
+      };
+      write(randomData(96, 6, 3, 1), "train");
+      write(randomData(40, 6, 3, 2), "t10k");
+      const common = ["marion/accuracy-heatmap", "--data", dir, "--samples", "64", "--seed", "3", "--json"];
+      const whole = run("run", ...common, "--out", join(dir, "whole"));
+      expect(whole.status, whole.stderr).toBe(0);
+      const unitCounts: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = run("run", ...common, "--shard", `${i}/3`, "--out", join(dir, "shards"));
+        expect(r.status, r.stderr).toBe(0);
+        unitCounts.push(JSON.parse(r.stdout).units as number);
+      }
+      expect(unitCounts).toEqual([6, 6, 6]); // 3 x 3 cells x 2 learning rates, dealt round-robin
+      const shards = readdirSync(join(dir, "shards"))
+        .filter((f) => f.endsWith(".json"))
+        .map((f) => join(dir, "shards", f));
+      expect(shards.length).toBe(3);
+      expect(readdirSync(join(dir, "shards"))).not.toContain(".checkpoints"); // cleared
+      const m = run("merge", ...shards, "--out", join(dir, "merged"), "--json");
+      expect(m.status, m.stderr).toBe(0);
+      const results = (d: string) => JSON.parse(readFileSync(join(dir, d, "result.json"), "utf8")).results;
+      expect(results("merged")).toEqual(results("whole"));
+      const bad = run("merge", ...shards.slice(1), "--out", join(dir, "bad"));
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/the shards lack a training unit this experiment needs: give every shard/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
 describe("training experiments on generated IDX files", () => {
   it("loadMnist reads a folder of IDX files; the accuracy heatmap runs end to end on it; a missing folder exits 2", async () => {
     const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
@@ -283,8 +410,16 @@ describe("training experiments on generated IDX files", () => {
           return store.get(key) as T;
         },
       };
-      const first = await marionAccuracyHeatmap.run(ctx, { samples: 64 });
+      const ckpt = { save: 0, drop: 0 };
+      const first = await marionAccuracyHeatmap.run(
+        {
+          ...ctx,
+          checkpoints: { load: () => undefined, save: () => void ckpt.save++, drop: () => void ckpt.drop++ },
+        },
+        { samples: 64 },
+      );
       expect(computed).toBe(18);
+      expect(ckpt).toEqual({ save: 18, drop: 18 }); // one epoch each, dropped once finished
       const again = await marionAccuracyHeatmap.run(ctx, { samples: 64 });
       expect(computed).toBe(18);
       expect(again.results).toEqual(first.results);

@@ -10,7 +10,7 @@ import { criticalBeta } from "../theory/marion/index.js";
 import { type Dataset, subset } from "../train/data.js";
 import { MarionNet } from "../train/model.js";
 import { makeOptimizer } from "../train/optim.js";
-import { evaluate, trainEpoch } from "../train/train.js";
+import { type Checkpoint, trainRun } from "../train/train.js";
 import { type Claim, claimsTable, toleranceClaim } from "./claims.js";
 import type { Experiment, ExperimentContext, ExperimentOutput } from "./types.js";
 
@@ -29,8 +29,8 @@ function trainingSeconds(n: number, epochs: number, testN: number): number {
   return epochs * (Math.ceil(n / 128) * 0.144 + Math.ceil(testN / 128) * 0.05);
 }
 
-/** ctx.memo where the context has one, else compute. */
-function memo<T>(ctx: ExperimentContext, key: string, compute: () => T): T {
+/** ctx.memo where the context has one, else compute; undefined: another shard computes this unit. */
+function memo<T>(ctx: ExperimentContext, key: string, compute: () => T): T | undefined {
   return ctx.memo ? ctx.memo(key, compute) : compute();
 }
 
@@ -63,7 +63,13 @@ interface TrainSetup {
   seed: number;
 }
 
-function trainOne(data: { train: Dataset; test: Dataset }, s: TrainSetup) {
+/** One training run; with ctx.checkpoints, its epochs are saved under `key` and an interrupted run resumes. */
+function trainOne(
+  ctx: ExperimentContext,
+  key: string,
+  data: { train: Dataset; test: Dataset },
+  s: TrainSetup,
+) {
   const spec = parseSpec({
     ...presetSpec("marion-res1"),
     nIn: data.train.features,
@@ -73,19 +79,21 @@ function trainOne(data: { train: Dataset; test: Dataset }, s: TrainSetup) {
   if (spec.family !== "marion") throw new Error("internal: marion spec expected");
   const net = new MarionNet(spec, data.train.classes, { batch: 128, seed: s.seed });
   const opt = makeOptimizer(net.params, { kind: "adam", lr: s.lr, stepSize: 5, gamma: 0.1 });
-  const train = subset(data.train, s.trainN);
-  const test = subset(data.test, s.testN);
-  const curve: { epoch: number; batch: number; metric: string; value: number }[] = [];
-  const epochs = [];
-  for (let e = 0; e < s.epochs; e++) {
-    const st = trainEpoch(net, opt, train, { seed: s.seed, epoch: e });
-    st.batchLoss.forEach((loss, b) => {
-      const batch = e * st.batchLoss.length + b;
-      curve.push({ epoch: e, batch, metric: "batch loss", value: loss });
-      curve.push({ epoch: e, batch, metric: "batch accuracy", value: st.batchAccuracy[b] });
-    });
-    epochs.push({ epoch: e, trainLoss: st.loss, trainAccuracy: st.accuracy, ...evaluate(net, test) });
-  }
+  const store = ctx.checkpoints;
+  const progress = ctx.progress?.(
+    `${key.split(":")[0]} beta ${s.beta} ${JSON.stringify(s.correlation)} lr ${s.lr}`,
+    "examples",
+  );
+  const { curve, epochs } = trainRun(net, opt, subset(data.train, s.trainN), subset(data.test, s.testN), {
+    seed: s.seed,
+    epochs: s.epochs,
+    onExamples: progress?.update,
+    ...(store
+      ? { checkpoint: { load: () => store.load(key), save: (c: Checkpoint) => store.save(key, c) } }
+      : {}),
+  });
+  progress?.done();
+  store?.drop(key);
   return { net, curve, epochs, final: epochs[epochs.length - 1] };
 }
 
@@ -106,6 +114,7 @@ export const marionTrainedWeights: Experiment = {
   defaults: { samples: 3000, seed: 1 },
   full: { samples: 60000 },
   plan: () => [],
+  memoUnits: true,
   extraSeconds(opts) {
     const n = opts.samples ?? (opts.full ? this.full.samples : this.defaults.samples);
     return RUNS.length * trainingSeconds(n, opts.full ? 10 : 1, 10000);
@@ -126,10 +135,11 @@ export const marionTrainedWeights: Experiment = {
       const spec = parseSpec({ ...presetSpec("marion-res1"), nIn: data.train.features, beta, correlation });
       if (spec.family !== "marion") throw new Error("internal");
       const setup = { beta, correlation, lr: 1e-3, epochs, trainN, testN: 10000, seed };
-      const t = memo(ctx, `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`, () => {
+      const key = `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`;
+      const t = memo(ctx, key, () => {
         const init = new MarionNet(spec, data.train.classes, { batch: 128, seed });
         const V0 = init.params.find((p) => p.name === "V")!.value;
-        const run = trainOne(data, setup);
+        const run = trainOne(ctx, key, data, setup);
         const V1 = run.net.params.find((p) => p.name === "V")!.value;
         const path = (V: Float64Array) => Array.from({ length: 500 }, (_, i) => V[2 * i * 900 + entry]);
         return {
@@ -142,6 +152,7 @@ export const marionTrainedWeights: Experiment = {
           final: run.final,
         };
       });
+      if (!t) continue; // another shard trains this run
       const { r0, r1 } = t;
       for (let i = 0; i < 500; i++) {
         rows.push({ panel: label, k: 2 * i, weight: t.path0[i], series: "initialisation" });
@@ -267,6 +278,7 @@ export const marionAccuracyHeatmap: Experiment = {
   defaults: { samples: 1024, seed: 1 },
   full: { samples: 60000 },
   plan: () => [],
+  memoUnits: true,
   extraSeconds(opts) {
     const n = opts.samples ?? (opts.full ? this.full.samples : this.defaults.samples);
     const g = accuracyGrid(!!opts.full);
@@ -294,9 +306,9 @@ export const marionAccuracyHeatmap: Experiment = {
             testN: g.testN,
             seed,
           };
-          const t = memo(ctx, `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`, () => ({
-            final: trainOne(data, setup).final,
-          }));
+          const key = `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`;
+          const t = memo(ctx, key, () => ({ final: trainOne(ctx, key, data, setup).final }));
+          if (!t) continue; // another shard trains this cell
           const acc = Number.isFinite(t.final.accuracy) ? t.final.accuracy : 0;
           if (acc > best.accuracy) best = { accuracy: acc, lr, loss: t.final.loss };
         }

@@ -3,6 +3,7 @@ import type { EngineChoice } from "../engines/types.js";
 import type { SimulateOptions, SimulationResult } from "../simulate.js";
 import type { ModelSpec } from "../spec/index.js";
 import type { Dataset } from "../train/data.js";
+import type { Checkpoint } from "../train/train.js";
 import type { Claim } from "./claims.js";
 
 /** How an experiment runs its simulations (sequential in a browser worker, a thread pool in Node). */
@@ -13,9 +14,23 @@ export interface ExperimentContext {
   /**
    * A finished unit of long work (e.g. one training run), saved under `key` so that a resumed run reuses
    * it instead of recomputing (Node: files under the output folder; absent: always compute). The value
-   * must survive JSON.
+   * must survive JSON. In a sharded run (`run --shard i/k`) the units are dealt round-robin to the shards
+   * and memo returns undefined for a unit that another shard computes: skip it (the shard's output is
+   * discarded; `merge` reruns the experiment on every shard's units).
    */
-  memo?<T>(key: string, compute: () => T): T;
+  memo?<T>(key: string, compute: () => T): T | undefined;
+  /** A progress display for long work outside simulate (Node: a line on a TTY; absent: none). */
+  progress?(label: string, unit: string): { update(done: number, total: number): void; done(): void };
+  /** Progress saved inside one long unit (a training run's epochs), so an interrupted unit resumes. */
+  checkpoints?: CheckpointStore;
+}
+
+export interface CheckpointStore {
+  /** The progress saved under key by an earlier, interrupted run (only when resuming). */
+  load(key: string): Checkpoint | undefined;
+  save(key: string, c: Checkpoint): void;
+  /** Forget the progress of a finished unit. */
+  drop(key: string): void;
 }
 
 export interface ExperimentOptions {
@@ -71,6 +86,11 @@ export interface Experiment {
   full: { samples: number };
   /** The simulations a run will do (no sampling happens here). */
   plan(opts: ExperimentOptions): SimulationRequest[];
+  /**
+   * Work outside the planned simulations comes in ctx.memo units (training runs): `run --shard i/k`
+   * computes every k-th unit and `merge` assembles them.
+   */
+  memoUnits?: boolean;
   /** Estimated single-core seconds of work outside the planned simulations (e.g. training). */
   extraSeconds?(opts: ExperimentOptions): number;
   run(ctx: ExperimentContext, opts: ExperimentOptions): Promise<ExperimentOutput>;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /** The `deeplimits` command line (a thin adapter over the isomorphic core). */
-import { readFileSync, realpathSync, rmSync } from "node:fs";
+import { readFileSync, realpathSync, rmdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ENGINE_NAMES, type EngineChoice } from "../engines/types.js";
 import type { Experiment, ExperimentContext, ExperimentOptions } from "../experiments/types.js";
@@ -61,6 +61,7 @@ import {
   writeSimulation,
   StreamedSimulationWriter,
 } from "./results.js";
+import type { MemoEntry } from "./memo.js";
 import { makeProgress } from "./progress.js";
 import {
   machine,
@@ -401,16 +402,20 @@ async function main(argv: string[]): Promise<void> {
       )
       .option("--json", "print JSON only (no table, no progress)");
 
-  /** run/reproduce --shard: the i-th of k slices of every simulation the experiments plan. */
+  /**
+   * run/reproduce --shard: the i-th of k slices of every simulation the experiments plan, and every k-th
+   * unit of their other long work (training runs; resumable with --resume).
+   */
   const runExperimentShard = async (
     selected: Experiment[],
     header: ExperimentShardHeader,
     shard: string,
     out: string,
-    threads: number,
+    opts: ReturnType<typeof runOptions>,
     json: boolean,
   ) => {
     const { index, count } = parseShard(shard);
+    const threads = opts.threads;
     const seen = new Set<string>();
     const plans: { plan: Plan; results: ChunkResult[] }[] = [];
     for (const exp of selected) {
@@ -429,10 +434,31 @@ async function main(argv: string[]): Promise<void> {
         plans.push({ plan, results });
       }
     }
-    const path = writeExperimentShard(resolve(out), header, index, count, plans, { version: VERSION });
+    const units: MemoEntry[] = [];
+    const checkpointDir = join(resolve(out), ".checkpoints", `shard-${index}-of-${count}`);
+    for (const exp of selected.filter((e) => e.memoUnits)) {
+      await runExperiment(exp, {
+        ...opts,
+        quiet: json,
+        checkpointDir: join(checkpointDir, ...exp.id.split("/")),
+        shard: { index, count, units },
+      });
+    }
+    const path = writeExperimentShard(resolve(out), header, index, count, plans, units, { version: VERSION });
+    rmSync(checkpointDir, { recursive: true, force: true });
+    try {
+      rmdirSync(dirname(checkpointDir)); // the last shard to finish on a shared folder removes it
+    } catch {
+      // other shards still at work, or never created
+    }
     if (json)
-      process.stdout.write(toJson({ shard: { index, count }, simulations: plans.length, file: path }));
-    else console.log(`shard ${index}/${count}: ${plans.length} simulations -> ${path}`);
+      process.stdout.write(
+        toJson({ shard: { index, count }, simulations: plans.length, units: units.length, file: path }),
+      );
+    else
+      console.log(
+        `shard ${index}/${count}: ${plans.length} simulations, ${units.length} training runs -> ${path}`,
+      );
   };
 
   type ExpCliOptions = {
@@ -473,14 +499,20 @@ async function main(argv: string[]): Promise<void> {
       const header: ExperimentShardHeader = {
         command: "run",
         experiments: [exp.id],
-        options: { samples: opts.samples, seed: opts.seed, engine: opts.engine, full: opts.full },
+        options: {
+          samples: opts.samples,
+          seed: opts.seed,
+          engine: opts.engine,
+          full: opts.full,
+          ...(opts.data ? { data: opts.data } : {}),
+        },
       };
       await runExperimentShard(
         [exp],
         header,
         o.shard,
         o.out ?? join("runs", exp.id, "shards"),
-        opts.threads,
+        opts,
         o.json === true,
       );
       return;
@@ -529,9 +561,15 @@ async function main(argv: string[]): Promise<void> {
         command: "reproduce",
         experiments: selected.map((e) => e.id),
         only: o.only,
-        options: { samples: opts.samples, seed: opts.seed, engine: opts.engine, full: opts.full },
+        options: {
+          samples: opts.samples,
+          seed: opts.seed,
+          engine: opts.engine,
+          full: opts.full,
+          ...(opts.data ? { data: opts.data } : {}),
+        },
       };
-      await runExperimentShard(selected, header, o.shard, o.out, opts.threads, o.json === true);
+      await runExperimentShard(selected, header, o.shard, o.out, opts, o.json === true);
       return;
     }
     await reproduceInto(resolve(o.out), selected, opts, o);
@@ -599,7 +637,7 @@ async function main(argv: string[]): Promise<void> {
     .action(async (shards: string[], o: { out: string; json?: boolean }) => {
       if (shards.length > 0 && shardFormat(shards[0]) === "deeplimits-experiment-shard/1") {
         // Experiment shards: rerun the experiments on the merged simulations (no sampling happens).
-        const { header, results } = mergeExperimentShards(shards);
+        const { header, results, units } = mergeExperimentShards(shards);
         const selected = header.experiments.map((id) => {
           const e = findExperiment(id);
           if (!e) throw new SpecError("merge", `shards name an unknown experiment ${id}`);
@@ -621,9 +659,10 @@ async function main(argv: string[]): Promise<void> {
           engine: header.options.engine as EngineChoice,
           threads: 1,
           quiet: o.json === true,
-          data: undefined,
+          data: header.options.data,
           resume: false,
           simulate,
+          units,
         };
         if (header.command === "run") {
           const run = await runExperiment(selected[0], opts);

@@ -5,7 +5,7 @@ export interface Progress {
   done(): void;
 }
 
-export function makeProgress(label: string, enabled: boolean): Progress {
+export function makeProgress(label: string, enabled: boolean, unit = "samples"): Progress {
   const stream = process.stderr;
   const active = enabled && stream.isTTY === true && !process.env.CI;
   const t0 = Date.now();
@@ -22,7 +22,7 @@ export function makeProgress(label: string, enabled: boolean): Progress {
       const eta = rate > 0 ? (total - done) / rate : 0;
       const pct = ((100 * done) / total).toFixed(0).padStart(3);
       stream.write(
-        `\r${label}: ${pct}% ${done}/${total} samples, ${formatRate(rate)} samples/s, ETA ${eta.toFixed(1)} s   `,
+        `\r${label}: ${pct}% ${done}/${total} ${unit}, ${formatRate(rate)} ${unit}/s, ETA ${eta.toFixed(1)} s   `,
       );
       shown = true;
     },

@@ -10,7 +10,8 @@ import { buildReportHtml, type ReportSection } from "../report/html.js";
 import { arrowBytes, toCsv } from "./exports.js";
 import { toJson, writeFileAtomic } from "./io.js";
 import { loadCifar10, loadMnist } from "./data.js";
-import { memoFile } from "./memo.js";
+import { decodeUnit, encodeUnit, fileCheckpoints, type MemoEntry, readMemo, writeMemo } from "./memo.js";
+import { SpecError } from "../spec/index.js";
 import { simulateParallel } from "./parallel.js";
 import { makeProgress } from "./progress.js";
 import { svgToPng, vegaLiteToSvg } from "./render.js";
@@ -42,18 +43,38 @@ export interface RunOptions {
   checkpointDir?: string;
   /** Reuse the units saved in checkpointDir by an earlier, interrupted run. */
   resume?: boolean;
+  /** A sharded run: compute only this shard's units of long work, collected into `units`. */
+  shard?: { index: number; count: number; units: MemoEntry[] };
+  /** Merging shards: the units they computed, by key (nothing is recomputed). */
+  units?: Map<string, unknown>;
 }
 
-/** ctx.memo backed by files: one JSON file per key (hashed) in dir, written atomically. */
-function fileMemo(dir: string, resume: boolean): ExperimentContext["memo"] {
-  return <T>(key: string, compute: () => T): T => {
-    const f = memoFile(dir, key);
-    if (resume && existsSync(f)) {
-      const saved = JSON.parse(readFileSync(f, "utf8")) as { key: string; value: T };
-      if (saved.key === key) return saved.value;
+/**
+ * ctx.memo for a run: finished units saved as files in dir (reused when resuming); in a sharded run,
+ * units dealt round-robin (unit u belongs to shard u mod k) and the shard's own units collected for its
+ * shard file; when merging, units read from the shards' files (a missing one is an error).
+ */
+function runMemo(o: RunOptions): ExperimentContext["memo"] {
+  let unit = 0;
+  return <T>(key: string, compute: () => T): T | undefined => {
+    if (o.units) {
+      if (!o.units.has(key))
+        throw new SpecError(
+          "merge",
+          `the shards lack a training unit this experiment needs: give every shard (${key})`,
+        );
+      return o.units.get(key) as T;
     }
-    const value = compute();
-    writeFileAtomic(f, JSON.stringify({ key, value }));
+    const u = unit++;
+    if (o.shard && u % o.shard.count !== o.shard.index) return undefined;
+    const saved = o.checkpointDir && o.resume ? readMemo<T>(o.checkpointDir, key) : undefined;
+    const value =
+      saved !== undefined
+        ? saved
+        : o.checkpointDir
+          ? writeMemo(o.checkpointDir, key, compute())
+          : decodeUnit<T>(encodeUnit(compute()));
+    o.shard?.units.push({ key, value });
     return value;
   };
 }
@@ -79,7 +100,9 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<Exp
           }
         }),
       data: (name) => (name === "mnist" ? loadMnist(o.data) : loadCifar10(o.data ?? "")),
-      ...(o.checkpointDir ? { memo: fileMemo(o.checkpointDir, o.resume === true) } : {}),
+      memo: runMemo(o),
+      progress: (label, unit) => makeProgress(label, !o.quiet, unit),
+      ...(o.checkpointDir ? { checkpoints: fileCheckpoints(o.checkpointDir, o.resume === true) } : {}),
     },
     { samples: o.samples, seed: o.seed, engine: o.engine, full: o.full },
   );

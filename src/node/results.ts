@@ -12,6 +12,7 @@
  * Shard files (`--shard i/k`): shard-i-of-k.json with the plan and each chunk's summaries and samples
  * (Float64 bytes, base64) for `deeplimits merge`.
  */
+import { decodeUnit, encodeUnit, type MemoEntry } from "./memo.js";
 import { createHash } from "node:crypto";
 import {
   createWriteStream,
@@ -411,7 +412,7 @@ export interface ExperimentShardHeader {
   command: "run" | "reproduce";
   experiments: string[];
   only?: string;
-  options: { samples?: number; seed?: number; engine: string; full: boolean };
+  options: { samples?: number; seed?: number; engine: string; full: boolean; data?: string };
 }
 
 type EncodedChunk = ReturnType<typeof encodeChunk>;
@@ -422,6 +423,7 @@ export function writeExperimentShard(
   index: number,
   count: number,
   plans: { plan: Plan; results: ChunkResult[] }[],
+  units: readonly MemoEntry[],
   meta: Record<string, unknown>,
 ): string {
   const path = join(dir, shardFileName(index, count));
@@ -436,6 +438,8 @@ export function writeExperimentShard(
         plan: p.plan,
         chunks: [...p.results].sort((a, b) => a.chunk - b.chunk).map(encodeChunk),
       })),
+      // Units of long work (training runs), with non-finite numbers kept (see memo.ts).
+      units: units.map((u) => encodeUnit(u)),
     }),
   );
   return path;
@@ -454,7 +458,9 @@ export function shardFormat(path: string): string {
 export function mergeExperimentShards(paths: readonly string[]): {
   header: ExperimentShardHeader;
   results: Map<string, SimulationResult>;
+  units: Map<string, unknown>;
 } {
+  const units = new Map<string, unknown>();
   let header: ExperimentShardHeader | null = null;
   let headerJson = "";
   const byPlan = new Map<string, { plan: Plan; chunks: Map<number, ChunkResult> }>();
@@ -462,6 +468,7 @@ export function mergeExperimentShards(paths: readonly string[]): {
     const doc = JSON.parse(readFileSync(p, "utf8")) as ExperimentShardHeader & {
       format: string;
       plans: { plan: Plan; chunks: EncodedChunk[] }[];
+      units?: string[];
     };
     if (doc.format !== "deeplimits-experiment-shard/1")
       throw new SpecError("merge", `not an experiment shard file: ${p}`);
@@ -477,6 +484,11 @@ export function mergeExperimentShards(paths: readonly string[]): {
       headerJson = hj;
     } else if (hj !== headerJson)
       throw new SpecError("merge", `shard ${p} comes from a different command or options`);
+    for (const text of doc.units ?? []) {
+      const u = decodeUnit<MemoEntry>(text);
+      if (units.has(u.key)) throw new SpecError("merge", `a training unit appears twice (${p})`);
+      units.set(u.key, u.value);
+    }
     for (const { plan, chunks } of doc.plans) {
       const key = toJson(plan);
       const entry = byPlan.get(key) ?? { plan, chunks: new Map<number, ChunkResult>() };
@@ -498,5 +510,5 @@ export function mergeExperimentShards(paths: readonly string[]): {
     }
     results.set(key, assemble(plan, [...chunks.values()]));
   }
-  return { header: header as ExperimentShardHeader, results };
+  return { header: header as ExperimentShardHeader, results, units };
 }

@@ -1,6 +1,8 @@
 /**
  * Mini-batch training and evaluation (isomorphic). The order of the examples in epoch e is a
- * Fisher-Yates shuffle from the stream (seed, e, 9), so a run is bit-identical for the same seed.
+ * Fisher-Yates shuffle from the stream (seed, e, 9), so a run is bit-identical for the same seed, and a
+ * run resumed from an epoch checkpoint (parameters, optimiser moments and step count) is bit-identical
+ * to the uninterrupted one.
  */
 import { Rng } from "../rng/rng.js";
 import type { Dataset } from "./data.js";
@@ -85,4 +87,79 @@ export function evaluate(net: MarionNet, data: Dataset): { loss: number; accurac
     }
   }
   return { loss: loss / data.n, accuracy: correct / data.n };
+}
+
+/** A unit's saved progress: JSON metadata and the large arrays (parameters, optimiser moments). */
+export interface Checkpoint {
+  meta: Record<string, unknown>;
+  arrays: Float64Array[];
+}
+
+export interface CurvePoint {
+  epoch: number;
+  batch: number;
+  metric: "batch loss" | "batch accuracy";
+  value: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  loss: number;
+  accuracy: number;
+}
+
+/**
+ * Train for `epochs` epochs, evaluating on `test` after each. With `checkpoint`, the state after every
+ * epoch is saved, and a run that finds saved progress continues from it (same result, bit for bit).
+ */
+export function trainRun(
+  net: MarionNet,
+  opt: Optimizer,
+  train: Dataset,
+  test: Dataset,
+  opts: {
+    seed: number;
+    epochs: number;
+    checkpoint?: { load(): Checkpoint | undefined; save(c: Checkpoint): void };
+    onEpoch?: (done: number, total: number) => void;
+    /** Training examples processed so far (over all epochs) and in all. */
+    onExamples?: (done: number, total: number) => void;
+  },
+): { curve: CurvePoint[]; epochs: EpochRecord[] } {
+  let curve: CurvePoint[] = [];
+  let epochs: EpochRecord[] = [];
+  let start = 0;
+  const saved = opts.checkpoint?.load();
+  if (saved) {
+    const state = [...net.params.map((p) => p.value), ...opt.state()];
+    const ok =
+      saved.arrays.length === state.length && saved.arrays.every((a, i) => a.length === state[i].length);
+    if (!ok) throw new Error("training checkpoint does not match the model and optimiser (stale file?)");
+    state.forEach((a, i) => a.set(saved.arrays[i]));
+    opt.restore(saved.arrays.slice(net.params.length), saved.meta.steps as number);
+    curve = saved.meta.curve as CurvePoint[];
+    epochs = saved.meta.epochs as EpochRecord[];
+    start = epochs.length;
+  }
+  for (let e = start; e < opts.epochs; e++) {
+    const st = trainEpoch(net, opt, train, {
+      seed: opts.seed,
+      epoch: e,
+      onBatch: (done) => opts.onExamples?.(e * train.n + done, opts.epochs * train.n),
+    });
+    st.batchLoss.forEach((loss, b) => {
+      const batch = e * st.batchLoss.length + b;
+      curve.push({ epoch: e, batch, metric: "batch loss", value: loss });
+      curve.push({ epoch: e, batch, metric: "batch accuracy", value: st.batchAccuracy[b] });
+    });
+    epochs.push({ epoch: e, trainLoss: st.loss, trainAccuracy: st.accuracy, ...evaluate(net, test) });
+    opts.checkpoint?.save({
+      meta: { steps: opt.stepCount(), curve, epochs },
+      arrays: [...net.params.map((p) => p.value), ...opt.state()],
+    });
+    opts.onEpoch?.(e + 1, opts.epochs);
+  }
+  return { curve, epochs };
 }

@@ -3,6 +3,8 @@
 // lays out (src/wasm/index.ts). Every kernel sums in a fixed order, so results do not depend on the
 // machine: WebAssembly float arithmetic is IEEE 754 without fused multiply-add.
 
+export * from "./normals";
+
 /** First byte free for the caller's buffers. */
 export function heapBase(): usize {
   return (__heap_base + 15) & ~(15 as usize);

@@ -191,6 +191,56 @@ describe("fused normal kernels", () => {
   });
 });
 
+describe("WebAssembly Gaussian mat-vec", () => {
+  it("draws the same numbers as the JavaScript Rng and dense matvec, bit for bit (tails included)", async () => {
+    const { WasmGaussianMatvec } = await import("../src/engines/dense/gaussian-wasm.js");
+    const { matvec, rowFiller } = await import("../src/engines/dense/kernels.js");
+    const fill = rowFiller("gaussian");
+    let tails = 0;
+    for (const [rows, cols, k] of [
+      [300, 100, 1],
+      [37, 1, 1],
+      [64, 257, 3],
+      [5, 4096, 2],
+      [101, 7, 1],
+    ]) {
+      const w = new WasmGaussianMatvec(rows, cols, k);
+      const v = Float64Array.from({ length: k * cols }, (_, i) => Math.sin(1 + i) * 2);
+      const a = new Rng(7, rows, cols);
+      const b = new Rng(7, rows, cols);
+      const outJs = new Float64Array(k * rows);
+      const outW = new Float64Array(k * rows);
+      for (let rep = 0; rep < 20; rep++) {
+        matvec(a, fill, new Float64Array(cols), rows, cols, v, k, 0.3, outJs, null);
+        matvec(b, fill, new Float64Array(cols), rows, cols, v, k, 0.3, outW, w);
+        expect(outW).toEqual(outJs);
+        expect([b.s0, b.s1, b.s2, b.s3]).toEqual([a.s0, a.s1, a.s2, a.s3]);
+      }
+      // fillNormal and the transposed replay
+      const rowJs = new Float64Array(cols);
+      const rowW = new Float64Array(cols);
+      for (let rep = 0; rep < 50; rep++) {
+        a.fillNormal(rowJs, 0, cols);
+        w.fillNormal(b, rowW, cols);
+        expect(rowW).toEqual(rowJs);
+        for (const x of rowJs) if (Math.abs(x) > 3.442619855899) tails++;
+      }
+      const g = Float64Array.from({ length: rows }, (_, i) => Math.cos(i));
+      const accJs = Float64Array.from({ length: cols }, (_, i) => i / 7);
+      const accW = accJs.slice();
+      for (let r = 0; r < rows; r++) {
+        a.fillNormal(rowJs, 0, cols);
+        const gr = g[r] * 0.7;
+        for (let j = 0; j < cols; j++) accJs[j] += gr * rowJs[j];
+      }
+      w.matvecT(b, rows, cols, g, 0.7, accW);
+      expect(accW).toEqual(accJs);
+      expect([b.s0, b.s1, b.s2, b.s3]).toEqual([a.s0, a.s1, a.s2, a.s3]);
+    }
+    expect(tails).toBeGreaterThan(0); // the tail branch (i = 0, beyond r) was exercised
+  });
+});
+
 describe("WebAssembly FFT kernel", () => {
   it("matches the JS radix-2 FFT and a direct DFT (n = 2 .. 1024)", async () => {
     const { fft } = await import("../src/rng/fgn.js");

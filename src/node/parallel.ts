@@ -23,6 +23,8 @@ export function defaultThreads(): number {
 
 export interface ParallelOptions {
   threads?: number;
+  /** Use the worker pool even for one thread (benchmarks: one worker against k workers). */
+  workers?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -71,7 +73,7 @@ export async function runChunksParallel(
     popts.onProgress?.(done, plan.samples);
     return r;
   };
-  if (threads === 1) {
+  if (threads === 1 && !popts.workers) {
     const out: ChunkResult[] = [];
     for (const c of chunks) {
       // Yield between chunks so that signals (SIGINT) are handled in a single-threaded run.

@@ -23,7 +23,34 @@ interface KernelExports {
   reluMask(Q: number, U: number, n: number): void;
   scaleComplex(z: number, s: number, re: number, im: number, M: number): void;
   outerAcc(G: number, P: number, S: number, d: number, m: number, sc: number): void;
+  zigTables(k: number, w: number, f: number): void;
+  setState(a: number, b: number, c: number, d: number): void;
+  getState(i: number): number;
+  matvecNormal(rows: number, cols: number, v: number, out: number, sc: number, pend: number): void;
+  fillNormal(row: number, cols: number, pend: number): void;
+  matvecNormalT(
+    rows: number,
+    cols: number,
+    g: number,
+    sc: number,
+    acc: number,
+    row: number,
+    pend: number,
+  ): void;
+  matvecNormalMulti(
+    rows: number,
+    cols: number,
+    v: number,
+    k: number,
+    out: number,
+    sc: number,
+    row: number,
+    pend: number,
+  ): void;
 }
+
+/** JavaScript functions the kernels import: the Gaussian sampler's rare branch uses V8's log and exp. */
+const IMPORTS = { env: { log: Math.log, exp: Math.exp } };
 
 let compiled: WebAssembly.Module | null = null;
 
@@ -69,7 +96,7 @@ export class Arena {
   private committed = false;
 
   constructor() {
-    const inst = new WebAssembly.Instance(kernelModule(), {});
+    const inst = new WebAssembly.Instance(kernelModule(), IMPORTS);
     this.k = inst.exports as unknown as KernelExports;
     this.top = this.k.heapBase();
   }

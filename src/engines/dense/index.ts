@@ -7,6 +7,15 @@ import { compileDenseMlp } from "./mlp.js";
 import { compileDenseHayou } from "../hayou/dense.js";
 import { compileDenseMarion, marionDenseCost } from "../marion/dense.js";
 import { compileDenseResNet } from "./resnet.js";
+import { WASM_NORMAL_MAX_COLS } from "./gaussian-wasm.js";
+
+/**
+ * Nanoseconds per weight with its multiply-add (docs/performance.md): ~4 for Gaussian weights drawn in
+ * the WebAssembly kernel (rows up to 4096), ~7 in JavaScript; ~2 more per extra propagated vector.
+ */
+function perWeight(law: string, widest: number): number {
+  return law === "gaussian" && widest <= WASM_NORMAL_MAX_COLS ? 4 : 7;
+}
 
 export const denseEngine: Engine = {
   name: "dense",
@@ -18,7 +27,7 @@ export const denseEngine: Engine = {
       const grad = observables.some((o) => o.name === "gradNorm") ? 2 : 1;
       return (
         (spec.width * spec.nIn + spec.depth * spec.width * spec.width * grad) *
-          (7 + 2 * (spec.inputs.length - 1)) +
+          (perWeight(spec.weights.law, Math.max(spec.width, spec.nIn)) + 2 * (spec.inputs.length - 1)) +
         150 * spec.depth
       );
     }
@@ -27,8 +36,7 @@ export const denseEngine: Engine = {
     let c = w[0] * spec.nIn;
     for (let l = 1; l < w.length; l++) c += w[l] * w[l - 1];
     c += spec.nOut * w[w.length - 1];
-    // ~7 ns per Gaussian weight with its multiply-add (docs/performance.md), ~2 ns per extra vector.
-    return c * (7 + 2 * (k - 1));
+    return c * (perWeight(spec.weights.law, Math.max(spec.nIn, spec.nOut, ...w)) + 2 * (k - 1));
   },
   compile(spec, observables): SampleKernel {
     if (spec.family === "mlp") return compileDenseMlp(spec, observables);

@@ -3,6 +3,7 @@
  * mat-vec (RNG fused with the product), so no weight matrix is ever stored.
  */
 import type { Rng } from "../../rng/rng.js";
+import { WASM_NORMAL_MAX_COLS, WasmGaussianMatvec } from "./gaussian-wasm.js";
 import { inputVector, type ModelSpec, tangentVector } from "../../spec/index.js";
 
 const SQRT3 = Math.sqrt(3);
@@ -25,7 +26,23 @@ const fillRademacher: RowFiller = (rng, row, cols) => {
 };
 
 /**
- * out[a*rows + r] = scale * sum_j W[r, j] v[a*cols + j] for k inputs a, with W drawn fresh.
+ * The WebAssembly Gaussian mat-vec for a kernel whose products have at most maxRows x maxCols and k
+ * inputs, or null where the weights are not Gaussian or the rows too wide (then matvec runs in JS).
+ */
+export function gaussianWasm(
+  law: ModelSpec["weights"]["law"],
+  maxRows: number,
+  maxCols: number,
+  k: number,
+): WasmGaussianMatvec | null {
+  return law === "gaussian" && maxCols <= WASM_NORMAL_MAX_COLS
+    ? new WasmGaussianMatvec(maxRows, maxCols, k)
+    : null;
+}
+
+/**
+ * out[a*rows + r] = scale * sum_j W[r, j] v[a*cols + j] for k inputs a, with W drawn fresh (in
+ * WebAssembly when `wasm` is given and the weights are Gaussian: the same numbers, faster).
  */
 export function matvec(
   rng: Rng,
@@ -37,7 +54,12 @@ export function matvec(
   k: number,
   scale: number,
   out: Float64Array,
+  wasm: WasmGaussianMatvec | null = null,
 ): void {
+  if (wasm && fill === fillGaussian) {
+    wasm.matvec(rng, rows, cols, v, k, scale, out);
+    return;
+  }
   if (k === 1 && fill === fillGaussian) {
     // One input and Gaussian weights: draw each row inside the dot product (no row buffer).
     for (let r = 0; r < rows; r++) out[r] = scale * rng.dotNormal(v, 0, cols);

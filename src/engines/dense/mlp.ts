@@ -7,7 +7,7 @@ import { makeActivation } from "../../activations/index.js";
 import type { MlpSpec } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
-import { matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
+import { gaussianWasm, matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
 import { slotsFor } from "./slots.js";
 
 export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[]): SampleKernel {
@@ -19,6 +19,7 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
   const m = jvp ? 2 * k : k; // propagated vectors: k inputs, then k tangents
   const nMax = Math.max(spec.nIn, spec.nOut, ...widths);
   const fill = rowFiller(spec.weights.law);
+  const wasm = gaussianWasm(spec.weights.law, nMax, nMax, m);
   const act = makeActivation(spec.activation);
   const { xs, logC } = prepareInputs(spec, jvp);
   const row = new Float64Array(nMax);
@@ -30,7 +31,7 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
   return (rng, out) => {
     // Vectors are stored with stride n_l (inputs with stride n_in).
     let n = widths[0];
-    matvec(rng, fill, row, n, spec.nIn, xs, m, 1 / Math.sqrt(spec.nIn), z);
+    matvec(rng, fill, row, n, spec.nIn, xs, m, 1 / Math.sqrt(spec.nIn), z, wasm);
     for (const [a, slot] of slots.layer[0]) out[slot] = Math.log(sumSquares(z, a * n, n));
     for (let l = 1; l <= d; l++) {
       const nPrev = n;
@@ -43,12 +44,12 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
           for (let i = 0; i < nPrev; i++) h[t + i] = act.df(z[p + i]) * z[t + i];
         }
       }
-      matvec(rng, fill, row, n, nPrev, h, m, Math.sqrt(spec.gain / nPrev), z);
+      matvec(rng, fill, row, n, nPrev, h, m, Math.sqrt(spec.gain / nPrev), z, wasm);
       for (const [a, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, a * n, n));
     }
     for (const [a, slot] of slots.G) out[slot] = Math.log(sumSquares(z, a * n, n) / n) - logC[a];
     if (needOut) {
-      matvec(rng, fill, row, spec.nOut, n, z, m, 1 / Math.sqrt(n), zOut);
+      matvec(rng, fill, row, spec.nOut, n, z, m, 1 / Math.sqrt(n), zOut, wasm);
       for (const [a, slot] of slots.out) out[slot] = Math.log(sumSquares(zOut, a * spec.nOut, spec.nOut));
       for (const [a, slot] of slots.jvp)
         out[slot] = Math.log(sumSquares(zOut, (k + a) * spec.nOut, spec.nOut));

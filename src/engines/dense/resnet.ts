@@ -7,7 +7,7 @@ import { makeActivation } from "../../activations/index.js";
 import type { ResNetSpec } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
-import { fillSigns, matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
+import { fillSigns, gaussianWasm, matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
 import { slotsFor } from "./slots.js";
 
 export function compileDenseResNet(spec: ResNetSpec, observables: readonly Observable[]): SampleKernel {
@@ -19,6 +19,7 @@ export function compileDenseResNet(spec: ResNetSpec, observables: readonly Obser
   const m = jvp ? 2 * k : k;
   const nMax = Math.max(spec.nIn, spec.nOut, n);
   const fill = rowFiller(spec.weights.law);
+  const wasm = gaussianWasm(spec.weights.law, nMax, nMax, m);
   const act = makeActivation(spec.activation);
   const { alpha, lambda, balanced } = spec;
   const branchScale = lambda * Math.sqrt(spec.gain / n);
@@ -32,7 +33,7 @@ export function compileDenseResNet(spec: ResNetSpec, observables: readonly Obser
   const needOut = slots.out.length > 0 || jvp;
 
   return (rng, out) => {
-    matvec(rng, fill, row, n, spec.nIn, xs, m, 1 / Math.sqrt(spec.nIn), z);
+    matvec(rng, fill, row, n, spec.nIn, xs, m, 1 / Math.sqrt(spec.nIn), z, wasm);
     for (const [a, slot] of slots.layer[0]) out[slot] = Math.log(sumSquares(z, a * n, n));
     for (let l = 1; l <= d; l++) {
       if (balanced) fillSigns(rng, s, n);
@@ -48,13 +49,13 @@ export function compileDenseResNet(spec: ResNetSpec, observables: readonly Obser
           for (let i = 0; i < n; i++) h[t + i] = s[i] * act.df(u[p + i]) * z[t + i];
         }
       }
-      matvec(rng, fill, row, n, n, h, m, branchScale, u);
+      matvec(rng, fill, row, n, n, h, m, branchScale, u, wasm);
       for (let i = 0; i < m * n; i++) z[i] = alpha * z[i] + u[i];
       for (const [a, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, a * n, n));
     }
     for (const [a, slot] of slots.G) out[slot] = Math.log(sumSquares(z, a * n, n) / n) - logC[a];
     if (needOut) {
-      matvec(rng, fill, row, spec.nOut, n, z, m, 1 / Math.sqrt(n), zOut);
+      matvec(rng, fill, row, spec.nOut, n, z, m, 1 / Math.sqrt(n), zOut, wasm);
       for (const [a, slot] of slots.out) out[slot] = Math.log(sumSquares(zOut, a * spec.nOut, spec.nOut));
       for (const [a, slot] of slots.jvp)
         out[slot] = Math.log(sumSquares(zOut, (k + a) * spec.nOut, spec.nOut));

@@ -6,7 +6,7 @@
  */
 import { makeActivation } from "../../activations/index.js";
 import { type HayouSpec, inputVector } from "../../spec/index.js";
-import { matvec, rowFiller, sumSquares } from "../dense/kernels.js";
+import { gaussianWasm, matvec, rowFiller, sumSquares } from "../dense/kernels.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
@@ -19,6 +19,7 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
   const slots = hayouSlots(observables);
   const act = makeActivation(spec.activation);
   const fill = rowFiller(spec.weights.law);
+  const wasm = gaussianWasm(spec.weights.law, n, Math.max(n, d), Math.max(k, 1));
   const xs = new Float64Array(k * d);
   for (let a = 0; a < k; a++) xs.set(inputVector(spec, a), a * d);
   const gradInputs = [...new Set([...slots.grad.values()].flat().map(([a]) => a))];
@@ -47,7 +48,7 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
   return (rng, out, key) => {
     rng.reset(key.seed, key.index, 1);
     if (y0) Y.set(y0);
-    else matvec(rng, fill, row, n, d, xs, k, 1 / Math.sqrt(d), Y);
+    else matvec(rng, fill, row, n, d, xs, k, 1 / Math.sqrt(d), Y, wasm);
     collapsedAt.fill(0);
     post();
     postNorm0.set(postNorm);
@@ -55,7 +56,7 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
     observeLayer(slots, 0, Y, n, postNorm, postNorm0, out);
     for (let l = 1; l <= L; l++) {
       rng.reset(key.seed, key.index, 1 + l);
-      matvec(rng, fill, row, n, n, H, k, wScale, U);
+      matvec(rng, fill, row, n, n, H, k, wScale, U, wasm);
       for (let i = 0; i < k * n; i++) Y[i] += invSqrtL * U[i];
       post();
       for (const [a, h] of history) h.set(Y.subarray(a * n, (a + 1) * n), l * n);
@@ -72,10 +73,13 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
         // W_l^T g = sum_r g_r W_l[r, :], replaying layer l's rows in the forward order.
         rng.reset(key.seed, key.index, 1 + l);
         acc.fill(0);
-        for (let r = 0; r < n; r++) {
-          fill(rng, row, n);
-          const gr = g[r] * wScale;
-          for (let j = 0; j < n; j++) acc[j] += gr * row[j];
+        if (wasm) wasm.matvecT(rng, n, n, g, wScale, acc);
+        else {
+          for (let r = 0; r < n; r++) {
+            fill(rng, row, n);
+            const gr = g[r] * wScale;
+            for (let j = 0; j < n; j++) acc[j] += gr * row[j];
+          }
         }
         const off = (l - 1) * n;
         for (let j = 0; j < n; j++) g[j] += invSqrtL * act.df(h[off + j]) * acc[j];

@@ -1,0 +1,256 @@
+// Gaussian mat-vec with the weights drawn on the fly: the project's xoshiro128** + 128-layer ziggurat
+// (src/rng/rng.ts, src/rng/ziggurat.ts) fused with the dot products. Bit-identical to the JavaScript
+// Rng.dotNormal / Rng.fillNormal paths: the same words in the same order, the same float operations in
+// the same order, and the rare slow-path draws finished after each row with Math.log / Math.exp imported
+// from JavaScript (so their last bits are V8's too).
+
+@external("env", "log")
+declare function jsLog(x: f64): f64;
+@external("env", "exp")
+declare function jsExp(x: f64): f64;
+
+const ZIG_R: f64 = 3.442619855899;
+const INV_R: f64 = 1.0 / ZIG_R;
+const TWO_M32: f64 = 2.3283064365386963e-10; // 2^-32
+const TWO_M53: f64 = 1.1102230246251565e-16; // 2^-53
+
+// Generator state (xoshiro128**), set and read by the caller around each call.
+let s0: u32 = 1;
+let s1: u32 = 0;
+let s2: u32 = 0;
+let s3: u32 = 0;
+// [1, 0] for a positive draw (bit 7 clear), [0, 1] for a negative one: the accumulator weights.
+const SIGN_SPLIT = memory.data<f64>([1.0, 0.0, 0.0, 1.0]);
+// Ziggurat tables in memory: k (i32 x 128), w (f64 x 128), f (f64 x 128).
+let ZK: usize = 0;
+let ZW: usize = 0;
+let ZF: usize = 0;
+
+export function zigTables(k: usize, w: usize, f: usize): void {
+  ZK = k;
+  ZW = w;
+  ZF = f;
+}
+
+export function setState(a: u32, b: u32, c: u32, d: u32): void {
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = d;
+}
+
+/** Word i (0..3) of the state, as a signed 32-bit integer (the JavaScript Rng keeps them so). */
+export function getState(i: i32): i32 {
+  return <i32>(i == 0 ? s0 : i == 1 ? s1 : i == 2 ? s2 : s3);
+}
+
+// @ts-ignore: decorator
+@inline
+function next(): u32 {
+  const r = rotl<u32>(s1 * 5, 7) * 9;
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u32>(s3, 11);
+  return r;
+}
+
+function uniformOpen(): f64 {
+  const a = <f64>(next() >>> 5);
+  const b = <f64>(next() >>> 6);
+  return (a * 67108864.0 + b + 0.5) * TWO_M53;
+}
+
+/** Rng.normalSlow: the ziggurat's rare branch, entered with the rejected word u. */
+function normalSlow(u: u32): f64 {
+  while (true) {
+    const i = <usize>(u & 127);
+    const j = <f64>(u >>> 8);
+    const neg = (u & 128) != 0;
+    if (<i32>(u >>> 8) < load<i32>(ZK + (i << 2))) {
+      const x = j * load<f64>(ZW + (i << 3));
+      return neg ? -x : x;
+    }
+    if (i == 0) {
+      let x: f64;
+      let y: f64;
+      do {
+        x = -jsLog(uniformOpen()) * INV_R;
+        y = -jsLog(uniformOpen());
+      } while (y + y < x * x);
+      return neg ? -(ZIG_R + x) : ZIG_R + x;
+    }
+    const x = j * load<f64>(ZW + (i << 3));
+    const fi = load<f64>(ZF + (i << 3));
+    const fi1 = load<f64>(ZF + ((i - 1) << 3));
+    if (fi + (<f64>next() + 0.5) * TWO_M32 * (fi1 - fi) < jsExp(-0.5 * x * x)) return neg ? -x : x;
+    u = next();
+  }
+  return 0; // unreachable
+}
+
+/**
+ * out[r] = sc * sum_j g_rj v[j] for r < rows, j < cols (cols <= 4096) with fresh g ~ N(0, 1) drawn row
+ * by row: Rng.dotNormal per row. `pend` holds 2 x cols i32 (positions and words of slow-path draws).
+ */
+export function matvecNormal(rows: i32, cols: i32, v: usize, out: usize, sc: f64, pend: usize): void {
+  const zk = ZK;
+  const zw = ZW;
+  for (let r = 0; r < rows; r++) {
+    let acc0: f64 = 0;
+    let acc1: f64 = 0;
+    let pending = 0;
+    // The generator state in locals for the fast loop (globals live in memory: a store-load chain).
+    let a0 = s0;
+    let a1 = s1;
+    let a2 = s2;
+    let a3 = s3;
+    for (let p = 0; p < cols; p++) {
+      const u = rotl<u32>(a1 * 5, 7) * 9;
+      const t = a1 << 9;
+      a2 ^= a0;
+      a3 ^= a1;
+      a1 ^= a2;
+      a0 ^= a3;
+      a2 ^= t;
+      a3 = rotl<u32>(a3, 11);
+      const i = <usize>(u & 127);
+      const j = <i32>(u >>> 8);
+      if (j < load<i32>(zk + (i << 2))) {
+        const x = <f64>j * load<f64>(zw + (i << 3)) * load<f64>(v + ((<usize>p) << 3));
+        // Branch-free sign split (a random sign branch mispredicts half the time): x times 1 to one
+        // accumulator and times 0 to the other. Adding +-0 leaves a sum unchanged bit for bit (neither
+        // sum is ever -0: both start at +0 and round-to-nearest cancellation gives +0).
+        const b = <usize>((u >>> 3) & 16);
+        acc0 += x * load<f64>(SIGN_SPLIT + b);
+        acc1 += x * load<f64>(SIGN_SPLIT + b + 8);
+      } else {
+        store<i32>(pend + ((<usize>pending) << 3), p);
+        store<u32>(pend + ((<usize>pending) << 3) + 4, u);
+        pending++;
+      }
+    }
+    s0 = a0;
+    s1 = a1;
+    s2 = a2;
+    s3 = a3;
+    for (let q = 0; q < pending; q++) {
+      const p = load<i32>(pend + ((<usize>q) << 3));
+      const u = load<u32>(pend + ((<usize>q) << 3) + 4);
+      acc0 += normalSlow(u) * load<f64>(v + ((<usize>p) << 3));
+    }
+    store<f64>(out + ((<usize>r) << 3), sc * (acc0 - acc1));
+  }
+}
+
+/** Rng.fillNormal on row[0..cols) (cols <= 4096); `pend` as in matvecNormal. */
+export function fillNormal(row: usize, cols: i32, pend: usize): void {
+  const zk = ZK;
+  const zw = ZW;
+  let pending = 0;
+  let a0 = s0;
+  let a1 = s1;
+  let a2 = s2;
+  let a3 = s3;
+  for (let p = 0; p < cols; p++) {
+    const u = rotl<u32>(a1 * 5, 7) * 9;
+    const t = a1 << 9;
+    a2 ^= a0;
+    a3 ^= a1;
+    a1 ^= a2;
+    a0 ^= a3;
+    a2 ^= t;
+    a3 = rotl<u32>(a3, 11);
+    const i = <usize>(u & 127);
+    const j = <i32>(u >>> 8);
+    if (j < load<i32>(zk + (i << 2))) {
+      const x = <f64>j * load<f64>(zw + (i << 3));
+      // -x is x with the sign bit flipped: set it from bit 7 of the word without a branch.
+      store<u64>(row + ((<usize>p) << 3), reinterpret<u64>(x) ^ ((<u64>(u & 128)) << 56));
+    } else {
+      store<i32>(pend + ((<usize>pending) << 3), p);
+      store<u32>(pend + ((<usize>pending) << 3) + 4, u);
+      pending++;
+    }
+  }
+  s0 = a0;
+  s1 = a1;
+  s2 = a2;
+  s3 = a3;
+  for (let q = 0; q < pending; q++) {
+    const p = load<i32>(pend + ((<usize>q) << 3));
+    store<f64>(row + ((<usize>p) << 3), normalSlow(load<u32>(pend + ((<usize>q) << 3) + 4)));
+  }
+}
+
+/**
+ * k inputs (column a at v + 8 a cols) through one fresh Gaussian matrix, row by row: fill the row
+ * (Rng.fillNormal), then out[a rows + r] = sc * ((l0 + l1) + (l2 + l3)) with lanes l_(j mod 4) and the
+ * tail added to l0, as dense/kernels.ts matvec.
+ */
+export function matvecNormalMulti(
+  rows: i32,
+  cols: i32,
+  v: usize,
+  k: i32,
+  out: usize,
+  sc: f64,
+  row: usize,
+  pend: usize,
+): void {
+  const c4 = cols & ~3;
+  const stride = (<usize>cols) << 3;
+  for (let r = 0; r < rows; r++) {
+    fillNormal(row, cols, pend);
+    for (let a = 0; a < k; a++) {
+      const x = v + <usize>a * stride;
+      let l01 = f64x2.splat(0);
+      let l23 = f64x2.splat(0);
+      for (let j = 0; j < c4; j += 4) {
+        const o = (<usize>j) << 3;
+        l01 = f64x2.add(l01, f64x2.mul(v128.load(row + o), v128.load(x + o)));
+        l23 = f64x2.add(l23, f64x2.mul(v128.load(row + o + 16), v128.load(x + o + 16)));
+      }
+      let t0 = f64x2.extract_lane(l01, 0);
+      for (let j = c4; j < cols; j++) {
+        const o = (<usize>j) << 3;
+        t0 += load<f64>(row + o) * load<f64>(x + o);
+      }
+      const s =
+        t0 + f64x2.extract_lane(l01, 1) + (f64x2.extract_lane(l23, 0) + f64x2.extract_lane(l23, 1));
+      store<f64>(out + ((<usize>a * <usize>rows + <usize>r) << 3), sc * s);
+    }
+  }
+}
+
+/**
+ * acc[j] += sum_r (g[r] sc) W[r, j] with the rows of a fresh Gaussian W drawn in order (Rng.fillNormal per
+ * row): the transposed product of a replayed matrix, summed row after row as the JavaScript loop.
+ */
+export function matvecNormalT(
+  rows: i32,
+  cols: i32,
+  g: usize,
+  sc: f64,
+  acc: usize,
+  row: usize,
+  pend: usize,
+): void {
+  for (let r = 0; r < rows; r++) {
+    fillNormal(row, cols, pend);
+    const gr = load<f64>(g + ((<usize>r) << 3)) * sc;
+    const grv = f64x2.splat(gr);
+    const c2 = cols & ~1;
+    for (let j = 0; j < c2; j += 2) {
+      const o = (<usize>j) << 3;
+      v128.store(acc + o, f64x2.add(v128.load(acc + o), f64x2.mul(grv, v128.load(row + o))));
+    }
+    if (c2 < cols) {
+      const o = (<usize>c2) << 3;
+      store<f64>(acc + o, load<f64>(acc + o) + gr * load<f64>(row + o));
+    }
+  }
+}

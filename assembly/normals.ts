@@ -146,7 +146,12 @@ export function matvecNormal(rows: i32, cols: i32, v: usize, out: usize, sc: f64
   }
 }
 
-/** Rng.fillNormal on row[0..cols) (cols <= 4096); `pend` as in matvecNormal. */
+/** Slow-path draws deferred within one fill (Rng's PENDING_MAX); later ones are finished inline. */
+const PENDING_MAX = 4096;
+
+/**
+ * Rng.fillNormal on row[0..cols) (any length); `pend` holds min(cols, 4096) (position, word) i32 pairs.
+ */
 export function fillNormal(row: usize, cols: i32, pend: usize): void {
   const zk = ZK;
   const zw = ZW;
@@ -170,10 +175,21 @@ export function fillNormal(row: usize, cols: i32, pend: usize): void {
       const x = <f64>j * load<f64>(zw + (i << 3));
       // -x is x with the sign bit flipped: set it from bit 7 of the word without a branch.
       store<u64>(row + ((<usize>p) << 3), reinterpret<u64>(x) ^ ((<u64>(u & 128)) << 56));
-    } else {
+    } else if (pending < PENDING_MAX) {
       store<i32>(pend + ((<usize>pending) << 3), p);
       store<u32>(pend + ((<usize>pending) << 3) + 4, u);
       pending++;
+    } else {
+      // Pending buffer full (only in very long fills): finish this draw now, as Rng.fillNormal.
+      s0 = a0;
+      s1 = a1;
+      s2 = a2;
+      s3 = a3;
+      store<f64>(row + ((<usize>p) << 3), normalSlow(u));
+      a0 = s0;
+      a1 = s1;
+      a2 = s2;
+      a3 = s3;
     }
   }
   s0 = a0;
@@ -184,6 +200,32 @@ export function fillNormal(row: usize, cols: i32, pend: usize): void {
     const p = load<i32>(pend + ((<usize>q) << 3));
     store<f64>(row + ((<usize>p) << 3), normalSlow(load<u32>(pend + ((<usize>q) << 3) + 4)));
   }
+}
+
+/**
+ * Rng.fillCentredInt24 on out[0..n) (float32): the odd integers 2 floor(u / 2^8) + 1 - 2^24 of
+ * successive words u (uniform weights n 2^-24, exact in float32).
+ */
+export function fillCentredInt24(out: usize, n: i32): void {
+  let a0 = s0;
+  let a1 = s1;
+  let a2 = s2;
+  let a3 = s3;
+  for (let p = 0; p < n; p++) {
+    const u = rotl<u32>(a1 * 5, 7) * 9;
+    const t = a1 << 9;
+    a2 ^= a0;
+    a3 ^= a1;
+    a1 ^= a2;
+    a0 ^= a3;
+    a2 ^= t;
+    a3 = rotl<u32>(a3, 11);
+    store<f32>(out + ((<usize>p) << 2), <f32>(<i32>((u >>> 8) << 1) - 16777215));
+  }
+  s0 = a0;
+  s1 = a1;
+  s2 = a2;
+  s3 = a3;
 }
 
 /**

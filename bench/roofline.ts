@@ -1,12 +1,13 @@
 /**
  * Roofline of the dense workloads: the random numbers and floating-point operations each needs (counted
  * from the algorithm, not measured), and this machine's ceilings for them (measured here, one core):
- * ziggurat normals/s, uniform 32-bit words/s, and the WebAssembly SIMD mat-mat kernel's flop/s on
+ * ziggurat normals/s (the faster of the JavaScript and WebAssembly generators), uniform 32-bit words/s, and the WebAssembly SIMD mat-mat kernel's flop/s on
  * in-cache operands. A workload's achieved rate divided by the ceiling times the threads used is the
  * fraction of the machine it reaches; the larger of its two fractions says which resource binds it.
  */
 import { heatmapGrid } from "../src/experiments/marion-heatmap.js";
 import { Rng } from "../src/rng/rng.js";
+import { WasmGaussianMatvec } from "../src/engines/dense/gaussian-wasm.js";
 import { Arena } from "../src/wasm/index.js";
 
 export interface Ceilings {
@@ -26,8 +27,8 @@ function best(f: () => number, reps = 5): number {
 
 export function measureCeilings(): Ceilings {
   const rng = new Rng(1);
-  // The best of a refilled L2-resident buffer and the fused generate-and-dot kernel of the dense
-  // engines (the faster of the two on this machine: the ceiling a dense engine could reach).
+  // The best of the JavaScript generator (a refilled L2-resident buffer, the fused generate-and-dot)
+  // and the WebAssembly one below: the ceiling a dense engine could reach.
   const a = new Float64Array(65536);
   const fill = best(() => {
     const t = performance.now();
@@ -42,7 +43,23 @@ export function measureCeilings(): Ceilings {
     if (s === Number.POSITIVE_INFINITY) throw new Error("unreachable");
     return 2e7 / ((performance.now() - t) / 1000);
   }, 7);
-  const normalsPerSecond = Math.max(fill, dot);
+  // The WebAssembly generator (assembly/normals.ts): the fused generate-and-dot of the dense engines
+  // (1000 x 100 Gaussian matrix times a vector) and plain filling of 4096-long rows.
+  const w = new WasmGaussianMatvec(1000, 4096, 1);
+  const x = new Float64Array(100).fill(1);
+  const y = new Float64Array(1000);
+  const wasmDot = best(() => {
+    const t = performance.now();
+    for (let i = 0; i < 200; i++) w.matvec(rng, 1000, 100, x, 1, 1, y);
+    return 2e7 / ((performance.now() - t) / 1000);
+  }, 7);
+  const row = new Float64Array(4096);
+  const wasmFill = best(() => {
+    const t = performance.now();
+    for (let i = 0; i < 5000; i++) w.fillNormal(rng, row, 4096);
+    return (5000 * 4096) / ((performance.now() - t) / 1000);
+  }, 7);
+  const normalsPerSecond = Math.max(fill, dot, wasmDot, wasmFill);
   const u = new Float32Array(4096);
   const uniformWordsPerSecond = best(() => {
     const t = performance.now();

@@ -239,6 +239,29 @@ describe("WebAssembly Gaussian mat-vec", () => {
     }
     expect(tails).toBeGreaterThan(0); // the tail branch (i = 0, beyond r) was exercised
   });
+
+  it("long fills (more slow-path draws than the pending buffer) and uniform int24 fills match the Rng", async () => {
+    const { drawing, reserveSampler } = await import("../src/engines/dense/gaussian-wasm.js");
+    const { Arena } = await import("../src/wasm/index.js");
+    const n = 300_000; // ~8400 slow-path draws: past the 4096 deferred ones, the rest finish inline
+    const arena = new Arena();
+    const sampler = reserveSampler(arena);
+    const g = arena.f64(n);
+    const u = arena.f32(n);
+    arena.commit();
+    sampler.ready();
+    const a = new Rng(3, 1, 2);
+    const b = new Rng(3, 1, 2);
+    const js = new Float64Array(n);
+    a.fillNormal(js, 0, n);
+    drawing(arena, b, () => arena.k.fillNormal(g.ptr, n, sampler.pend));
+    expect(g.a).toEqual(js);
+    const js32 = new Float32Array(n);
+    a.fillCentredInt24(js32, 0, n);
+    drawing(arena, b, () => arena.k.fillCentredInt24(u.ptr, n));
+    expect(u.a).toEqual(js32);
+    expect([b.s0, b.s1, b.s2, b.s3]).toEqual([a.s0, a.s1, a.s2, a.s3]);
+  });
 });
 
 describe("WebAssembly FFT kernel", () => {

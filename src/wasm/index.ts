@@ -28,6 +28,7 @@ interface KernelExports {
   getState(i: number): number;
   matvecNormal(rows: number, cols: number, v: number, out: number, sc: number, pend: number): void;
   fillNormal(row: number, cols: number, pend: number): void;
+  fillCentredInt24(out: number, n: number): void;
   matvecNormalT(
     rows: number,
     cols: number,

@@ -11,12 +11,40 @@ import { Arena, type F64Buf } from "../../wasm/index.js";
 /** Widest row the kernel takes (slow-path draws of one row are buffered, as Rng's PENDING_MAX). */
 export const WASM_NORMAL_MAX_COLS = 4096;
 
+/**
+ * Reserve the ziggurat tables and the slow-path buffer in an arena (before its commit()); call ready()
+ * after the commit. Then the arena's sampler kernels (fillNormal, fillCentredInt24, the mat-vecs) run.
+ */
+export function reserveSampler(arena: Arena): { pend: number; ready(): void } {
+  const zk = arena.f32(128); // int32 table, viewed below
+  const zw = arena.f64(128);
+  const zf = arena.f64(128);
+  const pend = arena.f64(WASM_NORMAL_MAX_COLS); // (position, word) int32 pairs
+  return {
+    pend: pend.ptr,
+    ready() {
+      new Int32Array(arena.k.memory.buffer, zk.ptr, 128).set(ZIG.k);
+      zw.a.set(ZIG.w);
+      zf.a.set(ZIG.f);
+      arena.k.zigTables(zk.ptr, zw.ptr, zf.ptr);
+    },
+  };
+}
+
+/** Run kernel calls that draw from rng's stream: the state moves into the instance and back. */
+export function drawing(arena: Arena, rng: Rng, f: () => void): void {
+  const K = arena.k;
+  K.setState(rng.s0, rng.s1, rng.s2, rng.s3);
+  f();
+  rng.setState(K.getState(0), K.getState(1), K.getState(2), K.getState(3));
+}
+
 export class WasmGaussianMatvec {
   private readonly arena = new Arena();
   private readonly v: F64Buf;
   private readonly out: F64Buf;
   private readonly row: F64Buf;
-  private readonly pend: F64Buf;
+  private readonly pend: number;
 
   /** Buffers for up to k vectors of maxCols entries in and k of maxRows out. */
   constructor(
@@ -27,18 +55,13 @@ export class WasmGaussianMatvec {
     if (maxCols > WASM_NORMAL_MAX_COLS)
       throw new RangeError(`internal: rows longer than ${WASM_NORMAL_MAX_COLS}`);
     const a = this.arena;
-    const zk = a.f32(128); // int32 table, viewed below
-    const zw = a.f64(128);
-    const zf = a.f64(128);
+    const sampler = reserveSampler(a);
+    this.pend = sampler.pend;
     this.v = a.f64(maxK * maxCols);
     this.out = a.f64(maxK * maxRows);
     this.row = a.f64(maxCols);
-    this.pend = a.f64(maxCols); // (position, word) int32 pairs
     a.commit();
-    new Int32Array(a.k.memory.buffer, zk.ptr, 128).set(ZIG.k);
-    zw.a.set(ZIG.w);
-    zf.a.set(ZIG.f);
-    a.k.zigTables(zk.ptr, zw.ptr, zf.ptr);
+    sampler.ready();
   }
 
   /** out[a rows + r] = scale * sum_j W[r, j] v[a cols + j], a < k, with W fresh N(0, 1) from rng. */
@@ -46,8 +69,8 @@ export class WasmGaussianMatvec {
     const K = this.arena.k;
     this.v.a.set(v.subarray(0, k * cols));
     K.setState(rng.s0, rng.s1, rng.s2, rng.s3);
-    if (k === 1) K.matvecNormal(rows, cols, this.v.ptr, this.out.ptr, scale, this.pend.ptr);
-    else K.matvecNormalMulti(rows, cols, this.v.ptr, k, this.out.ptr, scale, this.row.ptr, this.pend.ptr);
+    if (k === 1) K.matvecNormal(rows, cols, this.v.ptr, this.out.ptr, scale, this.pend);
+    else K.matvecNormalMulti(rows, cols, this.v.ptr, k, this.out.ptr, scale, this.row.ptr, this.pend);
     rng.setState(K.getState(0), K.getState(1), K.getState(2), K.getState(3));
     out.set(this.out.a.subarray(0, k * rows));
   }
@@ -61,7 +84,7 @@ export class WasmGaussianMatvec {
     this.out.a.set(g.subarray(0, rows));
     this.v.a.set(acc.subarray(0, cols));
     K.setState(rng.s0, rng.s1, rng.s2, rng.s3);
-    K.matvecNormalT(rows, cols, this.out.ptr, scale, this.v.ptr, this.row.ptr, this.pend.ptr);
+    K.matvecNormalT(rows, cols, this.out.ptr, scale, this.v.ptr, this.row.ptr, this.pend);
     rng.setState(K.getState(0), K.getState(1), K.getState(2), K.getState(3));
     acc.set(this.v.a.subarray(0, cols));
   }
@@ -70,7 +93,7 @@ export class WasmGaussianMatvec {
   fillNormal(rng: Rng, row: Float64Array, cols: number): void {
     const K = this.arena.k;
     K.setState(rng.s0, rng.s1, rng.s2, rng.s3);
-    K.fillNormal(this.row.ptr, cols, this.pend.ptr);
+    K.fillNormal(this.row.ptr, cols, this.pend);
     rng.setState(K.getState(0), K.getState(1), K.getState(2), K.getState(3));
     row.set(this.row.a.subarray(0, cols));
   }

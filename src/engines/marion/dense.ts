@@ -18,6 +18,7 @@
  * passes 1e150 and its log scale is carried, so the log10 observables stay finite; the linear ones
  * overflow to Infinity and are counted as non-finite.
  */
+import { drawing, reserveSampler } from "../dense/gaussian-wasm.js";
 import { makeActivation } from "../../activations/index.js";
 import type { Rng } from "../../rng/rng.js";
 import type { MarionSpec } from "../../spec/index.js";
@@ -154,7 +155,9 @@ export function compileDenseMarion(
   const normB = arena.f64(m);
   // Backward needs every layer's branch input u_k = W_k h_k (res-3) or h_k (res-1).
   const histB = arena.f64(needGrad ? L * m * d : 0);
+  const sampler = reserveSampler(arena);
   arena.commit();
+  sampler.ready();
   const relu = spec.activation.name === "relu";
   const hist = histB.a;
   const norms2 = normB.a;
@@ -185,10 +188,16 @@ export function compileDenseMarion(
   const logGradNorm = new Float64Array(m).fill(Number.NaN);
   // Backward needs every layer's branch input u_k = W_k h_k (res-3) or h_k (res-1).
 
-  /** Fill n unscaled iid entries of M from offset off. */
+  /**
+   * Fill n unscaled iid entries of M (an arena view) from offset off, in WebAssembly: the same numbers
+   * as rng.fillCentredInt24 / rng.fillNormal (test/rng.test.ts).
+   */
   const fillIid = (rng: Rng, M: Matrix, off: number, n: number) => {
-    if (M instanceof Float32Array) rng.fillCentredInt24(M, off, n);
-    else rng.fillNormal(M, off, n);
+    const ptr = M.byteOffset + off * M.BYTES_PER_ELEMENT;
+    drawing(arena, rng, () => {
+      if (M instanceof Float32Array) wk.fillCentredInt24(ptr, n);
+      else wk.fillNormal(ptr, n, sampler.pend);
+    });
   };
   /** A row of n scaled iid weights with fan-in f (A, B: drawn from stream 0). */
   const drawRow = (rng: Rng, n: number, f: number) => {

@@ -7,7 +7,7 @@
  */
 import { heatmapGrid } from "../src/experiments/marion-heatmap.js";
 import { Rng } from "../src/rng/rng.js";
-import { WasmGaussianMatvec } from "../src/engines/dense/gaussian-wasm.js";
+import { drawing, reserveSampler, WasmGaussianMatvec } from "../src/engines/dense/gaussian-wasm.js";
 import { Arena } from "../src/wasm/index.js";
 
 export interface Ceilings {
@@ -17,6 +17,8 @@ export interface Ceilings {
   matmulFlops: number;
   /** The same kernel transposed (backward). */
   matmulTFlops: number;
+  /** Mat-vec (one column: d = 100 float32 matrix, as Marion's Fig 2), forward and transposed mean. */
+  matvecFlops: number;
 }
 
 function best(f: () => number, reps = 5): number {
@@ -61,11 +63,25 @@ export function measureCeilings(): Ceilings {
   }, 7);
   const normalsPerSecond = Math.max(fill, dot, wasmDot, wasmFill);
   const u = new Float32Array(4096);
-  const uniformWordsPerSecond = best(() => {
+  const jsUniform = best(() => {
     const t = performance.now();
     for (let i = 0; i < 4000; i++) rng.fillCentredInt24(u);
     return (4000 * u.length) / ((performance.now() - t) / 1000);
   });
+  const ua = new Arena();
+  ua.f32(0);
+  const ub = ua.f32(u.length);
+  const uSampler = reserveSampler(ua);
+  ua.commit();
+  uSampler.ready();
+  const wasmUniform = best(() => {
+    const t = performance.now();
+    drawing(ua, rng, () => {
+      for (let i = 0; i < 4000; i++) ua.k.fillCentredInt24(ub.ptr, u.length);
+    });
+    return (4000 * u.length) / ((performance.now() - t) / 1000);
+  });
+  const uniformWordsPerSecond = Math.max(jsUniform, wasmUniform);
   const d = 40;
   const m = 108;
   const arena = new Arena();
@@ -83,10 +99,34 @@ export function measureCeilings(): Ceilings {
         (t ? arena.k.mulRowsT64 : arena.k.mulRows64)(M.ptr, X.ptr, Y.ptr, d, m, 1);
       return (2 * d * d * m * reps) / ((performance.now() - s) / 1000);
     });
-  return { normalsPerSecond, uniformWordsPerSecond, matmulFlops: flops(false), matmulTFlops: flops(true) };
+  const dv = 100;
+  const va = new Arena();
+  const V = va.f32(dv * dv);
+  const x1 = va.f64(dv);
+  const y1 = va.f64(dv);
+  va.commit();
+  V.a.fill(0.5);
+  x1.a.fill(1);
+  const mv = (t: boolean) =>
+    best(() => {
+      const s = performance.now();
+      for (let i = 0; i < 20000; i++) (t ? va.k.mulRowsT32 : va.k.mulRows32)(V.ptr, x1.ptr, y1.ptr, dv, 1, 1);
+      return (2 * dv * dv * 20000) / ((performance.now() - s) / 1000);
+    });
+  // Harmonic mean: Fig 2 does as many forward as transposed products.
+  const matvecFlops = 2 / (1 / mv(false) + 1 / mv(true));
+  return {
+    normalsPerSecond,
+    uniformWordsPerSecond,
+    matmulFlops: flops(false),
+    matmulTFlops: flops(true),
+    matvecFlops,
+  };
 }
 
 export interface WorkCount {
+  /** Arithmetic kind: many-column mat-mats (the heatmap) or one-column mat-vecs (Fig 2, the MLP). */
+  kernel?: "matmul" | "matvec";
   /** Random numbers per sample (normals or 32-bit words, see kind). */
   randoms: number;
   randomKind: "normals" | "uniform words";
@@ -113,7 +153,13 @@ export function workOf(workload: string): WorkCount | null {
     // forward and backward each 2 mat-vecs of 2 d^2 flops per block.
     const d = 100;
     const L = 1000;
-    return { randoms: 2 * d * d * L, randomKind: "uniform words", flops: 8 * d * d * L, samples: 10_000 };
+    return {
+      randoms: 2 * d * d * L,
+      randomKind: "uniform words",
+      flops: 8 * d * d * L,
+      samples: 10_000,
+      kernel: "matvec",
+    };
   }
   if (workload === "marion-heatmap") {
     // Per H: 4 networks at L = 1000 and 4 at L = 100; per network 2 d^2 fGn paths (2 M normals per pair,

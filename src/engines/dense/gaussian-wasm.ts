@@ -1,7 +1,7 @@
 /**
  * Gaussian mat-vec with the weights drawn inside WebAssembly (assembly/normals.ts): the same draws and
  * the same float operations as Rng.dotNormal / Rng.fillNormal with the dense matvec, so the results are
- * bit-identical to the JavaScript path (tested), and about 1.3-1.5x faster (docs/performance.md). The
+ * bit-identical to the JavaScript path (tested), and about 2x faster (docs/performance.md). The
  * generator state moves from the Rng into the kernel and back around each call.
  */
 import type { Rng } from "../../rng/rng.js";
@@ -68,33 +68,29 @@ export class WasmGaussianMatvec {
   matvec(rng: Rng, rows: number, cols: number, v: Float64Array, k: number, scale: number, out: Float64Array) {
     const K = this.arena.k;
     this.v.a.set(v.subarray(0, k * cols));
-    K.setState(rng.s0, rng.s1, rng.s2, rng.s3);
-    if (k === 1) K.matvecNormal(rows, cols, this.v.ptr, this.out.ptr, scale, this.pend);
-    else K.matvecNormalMulti(rows, cols, this.v.ptr, k, this.out.ptr, scale, this.row.ptr, this.pend);
-    rng.setState(K.getState(0), K.getState(1), K.getState(2), K.getState(3));
+    drawing(this.arena, rng, () => {
+      if (k === 1) K.matvecNormal(rows, cols, this.v.ptr, this.out.ptr, scale, this.pend);
+      else K.matvecNormalMulti(rows, cols, this.v.ptr, k, this.out.ptr, scale, this.row.ptr, this.pend);
+    });
     out.set(this.out.a.subarray(0, k * rows));
   }
 
   /**
    * acc[j] += sum_r g[r] scale W[r, j] for a rows x cols Gaussian W replayed from rng (row by row, as
-   * the JavaScript loop over fillNormal rows). Needs maxK >= 2 for g (rows) and acc (cols) buffers.
+   * the JavaScript loop over fillNormal rows). g goes through the output buffer, acc the input one.
    */
   matvecT(rng: Rng, rows: number, cols: number, g: Float64Array, scale: number, acc: Float64Array): void {
-    const K = this.arena.k;
     this.out.a.set(g.subarray(0, rows));
     this.v.a.set(acc.subarray(0, cols));
-    K.setState(rng.s0, rng.s1, rng.s2, rng.s3);
-    K.matvecNormalT(rows, cols, this.out.ptr, scale, this.v.ptr, this.row.ptr, this.pend);
-    rng.setState(K.getState(0), K.getState(1), K.getState(2), K.getState(3));
+    drawing(this.arena, rng, () =>
+      this.arena.k.matvecNormalT(rows, cols, this.out.ptr, scale, this.v.ptr, this.row.ptr, this.pend),
+    );
     acc.set(this.v.a.subarray(0, cols));
   }
 
   /** Rng.fillNormal(row, 0, cols) (cols <= maxCols). */
   fillNormal(rng: Rng, row: Float64Array, cols: number): void {
-    const K = this.arena.k;
-    K.setState(rng.s0, rng.s1, rng.s2, rng.s3);
-    K.fillNormal(this.row.ptr, cols, this.pend);
-    rng.setState(K.getState(0), K.getState(1), K.getState(2), K.getState(3));
+    drawing(this.arena, rng, () => this.arena.k.fillNormal(this.row.ptr, cols, this.pend));
     row.set(this.row.a.subarray(0, cols));
   }
 }

@@ -410,16 +410,21 @@ describe("training experiments on generated IDX files", () => {
           return store.get(key) as T;
         },
       };
-      const ckpt = { save: 0, drop: 0 };
+      const ckpt = { load: 0, save: 0, drop: 0 };
       const first = await marionAccuracyHeatmap.run(
         {
           ...ctx,
-          checkpoints: { load: () => undefined, save: () => void ckpt.save++, drop: () => void ckpt.drop++ },
+          checkpoints: {
+            load: () => void ckpt.load++,
+            save: () => void ckpt.save++,
+            drop: () => void ckpt.drop++,
+          },
         },
         { samples: 64 },
       );
       expect(computed).toBe(18);
-      expect(ckpt).toEqual({ save: 18, drop: 18 }); // one epoch each, dropped once finished
+      // Each run looks for saved progress, saves none (one epoch: nothing after the last) and is dropped.
+      expect(ckpt).toEqual({ load: 18, save: 0, drop: 18 });
       const again = await marionAccuracyHeatmap.run(ctx, { samples: 64 });
       expect(computed).toBe(18);
       expect(again.results).toEqual(first.results);

@@ -112,7 +112,8 @@ export interface EpochRecord {
 
 /**
  * Train for `epochs` epochs, evaluating on `test` after each. With `checkpoint`, the state after every
- * epoch is saved, and a run that finds saved progress continues from it (same result, bit for bit).
+ * epoch but the last is saved, and a run that finds saved progress continues from it (same result, bit
+ * for bit).
  */
 export function trainRun(
   net: MarionNet,
@@ -155,10 +156,12 @@ export function trainRun(
       curve.push({ epoch: e, batch, metric: "batch accuracy", value: st.batchAccuracy[b] });
     });
     epochs.push({ epoch: e, trainLoss: st.loss, trainAccuracy: st.accuracy, ...evaluate(net, test) });
-    opts.checkpoint?.save({
-      meta: { steps: opt.stepCount(), curve, epochs },
-      arrays: [...net.params.map((p) => p.value), ...opt.state()],
-    });
+    // After the last epoch the caller keeps the result itself (a memo): no checkpoint to write.
+    if (e + 1 < opts.epochs)
+      opts.checkpoint?.save({
+        meta: { steps: opt.stepCount(), curve, epochs },
+        arrays: [...net.params.map((p) => p.value), ...opt.state()],
+      });
     opts.onEpoch?.(e + 1, opts.epochs);
   }
   return { curve, epochs };

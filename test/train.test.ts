@@ -1,4 +1,6 @@
 /** Training (issue 10 foundations): gradients, data loaders, a separable problem, determinism. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Rng } from "../src/rng/rng.js";
 import { parseSpec } from "../src/spec/index.js";
@@ -158,6 +160,17 @@ describe("data loaders", () => {
   });
 });
 
+/** A small MNIST-like folder: 96 training and 40 test examples of 2 x 3 pixels, 3 classes, as IDX files. */
+function writeMnistLike(dir: string): void {
+  const write = (d: Dataset, prefix: string) => {
+    const { images, labels } = toIdx(d, 2, 3);
+    writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), images);
+    writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), labels);
+  };
+  write(randomData(96, 6, 3, 1), "train");
+  write(randomData(40, 6, 3, 2), "t10k");
+}
+
 describe("training", () => {
   /** Two classes separated by a hyperplane with a margin, as 4 x 4 images in IDX files. */
   function separable(n: number, seed: number): Dataset {
@@ -291,7 +304,7 @@ describe("epoch checkpoints", () => {
 
 describe("sharded training experiments", () => {
   it("the accuracy heatmap in 3 shards, merged, equals the unsharded run; a missing shard is refused", async () => {
-    const { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = await import("node:fs");
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const { spawnSync } = await import("node:child_process");
@@ -299,13 +312,7 @@ describe("sharded training experiments", () => {
     const cli = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
     try {
-      const write = (d: Dataset, prefix: string) => {
-        const { images, labels } = toIdx(d, 2, 3);
-        writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), images);
-        writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), labels);
-      };
-      write(randomData(96, 6, 3, 1), "train");
-      write(randomData(40, 6, 3, 2), "t10k");
+      writeMnistLike(dir);
       const common = ["marion/accuracy-heatmap", "--data", dir, "--samples", "64", "--seed", "3", "--json"];
       const whole = run("run", ...common, "--out", join(dir, "whole"));
       expect(whole.status, whole.stderr).toBe(0);
@@ -344,13 +351,7 @@ describe("training experiments on generated IDX files", () => {
     const { marionAccuracyHeatmap } = await import("../src/experiments/marion-training.js");
     const dir = mkdtempSync(join(tmpdir(), "deeplimits-idx-"));
     try {
-      const write = (d: Dataset, prefix: string) => {
-        const { images, labels } = toIdx(d, 2, 3);
-        writeFileSync(join(dir, `${prefix}-images-idx3-ubyte`), images);
-        writeFileSync(join(dir, `${prefix}-labels-idx1-ubyte`), labels);
-      };
-      write(randomData(96, 6, 3, 1), "train");
-      write(randomData(40, 6, 3, 2), "t10k");
+      writeMnistLike(dir);
       const m = loadMnist(dir);
       expect([m.train.n, m.test.n, m.train.features, m.source]).toEqual([96, 40, 6, dir]);
       const out = await marionAccuracyHeatmap.run(

@@ -461,6 +461,15 @@ async function main(argv: string[]): Promise<void> {
       );
   };
 
+  /** The run options a shard file records (merge reruns the experiments with them). */
+  const shardHeaderOptions = (opts: ReturnType<typeof runOptions>): ExperimentShardHeader["options"] => ({
+    samples: opts.samples,
+    seed: opts.seed,
+    engine: opts.engine,
+    full: opts.full,
+    ...(opts.data ? { data: opts.data } : {}),
+  });
+
   type ExpCliOptions = {
     shard?: string;
     samples?: string;
@@ -499,13 +508,7 @@ async function main(argv: string[]): Promise<void> {
       const header: ExperimentShardHeader = {
         command: "run",
         experiments: [exp.id],
-        options: {
-          samples: opts.samples,
-          seed: opts.seed,
-          engine: opts.engine,
-          full: opts.full,
-          ...(opts.data ? { data: opts.data } : {}),
-        },
+        options: shardHeaderOptions(opts),
       };
       await runExperimentShard(
         [exp],
@@ -561,13 +564,7 @@ async function main(argv: string[]): Promise<void> {
         command: "reproduce",
         experiments: selected.map((e) => e.id),
         only: o.only,
-        options: {
-          samples: opts.samples,
-          seed: opts.seed,
-          engine: opts.engine,
-          full: opts.full,
-          ...(opts.data ? { data: opts.data } : {}),
-        },
+        options: shardHeaderOptions(opts),
       };
       await runExperimentShard(selected, header, o.shard, o.out, opts, o.json === true);
       return;

@@ -15,7 +15,7 @@ import { availableParallelism, cpus, tmpdir } from "node:os";
 import { heatmapGrid, marionHeatmap } from "../src/experiments/marion-heatmap.js";
 import { nicaLogGaussian } from "../src/experiments/nica-log-gaussian.js";
 import { closePool, simulateParallel, streamChunks } from "../src/node/parallel.js";
-import { StreamedSimulationWriter } from "../src/node/results.js";
+import { StreamedSimulationWriter } from "../src/node/formats/simulation.js";
 import { makePlan } from "../src/simulate.js";
 import { type Ceilings, measureCeilings, workOf } from "./roofline.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";

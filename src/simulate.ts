@@ -5,7 +5,6 @@
  * the chunks run in one thread, many workers or many shards.
  */
 import { parseObservables, selectEngine } from "./engines/index.js";
-import { marionDenseBytes } from "./engines/marion/dense.js";
 import type { EngineChoice, EngineName, SampleKernel } from "./engines/types.js";
 import { MAX_SEED, Rng } from "./rng/rng.js";
 import { SpecError } from "./spec/errors.js";
@@ -87,21 +86,58 @@ export function makePlan(spec: ModelSpec, opts: SimulateOptions): Plan {
   };
 }
 
+/** Where a run's samples go, for the memory estimate. */
+export type OutputMode =
+  /** every sample in memory, then written whole (simulate, merge, experiments) */
+  | "memory"
+  /** chunks written as they come, a bounded window in flight (simulate --stream) */
+  | "stream"
+  /** the shard's chunks kept, then written record by record (--shard) */
+  | "shard";
+
+export interface MemoryEstimate {
+  /** Peak bytes of the whole run (samples, workers, runtime). */
+  bytes: number;
+  /** Bytes one engine kernel needs inside one WebAssembly memory (limit WASM_ARENA_MAX_BYTES). */
+  wasmBytes: number;
+}
+
 /**
- * Estimated peak memory of a run in bytes: the samples (kept per chunk, then assembled, then sorted for
- * quantiles) plus each worker's engine buffers (Hayou gradients keep every layer's activations).
+ * Estimated peak memory of a run: the samples as the output mode keeps them (in memory: chunk columns,
+ * the assembled columns, a sorted copy for quantiles and the Arrow file's buffer; streamed: the window
+ * of chunks; a shard: its chunks and one encoded record) plus each worker's engine buffers and kernel
+ * memory (Engine.memory) and the runtime's ~64 MiB. `samples` is the number of samples this process
+ * holds (a shard's share).
  */
-export function estimateMemoryBytes(plan: Plan, workers = 1): number {
+export function estimateMemory(
+  plan: Plan,
+  workers = 1,
+  mode: OutputMode = "memory",
+  samples = plan.samples,
+): MemoryEstimate {
   const spec = plan.spec;
   const k = spec.inputs.length;
-  const nMax = Math.max(spec.nIn, spec.nOut, ...spec.widths);
-  const samplesBytes = 3 * plan.samples * plan.observables.length * 8;
-  let engine = 8 * nMax * (6 * k + 4);
-  if (spec.family === "marion") engine += marionDenseBytes(spec, parseObservables(plan.observables, spec));
-  if (spec.family === "hayou" && plan.observables.some((o) => o.startsWith("gradNorm"))) {
-    engine += 8 * (spec.depth + 1) * spec.width * k * 3;
-  }
-  return samplesBytes + workers * (engine + 64 * 1024 * 1024);
+  const nMax = spec.widths.reduce((a, b) => Math.max(a, b), Math.max(spec.nIn, spec.nOut));
+  const row = (plan.observables.length + 1) * 8;
+  const chunkBytes = plan.chunkSize * row;
+  const held =
+    mode === "memory"
+      ? 4 * samples * row
+      : mode === "stream"
+        ? 3 * Math.min(samples, 8 * workers * plan.chunkSize) * row
+        : samples * row + 2 * chunkBytes;
+  const observables = parseObservables(plan.observables, spec);
+  const kernel = selectEngine(plan.engine, spec, observables).memory?.(spec, observables) ?? {
+    bytes: 0,
+    wasmBytes: 0,
+  };
+  const engine = 8 * nMax * (6 * k + 4) + kernel.bytes + 2 * chunkBytes;
+  return { bytes: held + workers * (engine + 64 * 1024 * 1024), wasmBytes: kernel.wasmBytes };
+}
+
+/** Estimated peak memory in bytes (estimateMemory, samples in memory). */
+export function estimateMemoryBytes(plan: Plan, workers = 1): number {
+  return estimateMemory(plan, workers).bytes;
 }
 
 /** Estimated single-core seconds for a plan (from the engines' calibrated per-sample cost). */

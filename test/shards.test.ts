@@ -1,16 +1,13 @@
 /** Sharded runs: k shard processes merged equal the single run byte for byte; integrity checks. */
-import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli, startAndKill as killAfterChunks } from "./helpers.js";
 
-const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-shards-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const cli = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });
 
 const RUNS: [string, string[]][] = [
   [
@@ -92,8 +89,8 @@ describe("shards", () => {
     }
     const r = cli(
       "merge",
-      join(dir, "1", "shard-0-of-2.json"),
-      join(dir, "2", "shard-1-of-2.json"),
+      join(dir, "1", "shard-0-of-2.dlshard"),
+      join(dir, "2", "shard-1-of-2.dlshard"),
       "--out",
       join(dir, "m"),
     );
@@ -136,27 +133,8 @@ describe("checkpoint and resume", () => {
     "--seed",
     "3",
   ];
-  const startAndKill = async (out: string, signal: NodeJS.Signals, threads: string) => {
-    const child = spawn(
-      process.execPath,
-      [CLI, "simulate", ...ARGS, "--out", out, "--threads", threads, "--checkpoint"],
-      {
-        stdio: ["ignore", "ignore", "pipe"],
-        env: { ...process.env, CI: "1" },
-      },
-    );
-    let stderr = "";
-    child.stderr.on("data", (b) => (stderr += b));
-    // Wait until some chunks are saved, then kill.
-    const ck = join(out, ".chunks");
-    for (let i = 0; i < 200; i++) {
-      await new Promise((ok) => setTimeout(ok, 50));
-      if (existsSync(ck) && readdirSync(ck).filter((f) => f.startsWith("chunk-")).length >= 5) break;
-    }
-    child.kill(signal);
-    const code = await new Promise<number | null>((ok) => child.once("exit", (c) => ok(c)));
-    return { code, stderr, saved: readdirSync(ck).filter((f) => f.startsWith("chunk-")).length };
-  };
+  const startAndKill = (out: string, signal: NodeJS.Signals, threads: string) =>
+    killAfterChunks([...ARGS, "--threads", threads], out, signal);
   it("a run killed with SIGKILL and resumed equals the uninterrupted run byte for byte", async () => {
     const dir = join(tmp, "ck-kill");
     expect(cli("simulate", ...ARGS, "--out", join(dir, "full")).status).toBe(0);
@@ -225,7 +203,7 @@ describe("experiment shards (run / reproduce --shard)", () => {
     // The last shard holds chunks of every simulation (small plans fall into the last shards).
     const missing = cli(
       "merge",
-      ...shards.filter((f) => !f.endsWith("shard-2-of-3.json")),
+      ...shards.filter((f) => !f.endsWith("shard-2-of-3.dlshard")),
       "--out",
       join(dir, "bad"),
     );

@@ -324,7 +324,7 @@ describe("sharded training experiments", () => {
       }
       expect(unitCounts).toEqual([6, 6, 6]); // 3 x 3 cells x 2 learning rates, dealt round-robin
       const shards = readdirSync(join(dir, "shards"))
-        .filter((f) => f.endsWith(".json"))
+        .filter((f) => f.endsWith(".dlshard"))
         .map((f) => join(dir, "shards", f));
       expect(shards.length).toBe(3);
       expect(readdirSync(join(dir, "shards"))).not.toContain(".checkpoints"); // cleared

@@ -31,4 +31,9 @@ export interface Engine {
    */
   costPerSample(spec: ModelSpec, observables: readonly Observable[]): number;
   compile(spec: ModelSpec, observables: readonly Observable[]): SampleKernel;
+  /**
+   * Working memory of one compiled kernel beyond the O(width) buffers every engine has (bytes), and
+   * the part of it that lives in one WebAssembly memory (which has its own limit, WASM_ARENA_MAX_BYTES).
+   */
+  memory?(spec: ModelSpec, observables: readonly Observable[]): { bytes: number; wasmBytes: number };
 }

@@ -3,10 +3,41 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
+let faultBudget: number | null = null;
+let faultAction: (() => void) | null = null;
+
+/**
+ * Tests only: once `bytes` more bytes have been written by this process's result writers, make the next
+ * write fail as a full disk does (ENOSPC), or call `action` instead (e.g. to deliver a signal in the
+ * middle of the final writes); null disarms. Every writer of result files calls faultPoint.
+ */
+export function injectWriteFault(bytes: number | null, action: (() => void) | null = null): void {
+  faultBudget = bytes;
+  faultAction = action;
+}
+
+/** Account for `bytes` about to be written; throws ENOSPC (or runs the action) when a fault is due. */
+export function faultPoint(bytes: number): void {
+  if (faultBudget === null) return;
+  faultBudget -= bytes;
+  if (faultBudget >= 0) return;
+  faultBudget = null;
+  const action = faultAction;
+  faultAction = null;
+  if (action) {
+    action();
+    return;
+  }
+  throw Object.assign(new Error("ENOSPC: no space left on device, write (injected fault)"), {
+    code: "ENOSPC",
+  });
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
   try {
+    faultPoint(typeof data === "string" ? Buffer.byteLength(data) : data.byteLength);
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {

@@ -7,14 +7,16 @@ import { Piscina } from "piscina";
 import {
   assemble,
   type ChunkResult,
-  estimateMemoryBytes,
+  estimateMemory,
   makePlan,
+  type OutputMode,
   type Plan,
   runChunk,
   type SimulateOptions,
   type SimulationResult,
 } from "../simulate.js";
 import { SpecError } from "../spec/errors.js";
+import { WASM_ARENA_MAX_BYTES } from "../wasm/index.js";
 import type { ModelSpec } from "../spec/index.js";
 
 export function defaultThreads(): number {
@@ -26,6 +28,8 @@ export interface ParallelOptions {
   /** Use the worker pool even for one thread (benchmarks: one worker against k workers). */
   workers?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Polled between chunks: a true answer ends the run with an error (SIGINT / SIGTERM). */
+  isStopped?: () => boolean;
 }
 
 let pool: Piscina | null = null;
@@ -62,7 +66,6 @@ export async function runChunksParallel(
   popts: ParallelOptions & {
     onChunk?: (r: ChunkResult) => void;
     doneBefore?: number;
-    isStopped?: () => boolean;
   } = {},
 ): Promise<ChunkResult[]> {
   const threads = Math.max(1, Math.min(popts.threads ?? defaultThreads(), chunks.length));
@@ -131,15 +134,38 @@ export async function streamChunks(
   }
 }
 
-/** Refuse up front a plan that would need more memory than this machine has (with the estimate). */
-export function checkMemory(plan: Plan, threads: number): void {
-  const need = estimateMemoryBytes(plan, threads);
-  const have = totalmem();
-  if (need > 0.8 * have) {
-    const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+
+/**
+ * Refuse up front, before any sampling, a run that cannot fit: more memory than this machine has (with
+ * the estimate and advice that works for the output mode), or an engine kernel larger than one
+ * WebAssembly memory can hold.
+ */
+export function checkMemory(
+  plan: Plan,
+  threads: number,
+  mode: OutputMode = "memory",
+  samples = plan.samples,
+): void {
+  const workers = Math.max(1, Math.min(threads, plan.chunks));
+  const need = estimateMemory(plan, workers, mode, samples);
+  if (need.wasmBytes > WASM_ARENA_MAX_BYTES) {
     throw new SpecError(
       "spec",
-      `this run needs about ${gib(need)} GiB of memory (samples x observables, engine buffers for ${threads} worker(s)); this machine has ${gib(have)} GiB: use fewer samples, --shard, or a smaller model`,
+      `the ${plan.engine} engine's WebAssembly kernel for this model needs about ${gib(need.wasmBytes)} GiB, more than the ${gib(WASM_ARENA_MAX_BYTES)} GiB one kernel can address: use a smaller width${plan.engine === "dense" ? " (or --engine reduced where the weights are Gaussian and iid)" : ""}`,
+    );
+  }
+  const have = totalmem();
+  if (need.bytes > 0.8 * have) {
+    const advice =
+      mode === "memory"
+        ? "use fewer samples, --stream (samples written as they come), --shard i/k, or a smaller model"
+        : mode === "shard"
+          ? "use more shards (a larger k in --shard i/k), or a smaller model"
+          : "use fewer threads or a smaller model";
+    throw new SpecError(
+      "spec",
+      `this run needs about ${gib(need.bytes)} GiB of memory (samples x observables, engine buffers for ${workers} worker(s)); this machine has ${gib(have)} GiB: ${advice}`,
     );
   }
 }
@@ -150,7 +176,7 @@ export async function simulateParallel(
   popts: ParallelOptions = {},
 ): Promise<SimulationResult> {
   const plan = makePlan(spec, opts);
-  checkMemory(plan, Math.min(popts.threads ?? defaultThreads(), plan.chunks));
+  checkMemory(plan, popts.threads ?? defaultThreads());
   const all = Array.from({ length: plan.chunks }, (_, c) => c);
   return assemble(plan, await runChunksParallel(plan, all, popts));
 }

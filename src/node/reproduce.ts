@@ -9,6 +9,7 @@ import type { Experiment, ExperimentContext, ExperimentOutput } from "../experim
 import { buildReportHtml, type ReportSection } from "../report/html.js";
 import { arrowBytes, toCsv } from "./exports.js";
 import { toJson, writeFileAtomic } from "./io.js";
+import { stopRequested } from "./stop.js";
 import { loadCifar10, loadMnist } from "./data.js";
 import { decodeUnit, encodeUnit, fileCheckpoints, type MemoEntry, readMemo, writeMemo } from "./memo.js";
 import { SpecError } from "../spec/index.js";
@@ -94,7 +95,11 @@ export async function runExperiment(exp: Experiment, o: RunOptions): Promise<Exp
         (async (spec, opts, label) => {
           const progress = makeProgress(`${exp.id} ${label ?? ""}`.trim(), !o.quiet);
           try {
-            return await simulateParallel(spec, opts, { threads: o.threads, onProgress: progress.update });
+            return await simulateParallel(spec, opts, {
+              threads: o.threads,
+              onProgress: progress.update,
+              isStopped: () => stopRequested() !== null,
+            });
           } finally {
             progress.done();
           }

@@ -176,6 +176,8 @@ function parseOverrideValue(raw: string): unknown {
   }
 }
 
+const FORBIDDEN_KEYS = new Set(["__proto__", "prototype", "constructor"]);
+
 /**
  * Apply `--set` overrides such as `width=64`, `weights.law=uniform`, `width=[20,400]`, `activation=tanh`.
  * Setting `width` to a list without setting `depth` drops the preset's depth (it is implied by the list).
@@ -184,6 +186,9 @@ export function applyOverrides(
   spec: Record<string, unknown>,
   sets: readonly string[],
 ): Record<string, unknown> {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
+    throw new SpecError("spec", "must be a JSON object", spec === null ? "null" : typeof spec);
+  }
   const out = structuredClone(spec);
   const setPaths = new Set<string>();
   for (const s of sets) {
@@ -192,10 +197,14 @@ export function applyOverrides(
     const path = s.slice(0, eq).trim();
     const value = parseOverrideValue(s.slice(eq + 1).trim());
     const keys = path.split(".");
+    // Only the spec's own data fields: never the prototype chain (prototype pollution).
+    const bad = keys.find((k) => k === "" || FORBIDDEN_KEYS.has(k));
+    if (bad !== undefined)
+      throw new SpecError("--set", `cannot set "${bad}": give a spec field such as width or weights.law`, s);
     let obj: Record<string, unknown> = out;
     for (let i = 0; i < keys.length - 1; i++) {
       const k = keys[i];
-      const next = obj[k];
+      const next = Object.hasOwn(obj, k) ? obj[k] : undefined;
       if (next === undefined || next === null || typeof next !== "object" || Array.isArray(next)) obj[k] = {};
       obj = obj[k] as Record<string, unknown>;
     }
@@ -245,12 +254,23 @@ export function describeSpec(spec: ModelSpec): string {
   return `resnet${spec.balanced ? " (balanced)" : ""} ${w} ${tail} alpha^2=${(spec.alpha ** 2).toPrecision(4)}`;
 }
 
+/** Euclidean norm (Math.hypot's value; without spreading a long vector onto the call stack). */
+function norm(x: Float64Array): number {
+  if (x.length <= 4096) return Math.hypot(...x);
+  let m = 0;
+  for (const v of x) m = Math.max(m, Math.abs(v));
+  if (m === 0 || !Number.isFinite(m)) return m;
+  let s = 0;
+  for (const v of x) s += (v / m) ** 2;
+  return m * Math.sqrt(s);
+}
+
 /** Unit-free tangent direction u for the Jacobian-vector product at input `index` (spec.tangent). */
 export function tangentVector(spec: ModelSpec, index: number): Float64Array {
   const x = inputVector(spec, index);
   if (Array.isArray(spec.tangent)) return Float64Array.from(spec.tangent);
   const n = spec.nIn;
-  const xn = Math.hypot(...x);
+  const xn = norm(x);
   // Gram-Schmidt of the coordinate vector least aligned with x.
   let best = 0;
   for (let i = 1; i < n; i++) if (Math.abs(x[i]) < Math.abs(x[best])) best = i;
@@ -258,7 +278,7 @@ export function tangentVector(spec: ModelSpec, index: number): Float64Array {
   u[best] = 1;
   const proj = x[best] / (xn * xn);
   for (let i = 0; i < n; i++) u[i] -= proj * x[i];
-  const un = Math.hypot(...u);
+  const un = norm(u);
   if (!(un > 1e-12))
     throw new SpecError(
       "tangent",

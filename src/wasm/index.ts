@@ -90,6 +90,12 @@ export interface F32Buf {
  * One kernel instance with its memory. Reserve every buffer with f64()/f32() before the first
  * commit(); the views are created by commit() and stay valid afterwards.
  */
+/**
+ * The most one arena may hold: typed-array views over a WebAssembly memory past 2 GiB fail in Node 20's
+ * V8 ("Invalid typed array length"), so memory estimates refuse larger kernels up front.
+ */
+export const WASM_ARENA_MAX_BYTES = 2 ** 31;
+
 export class Arena {
   readonly k: KernelExports;
   private top: number;
@@ -106,8 +112,10 @@ export class Arena {
     if (this.committed) throw new Error("internal: Arena buffers must be reserved before commit()");
     const ptr = this.top;
     this.top = (ptr + n * bytesPer + 15) & ~15;
-    if (this.top > 2 ** 32 - 65536)
-      throw new RangeError("a WebAssembly kernel needs more than 4 GiB of memory");
+    if (this.top > WASM_ARENA_MAX_BYTES)
+      throw new RangeError(
+        `a WebAssembly kernel needs ${(this.top / 2 ** 30).toFixed(1)} GiB, more than the ${WASM_ARENA_MAX_BYTES / 2 ** 30} GiB one kernel can address`,
+      );
     return ptr;
   }
 

@@ -5,7 +5,7 @@
 import type { Engine, SampleKernel } from "../types.js";
 import { compileDenseMlp } from "./mlp.js";
 import { compileDenseHayou } from "../hayou/dense.js";
-import { compileDenseMarion, marionDenseCost } from "../marion/dense.js";
+import { compileDenseMarion, marionDenseBytes, marionDenseCost } from "../marion/dense.js";
 import { compileDenseResNet } from "./resnet.js";
 import { WASM_NORMAL_MAX_COLS } from "./gaussian-wasm.js";
 
@@ -36,7 +36,21 @@ export const denseEngine: Engine = {
     let c = w[0] * spec.nIn;
     for (let l = 1; l < w.length; l++) c += w[l] * w[l - 1];
     c += spec.nOut * w[w.length - 1];
-    return c * (perWeight(spec.weights.law, Math.max(spec.nIn, spec.nOut, ...w)) + 2 * (k - 1));
+    return (
+      c *
+      (perWeight(
+        spec.weights.law,
+        w.reduce((a, b) => Math.max(a, b), Math.max(spec.nIn, spec.nOut)),
+      ) +
+        2 * (k - 1))
+    );
+  },
+  memory(spec, observables) {
+    if (spec.family === "marion") return marionDenseBytes(spec, observables);
+    // Hayou gradients keep every layer's activations for the backward pass.
+    if (spec.family === "hayou" && observables.some((o) => o.name === "gradNorm"))
+      return { bytes: 8 * (spec.depth + 1) * spec.width * spec.inputs.length * 3, wasmBytes: 0 };
+    return { bytes: 0, wasmBytes: 0 };
   },
   compile(spec, observables): SampleKernel {
     if (spec.family === "mlp") return compileDenseMlp(spec, observables);

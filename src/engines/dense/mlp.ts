@@ -17,7 +17,7 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
   const slots = slotsFor(observables, d);
   const jvp = slots.jvp.length > 0;
   const m = jvp ? 2 * k : k; // propagated vectors: k inputs, then k tangents
-  const nMax = Math.max(spec.nIn, spec.nOut, ...widths);
+  const nMax = widths.reduce((a, b) => Math.max(a, b), Math.max(spec.nIn, spec.nOut));
   const fill = rowFiller(spec.weights.law);
   const wasm = gaussianWasm(spec.weights.law, nMax, nMax, m);
   const act = makeActivation(spec.activation);

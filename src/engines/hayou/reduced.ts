@@ -34,7 +34,13 @@ export function choleskyPsd(A: Float64Array, k: number, C: Float64Array): void {
   for (let j = 0; j < k; j++) {
     let s = A[j * k + j];
     for (let p = 0; p < j; p++) s -= C[j * k + p] * C[j * k + p];
-    const scale = Math.max(A[j * k + j], 1e-300);
+    const ajj = A[j * k + j];
+    if (!Number.isFinite(ajj)) {
+      // Overflow (or NaN) upstream: propagate it, never a finite zero column (issue: finite garbage).
+      C[j * k + j] = ajj;
+      continue;
+    }
+    const scale = Math.max(ajj, 1e-300);
     if (s <= 1e-14 * scale) continue; // zero pivot: column j stays 0
     const cjj = Math.sqrt(s);
     C[j * k + j] = cjj;
@@ -68,6 +74,48 @@ function solveRange(C: Float64Array, k: number, v: Float64Array, y: Float64Array
     for (let p = i + 1; p < k; p++) t -= C[p * k + i] * c[p];
     c[i] = t / cii;
   }
+}
+
+/**
+ * C with C C^T = gain K / n, K the Gram matrix of the k rows of H (each of length n). When K overflows
+ * although H is finite (||phi|| past 1e154), the rows are first divided by m = max |H| and C multiplied
+ * by m: exact, and the recursion goes on until Y itself overflows (as the dense engine's does). Without
+ * overflow nothing is rescaled (bit-identical to the plain Gram matrix).
+ */
+function gramFactor(
+  H: Float64Array,
+  k: number,
+  n: number,
+  gainOverN: number,
+  K: Float64Array,
+  C: Float64Array,
+): void {
+  const gram = (inv: number) => {
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b <= a; b++) {
+        let t = 0;
+        if (inv === 1) for (let i = 0; i < n; i++) t += H[a * n + i] * H[b * n + i];
+        else for (let i = 0; i < n; i++) t += H[a * n + i] * inv * (H[b * n + i] * inv);
+        K[a * k + b] = K[b * k + a] = gainOverN * t;
+      }
+    }
+  };
+  gram(1);
+  let finite = true;
+  for (let a = 0; a < k; a++) finite &&= Number.isFinite(K[a * k + a]);
+  const m = finite ? 1 : maxAbs(H, k * n);
+  if (m !== 1 && m > 0 && Number.isFinite(m)) gram(1 / m);
+  choleskyPsd(K, k, C);
+  if (m !== 1 && m > 0 && Number.isFinite(m)) for (let i = 0; i < k * k; i++) C[i] *= m;
+}
+
+function maxAbs(x: Float64Array, len: number, off = 0): number {
+  let m = 0;
+  for (let i = off; i < off + len; i++) {
+    const v = Math.abs(x[i]);
+    if (!(v <= m)) m = v; // NaN propagates
+  }
+  return m;
 }
 
 export function compileReducedHayou(
@@ -160,14 +208,7 @@ export function compileReducedHayou(
     postNorm0.set(postNorm);
     observeLayer(slots, 0, Y, n, postNorm, postNorm0, out);
     for (let s = 1; s <= steps; s++) {
-      for (let a = 0; a < k; a++) {
-        for (let b = 0; b <= a; b++) {
-          let t = 0;
-          for (let i = 0; i < n; i++) t += H[a * n + i] * H[b * n + i];
-          K[a * k + b] = K[b * k + a] = gainOverN * t;
-        }
-      }
-      choleskyPsd(K, k, C);
+      gramFactor(H, k, n, gainOverN, K, C);
       rng.fillNormal(Z, 0, k * n);
       if (grads) {
         // Keep Phi, Y and U = W Phi = Z C^T of this layer for the backward pass.
@@ -208,16 +249,27 @@ export function compileReducedHayou(
     const sigma = Math.sqrt(spec.gain / n);
     for (let l = L; l >= 1; l--) {
       const off = (l - 1) * k * n;
-      // A = Phi^T Phi, v = U^T g
-      for (let p = 0; p < k; p++) {
-        let v = 0;
-        for (let i = 0; i < n; i++) v += histU[off + p * n + i] * g[i];
-        vk[p] = v;
-        for (let q = 0; q <= p; q++) {
-          let t = 0;
-          for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * histPhi[off + q * n + i];
-          A[p * k + q] = A[q * k + p] = t;
+      // A = Phi^T Phi, v = U^T g; Phi and U = W Phi divided by m = max |Phi| where A overflows (the
+      // projection Phi A^+ Phi^T and Phi A^+ U^T are unchanged; inv = 1 otherwise, bit-identical).
+      let inv = 1;
+      const normal = (sc: number) => {
+        for (let p = 0; p < k; p++) {
+          let v = 0;
+          for (let i = 0; i < n; i++) v += histU[off + p * n + i] * sc * g[i];
+          vk[p] = v;
+          for (let q = 0; q <= p; q++) {
+            let t = 0;
+            for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * sc * (histPhi[off + q * n + i] * sc);
+            A[p * k + q] = A[q * k + p] = t;
+          }
         }
+      };
+      normal(inv);
+      let finite = true;
+      for (let p = 0; p < k; p++) finite &&= Number.isFinite(A[p * k + p]);
+      if (!finite) {
+        const m = maxAbs(histPhi, k * n, off);
+        if (m > 0 && Number.isFinite(m)) normal((inv = 1 / m));
       }
       choleskyPsd(A, k, CA);
       solveRange(CA, k, vk, yk, ck);
@@ -229,13 +281,13 @@ export function compileReducedHayou(
       for (let i = 0; i < n; i++) xi[i] *= sc;
       for (let p = 0; p < k; p++) {
         let t = 0;
-        for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * xi[i];
+        for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * inv * xi[i];
         wk[p] = t;
       }
       solveRange(CA, k, wk, yk, ek);
       for (let i = 0; i < n; i++) {
         let t = xi[i];
-        for (let p = 0; p < k; p++) t += histPhi[off + p * n + i] * (ck[p] - ek[p]);
+        for (let p = 0; p < k; p++) t += histPhi[off + p * n + i] * inv * (ck[p] - ek[p]);
         wtg[i] = t;
       }
       const ya = off + a * n;

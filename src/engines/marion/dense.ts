@@ -64,14 +64,25 @@ export function marionDenseCost(spec: MarionSpec, observables: readonly Observab
   return entries * (gen + 0.5 * m * (grad ? 2 : 1)) + spec.width * spec.nIn * 7 * spec.nInputs;
 }
 
-/** Working memory of a dense Marion kernel in bytes (weight cache or paths, per-layer branch inputs). */
-export function marionDenseBytes(spec: MarionSpec, observables: readonly Observable[]): number {
+/**
+ * Working memory of a dense Marion kernel in bytes: its WebAssembly arena (scratch matrices, weight cache
+ * or correlated paths, column blocks, per-layer branch inputs, the generator's tables; as reserved in
+ * compileDenseMarion) and the JavaScript buffers.
+ */
+export function marionDenseBytes(
+  spec: MarionSpec,
+  observables: readonly Observable[],
+): { bytes: number; wasmBytes: number } {
   const grad = needsGradient(observables);
   const mats = spec.model === "res3" ? 2 : 1;
   const m = spec.nInputs * spec.alphas.length;
-  const paths = spec.correlation.kind === "iid" ? 0 : 8 * spec.depth * mats * spec.width ** 2;
-  const hist = grad ? 8 * spec.depth * m * spec.width : 0;
-  return marionCacheBytes(spec, grad) + paths + hist + 8 * 12 * m * spec.width;
+  const d = spec.width;
+  const el = spec.weights.law === "uniform" ? 4 : 8;
+  const paths = spec.correlation.kind === "iid" ? 0 : 8 * spec.depth * mats * d * d;
+  const hist = grad ? 8 * spec.depth * m * d : 0;
+  const wasmBytes =
+    marionCacheBytes(spec, grad) + 2 * d * d * el + paths + hist + 8 * (6 * m * d + 2 * m) + 65536;
+  return { bytes: wasmBytes + 8 * 6 * m * d, wasmBytes };
 }
 
 /**

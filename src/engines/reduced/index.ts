@@ -47,6 +47,14 @@ export const reducedEngine: Engine = {
     // ~8 ns per coordinate and layer: one normal, the activation and a few flops.
     return 8 * spec.widths.reduce((a, b) => a + b, 0) + 100 * (spec.depth + 1);
   },
+  memory(spec, observables) {
+    // Backward passes keep the forward pass of every layer: Phi, U, Y (Hayou), h, u (Marion).
+    if (!observables.some((o) => o.name.toLowerCase().includes("grad"))) return { bytes: 0, wasmBytes: 0 };
+    if (spec.family === "hayou")
+      return { bytes: 3 * 8 * spec.depth * spec.inputs.length * spec.width, wasmBytes: 0 };
+    if (spec.family === "marion") return { bytes: 2 * 8 * spec.depth * spec.width, wasmBytes: 0 };
+    return { bytes: 0, wasmBytes: 0 };
+  },
   compile(spec, observables): SampleKernel {
     if (spec.family === "hayou") return compileReducedHayou(spec, observables, false);
     if (spec.family === "marion") return compileReducedMarion(spec, observables);
@@ -57,7 +65,7 @@ export const reducedEngine: Engine = {
     const x = inputVector(spec, 0);
     const logC = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
     const c = Math.exp(0.5 * logC);
-    const nMax = Math.max(...widths);
+    const nMax = widths.reduce((a, b) => Math.max(a, b), 0);
     const z = new Float64Array(nMax);
     const g = new Float64Array(nMax);
     const h = new Float64Array(nMax);

@@ -1,0 +1,80 @@
+/** Shared by the CLI tests: the built CLI as a process, in process with captured output, and kills. */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+export const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
+
+/** Run the built CLI in a child process (CI=1: no progress lines). */
+export const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });
+
+type RunCli = (argv: string[]) => Promise<number>;
+let runCliFn: RunCli | null = null;
+
+/** The built CLI's runCli, in this process (the same module instances as the dist imports of a test). */
+export async function loadRunCli(): Promise<RunCli> {
+  runCliFn ??= ((await import("../dist/src/node/cli.js" as string)) as { runCli: RunCli }).runCli;
+  return runCliFn;
+}
+
+/** Run `deeplimits ...args` in this process with stdout and stderr captured. */
+export async function runQuiet(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const runCli = await loadRunCli();
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  let stdout = "";
+  let stderr = "";
+  process.stdout.write = ((c: string | Uint8Array) => {
+    stdout += String(c);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => {
+    stderr += String(c);
+    return true;
+  }) as typeof process.stderr.write;
+  const log = console.log;
+  console.log = (...a: unknown[]) => {
+    stdout += `${a.join(" ")}\n`;
+  };
+  try {
+    const code = await runCli(["node", "deeplimits", ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+    console.log = log;
+  }
+}
+
+/**
+ * Start `deeplimits simulate ...args --checkpoint` in a child process, wait until at least `chunks`
+ * chunk files are saved under out/.chunks (and `ready()` holds), then send `signal`.
+ */
+export async function startAndKill(
+  args: string[],
+  out: string,
+  signal: NodeJS.Signals,
+  chunks = 5,
+  ready: () => boolean = () => true,
+): Promise<{ code: number | null; stderr: string; saved: number }> {
+  const child = spawn(process.execPath, [CLI, "simulate", ...args, "--out", out, "--checkpoint"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, CI: "1" },
+  });
+  let stderr = "";
+  child.stderr.on("data", (b) => (stderr += b));
+  const ck = join(out, ".chunks");
+  const saved = () => (existsSync(ck) ? readdirSync(ck).filter((f) => f.startsWith("chunk-")).length : 0);
+  for (let i = 0; i < 400 && (saved() < chunks || !ready()); i++)
+    await new Promise((ok) => setTimeout(ok, 25));
+  child.kill(signal);
+  const code = await new Promise<number | null>((ok) => child.once("exit", (c) => ok(c)));
+  return { code, stderr, saved: saved() };
+}
+
+/** A module of the built package (dist/), typed as `T`: shares module state with the in-process CLI. */
+export async function dist<T>(path: string): Promise<T> {
+  const url = new URL(`../dist/src/${path}`, import.meta.url).href;
+  return (await import(/* @vite-ignore */ url)) as T;
+}

@@ -517,11 +517,14 @@ describe("result folders: whole or not at all; verify checks every file", () => 
     expect(readdirSync(out).some((f) => f.includes(".tmp-"))).toBe(false);
   });
 
-  it("--out that is a file, a spec file holding null: exit 2 before any sampling", async () => {
+  it("--out that is a file or unwritable, a spec file holding null: exit 2 before any sampling", async () => {
     writeFileSync(join(tmp, "afile"), "x");
     const r = await runQuiet("simulate", ...MLP, "--samples", "10", "--out", join(tmp, "afile"));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--out: .*afile exists and is not a folder/);
+    const ro = await runQuiet("simulate", ...MLP, "--samples", "10", "--out", "/proc/deeplimits-no/out");
+    expect(ro.code).toBe(2);
+    expect(ro.stderr).toMatch(/--out: cannot (create|write in)/);
     writeFileSync(join(tmp, "null.json"), "null");
     const n = await runQuiet("simulate", join(tmp, "null.json"));
     expect(n.code).toBe(2);

@@ -1,6 +1,6 @@
 /** File output: atomic writes (temporary file + rename), so a crash never leaves a half file. */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 let faultBudget: number | null = null;
@@ -33,8 +33,26 @@ export function faultPoint(bytes: number): void {
   });
 }
 
+/**
+ * mkdir -p, one level at a time from the deepest existing folder. (Node's recursive mkdirSync loops
+ * forever under /proc, where mkdir answers ENOENT: a hostile --out must fail, not hang.) Returns the
+ * first folder it created, or undefined.
+ */
+export function makeDirs(path: string): string | undefined {
+  const missing: string[] = [];
+  let p = path;
+  while (!existsSync(p)) {
+    missing.push(p);
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
+  return missing[0];
+}
+
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${randomBytes(6).toString("hex")}.tmp`);
   try {
     faultPoint(typeof data === "string" ? Buffer.byteLength(data) : data.byteLength);

@@ -4,6 +4,7 @@
  * (formats/result-folder.ts).
  */
 import { rmdirSync, rmSync, statSync } from "node:fs";
+import { totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { EngineChoice } from "../../engines/types.js";
@@ -308,6 +309,7 @@ export function registerExperimentCommands(program: Command): void {
     .requiredOption("--out <dir>", "output folder")
     .option("--json", "print JSON only")
     .action(async (shards: string[], o: { out: string; json?: boolean }) => {
+      checkMergeMemory(shards);
       if (shards.length > 0 && shardFormat(shards[0]) === EXPERIMENT_SHARD) {
         await mergeExperiments(shards, o);
         return;
@@ -326,6 +328,22 @@ export function registerExperimentCommands(program: Command): void {
       if (o.json) process.stdout.write(toJson({ ...meta, ...deterministicSummary(r) }));
       else console.log(`merged ${shards.length} shard(s): ${r.plan.samples} samples -> ${claim.dir}`);
     });
+}
+
+/**
+ * Refuse up front a merge that cannot fit: the shards' samples are held decoded, then assembled, sorted
+ * for quantiles and written (about 4 times their bytes), plus the largest file while it is read.
+ */
+function checkMergeMemory(paths: readonly string[]): void {
+  const sizes = paths.map((p) => statSafe(p)?.size ?? 0);
+  const need = 4 * sizes.reduce((a, b) => a + b, 0) + sizes.reduce((a, b) => Math.max(a, b), 0) + 2 ** 26;
+  if (need > 0.8 * totalmem()) {
+    const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+    throw new SpecError(
+      "merge",
+      `merging these shards needs about ${gib(need)} GiB of memory; this machine has ${gib(totalmem())} GiB: merge on a larger machine, or rerun with fewer samples per simulation`,
+    );
+  }
 }
 
 /** Experiment shards: rerun the experiments on the merged simulations (no sampling happens). */

@@ -11,7 +11,6 @@ import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -20,7 +19,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SpecError } from "../../spec/errors.js";
-import { faultPoint } from "../io.js";
+import { faultPoint, makeDirs } from "../io.js";
 import { chunkRecordLength, CodecError } from "./chunk-codec.js";
 
 const DIGEST = 32;
@@ -29,7 +28,7 @@ const pad8 = (n: number) => (8 - (n % 8)) % 8;
 /** Write header and records to `path` atomically (temporary sibling, fsync, rename). */
 export function writeContainer(path: string, magic: string, header: object, records: Iterable<Buffer>): void {
   if (magic.length !== 8) throw new Error("internal: container magic must be 8 bytes");
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   const json = Buffer.from(JSON.stringify(header));
   const head = Buffer.alloc(12);

@@ -19,6 +19,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -26,7 +27,7 @@ import {
 import { hostname } from "node:os";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { SpecError } from "../../spec/errors.js";
-import { toJson, writeFileAtomic } from "../io.js";
+import { makeDirs, toJson, writeFileAtomic } from "../io.js";
 
 export const MANIFEST = "manifest.json";
 export const RESULT_FORMAT = "deeplimits-result/1";
@@ -148,8 +149,9 @@ export function claimOutput(raw: string, field = "--out"): OutputClaim {
   }
   if (existsSync(dir) && !statSync(dir).isDirectory())
     throw new SpecError(field, `${dir} exists and is not a folder: give a folder for the result`, raw);
+  let created: string | undefined;
   try {
-    mkdirSync(parent, { recursive: true });
+    created = makeDirs(parent);
   } catch (e) {
     throw new SpecError(field, `cannot create ${parent}: ${(e as Error).message}`, raw);
   }
@@ -181,6 +183,7 @@ export function claimOutput(raw: string, field = "--out"): OutputClaim {
     }
   }
   let held = true;
+  let committed = false;
   const claim: OutputClaim = {
     dir,
     stage() {
@@ -213,6 +216,7 @@ export function claimOutput(raw: string, field = "--out"): OutputClaim {
         renameSync(stageDir, dir);
         rmSync(gone, { recursive: true, force: true });
       } else renameSync(stageDir, dir);
+      committed = true;
     },
     abort(stageDir) {
       rmSync(stageDir, { recursive: true, force: true });
@@ -222,6 +226,14 @@ export function claimOutput(raw: string, field = "--out"): OutputClaim {
       held = false;
       claims.delete(claim);
       rmSync(lock, { force: true });
+      // Folders this claim created for nothing (a refused or failed run) go again, if still empty.
+      for (let p = parent; !committed && created && p.length >= created.length; p = dirname(p)) {
+        try {
+          rmdirSync(p);
+        } catch {
+          break;
+        }
+      }
     },
   };
   claims.add(claim);

@@ -21,6 +21,7 @@ import {
   fsyncSync,
   openSync,
   readFileSync,
+  readSync,
   statSync,
   writeSync,
   type WriteStream,
@@ -238,6 +239,25 @@ function chunkedSummary(plan: Plan, col: Float64Array): Summary {
   return s;
 }
 
+/** The lines of a text file, read in blocks (files larger than the longest string work). */
+function* linesOf(path: string): Generator<string> {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(1 << 23);
+    let carry = "";
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const parts = (carry + buf.toString("utf8", 0, n)).split("\n");
+      carry = parts.pop() ?? "";
+      yield* parts;
+    }
+    if (carry !== "") yield carry;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Parse samples.csv and compare every value with the samples (exact: numbers print round-trip). */
 function checkCsv(
   path: string,
@@ -245,19 +265,22 @@ function checkCsv(
   samples: Record<string, Float64Array>,
   n: number,
 ): string | null {
-  const lines = readFileSync(path, "utf8").split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  if (lines[0] !== ["sample", ...keys].join(",")) return "its header differs from the plan's observables";
-  if (lines.length - 1 !== n) return `it has ${lines.length - 1} rows, the result ${n} samples`;
-  for (let i = 0; i < n; i++) {
-    const cells = lines[i + 1].split(",");
-    if (cells.length !== keys.length + 1 || Number(cells[0]) !== i) return `row ${i} is malformed`;
-    for (let o = 0; o < keys.length; o++) {
-      if (!Object.is(Number(cells[o + 1]), samples[keys[o]][i]))
-        return `sample ${i} of ${keys[o]} is ${cells[o + 1]} in the CSV, ${samples[keys[o]][i]} in samples.arrow`;
+  let row = -1;
+  for (const line of linesOf(path)) {
+    if (row === -1) {
+      if (line !== ["sample", ...keys].join(",")) return "its header differs from the plan's observables";
+    } else {
+      if (row >= n) return `it has more rows than the result's ${n} samples`;
+      const cells = line.split(",");
+      if (cells.length !== keys.length + 1 || Number(cells[0]) !== row) return `row ${row} is malformed`;
+      for (let o = 0; o < keys.length; o++) {
+        if (!Object.is(Number(cells[o + 1]), samples[keys[o]][row]))
+          return `sample ${row} of ${keys[o]} is ${cells[o + 1]} in the CSV, ${samples[keys[o]][row]} in samples.arrow`;
+      }
     }
+    row++;
   }
-  return null;
+  return row === n ? null : `it has ${Math.max(row, 0)} rows, the result ${n} samples`;
 }
 
 /**

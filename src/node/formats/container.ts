@@ -8,15 +8,7 @@
  * one giant string); read back with every length, checksum and record checked.
  */
 import { createHash, randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SpecError } from "../../spec/errors.js";
 import { faultPoint, makeDirs } from "../io.js";

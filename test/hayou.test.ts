@@ -82,7 +82,7 @@ describe("Hayou engines: dense vs reduced agree in law (two-sample KS, fixed see
     for (const key of observables)
       expect(ksTwoSample(finite(a.samples[key]), finite(b.samples[key])).pValue, key).toBeGreaterThan(0.01);
     expect(() => simulate(spec, { samples: 10, engine: "sde", observables: ["gradNorm"] })).toThrow(
-      /does not compute gradients/,
+      /sde is not exact for this spec: it does not compute gradNorm for family hayou; engines that can serve it: reduced, dense/,
     );
   });
   it("auto never picks the SDE engine (a limit, not exact)", () => {

@@ -75,6 +75,11 @@ const DEFS: Record<ObservableName, Def> = {
   log10GradNormRatio: { families: ["marion"], layer: "none" },
 };
 
+/** Every observable name of a family (what the dense engine computes). */
+export function familyObservables(family: ModelSpec["family"]): ObservableName[] {
+  return OBSERVABLE_NAMES.filter((n) => DEFS[n].families.includes(family));
+}
+
 export interface Observable {
   name: ObservableName;
   /** Layer index (resolved: defaults applied). */

@@ -23,6 +23,11 @@ export interface Engine {
   name: EngineName;
   /** One line on what the engine does. */
   description: string;
+  /**
+   * The observables this engine computes for the spec's family (positive capability: a request with any
+   * other observable is refused, never written into another observable's slot).
+   */
+  computes(spec: ModelSpec): readonly string[];
   /** Null when the engine is exact for this spec and these observables, else the reason it is not. */
   unsupported(spec: ModelSpec, observables: readonly Observable[]): string | null;
   /**

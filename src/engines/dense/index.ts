@@ -2,6 +2,7 @@
  * Dense engine: materialises every weight of every layer for every sample (the ground truth). Rows of
  * each weight matrix are drawn and consumed at once, so memory is O(max width) whatever the depth.
  */
+import { familyObservables } from "../observables.js";
 import type { Engine, SampleKernel } from "../types.js";
 import { compileDenseMlp } from "./mlp.js";
 import { compileDenseHayou } from "../hayou/dense.js";
@@ -20,6 +21,7 @@ function perWeight(law: string, widest: number): number {
 export const denseEngine: Engine = {
   name: "dense",
   description: "materialises every weight (ground truth); O(sum n_l n_{l-1}) per sample",
+  computes: (spec) => familyObservables(spec.family),
   unsupported: () => null,
   costPerSample(spec, observables) {
     if (spec.family === "marion") return marionDenseCost(spec, observables);

@@ -1,4 +1,5 @@
 /** Engines specific to Hayou's ResNet: the reduced (exact) and SDE (infinite-depth limit) engines. */
+import { familyObservables } from "../observables.js";
 import type { Engine } from "../types.js";
 import { compileReducedHayou } from "./reduced.js";
 
@@ -9,9 +10,10 @@ export const sdeEngine: Engine = {
   name: "sde",
   description:
     "Euler-Maruyama for the infinite-depth SDE dX = n^{-1/2} ||phi(X)|| dB on sdeSteps steps (the L -> infinity limit, not exact at finite L)",
-  unsupported(spec, observables) {
+  computes: (spec) =>
+    spec.family === "hayou" ? familyObservables("hayou").filter((n) => n !== "gradNorm") : [],
+  unsupported(spec) {
     if (spec.family !== "hayou") return "integrates Hayou's infinite-depth SDE only (family hayou)";
-    if (observables.some((o) => o.name === "gradNorm")) return "does not compute gradients";
     return needsGaussian(spec.weights.law);
   },
   costPerSample(spec) {

@@ -20,10 +20,10 @@ export const productEngine: Engine = {
   name: "product",
   description:
     "exact law of the norms by products of chi-squares; O(d) per sample (one input, Gaussian weights)",
+  computes: (spec) => (spec.family === "mlp" ? ["G", "logOutNorm2", "logNorm2"] : []),
   unsupported(spec, observables) {
     if (spec.family !== "mlp")
       return `simulates MLPs only (the ResNet's G is not a sum of independent terms)`;
-    if (observables.some((o) => o.name === "logJvpNorm2")) return "does not compute Jacobian-vector products";
     if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
     const a = spec.activation.name;
     if (makeActivation(spec.activation).slopes === null) {

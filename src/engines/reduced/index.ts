@@ -17,12 +17,17 @@ import { slotsFor } from "../dense/slots.js";
 import { compileReducedHayou } from "../hayou/reduced.js";
 import { needsGradient } from "../marion/dense.js";
 import { compileReducedMarion, marionReducedUnsupported } from "../marion/reduced.js";
+import { familyObservables } from "../observables.js";
 import type { Engine, SampleKernel } from "../types.js";
 
 export const reducedEngine: Engine = {
   name: "reduced",
   description:
     "exact in law by W v = ||v|| g; O(width) per layer (one input, Gaussian weights, any activation)",
+  computes: (spec) =>
+    spec.family === "mlp" || spec.family === "resnet"
+      ? ["G", "logOutNorm2", "logNorm2"]
+      : familyObservables(spec.family),
   unsupported(spec, observables) {
     if (spec.family === "marion") return marionReducedUnsupported(spec);
     if (spec.family === "hayou") {
@@ -32,7 +37,6 @@ export const reducedEngine: Engine = {
     if (observables.some((o) => o.input !== 0) || spec.inputs.length > 1) {
       return "simulates a single input (several inputs need their joint Gram matrix)";
     }
-    if (observables.some((o) => o.name === "logJvpNorm2")) return "does not compute Jacobian-vector products";
     return null;
   },
   costPerSample(spec, observables) {

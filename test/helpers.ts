@@ -5,6 +5,19 @@ import { join } from "node:path";
 
 export const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
 
+/** A dense MLP run of 5000 samples that takes a few seconds: long enough to kill it mid-way. */
+export const KILLABLE_RUN = [
+  "nica-mlp",
+  "--engine",
+  "dense",
+  "--set",
+  "width=100",
+  "--set",
+  "depth=10",
+  "--samples",
+  "5000",
+];
+
 /** Run the built CLI in a child process (CI=1: no progress lines). */
 export const cli = (...args: string[]) =>
   spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, CI: "1" } });

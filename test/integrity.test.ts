@@ -23,7 +23,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../src/simulate.js";
 import { applyOverrides, parseSpec, presetSpec, SpecError } from "../src/spec/index.js";
-import { CLI, cli, dist, runQuiet, startAndKill } from "./helpers.js";
+import { CLI, cli, dist, KILLABLE_RUN, runQuiet, startAndKill } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-integrity-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -153,17 +153,7 @@ describe("explorer server", () => {
 // ---- 2, 4: checkpoints -------------------------------------------------------------------------------
 
 describe("checkpoints: never a mix of runs, never a damaged chunk", () => {
-  const ARGS = [
-    "nica-mlp",
-    "--engine",
-    "dense",
-    "--set",
-    "width=100",
-    "--set",
-    "depth=10",
-    "--samples",
-    "5000",
-  ];
+  const ARGS = KILLABLE_RUN;
   it("seed 3 killed, seed 4 killed, seed 4 resumed equals a clean seed-4 run byte for byte", async () => {
     const dir = join(tmp, "mix");
     const out = join(dir, "run");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromArrays, tableFromIPC, tableToIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
-import { cli, startAndKill as killAfterChunks } from "./helpers.js";
+import { cli, KILLABLE_RUN, startAndKill as killAfterChunks } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-shards-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -120,19 +120,7 @@ describe("shards", () => {
 });
 
 describe("checkpoint and resume", () => {
-  const ARGS = [
-    "nica-mlp",
-    "--engine",
-    "dense",
-    "--set",
-    "width=100",
-    "--set",
-    "depth=10",
-    "--samples",
-    "5000",
-    "--seed",
-    "3",
-  ];
+  const ARGS = [...KILLABLE_RUN, "--seed", "3"];
   const startAndKill = (out: string, signal: NodeJS.Signals, threads: string) =>
     killAfterChunks([...ARGS, "--threads", threads], out, signal);
   it("a run killed with SIGKILL and resumed equals the uninterrupted run byte for byte", async () => {

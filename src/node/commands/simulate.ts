@@ -169,49 +169,34 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
   }
 
   checkMemory(plan, threads);
-  let r: SimulationResult | null;
-  if (o.checkpoint || o.resume) {
-    const out = need("--checkpoint / --resume (the checkpoint lives there)");
-    const claim = claimOutput(out);
-    try {
-      r = await runCheckpointed(plan, claim.dir, o.resume === true, threads, progress.update);
-      if (r === null) return; // stopped: partial.json written, exit code 130
-      const result = r;
+  const checkpointed = o.checkpoint === true || o.resume === true;
+  const out = checkpointed ? need("--checkpoint / --resume (the checkpoint lives there)") : o.out;
+  const claim = out ? claimOutput(out) : null;
+  let r: SimulationResult;
+  try {
+    const all = Array.from({ length: plan.chunks }, (_, c) => c);
+    const got =
+      checkpointed && claim
+        ? await runCheckpointed(plan, claim.dir, o.resume === true, threads, progress.update)
+        : assemble(
+            plan,
+            await runChunksParallel(plan, all, { threads, onProgress: progress.update, isStopped }),
+          );
+    if (got === null) return; // stopped: partial.json written, exit code 130
+    throwIfStopped();
+    r = got;
+    if (claim)
       await writeResultFolder(
-        out,
+        claim.dir,
         async (stage) => {
-          writeSimulation(stage, result, meta());
+          writeSimulation(stage, got, meta());
           throwIfStopped();
           return { value: null, manifest: simulationManifest(plan) };
         },
         claim,
       );
-    } finally {
-      claim.release();
-    }
-  } else {
-    const claim = o.out ? claimOutput(o.out) : null;
-    try {
-      const all = Array.from({ length: plan.chunks }, (_, c) => c);
-      r = assemble(
-        plan,
-        await runChunksParallel(plan, all, { threads, onProgress: progress.update, isStopped }),
-      );
-      throwIfStopped();
-      const result = r;
-      if (claim && o.out)
-        await writeResultFolder(
-          o.out,
-          async (stage) => {
-            writeSimulation(stage, result, meta());
-            throwIfStopped();
-            return { value: null, manifest: simulationManifest(plan) };
-          },
-          claim,
-        );
-    } finally {
-      claim?.release();
-    }
+  } finally {
+    claim?.release();
   }
   progress.done();
   const m = meta();

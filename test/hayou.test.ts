@@ -15,7 +15,7 @@ import {
   width1LinearLogLaw,
   width1ReluLogLaw,
 } from "../src/theory/hayou/index.js";
-import { erfi, erfiInv } from "../src/theory/special/erfi.js";
+import { erfi, erfiInv, erfiInvByNewton } from "../src/theory/special/erfi.js";
 
 const ref = JSON.parse(readFileSync(new URL("./fixtures/reference-values.json", import.meta.url), "utf8"));
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
@@ -28,6 +28,28 @@ describe("erfi and its inverse", () => {
     for (const y of [-1e5, -3, -1e-9, 0, 2.5, 1e8])
       expect(erfi(erfiInv(y))).toBeCloseTo(y, 12 - Math.max(0, Math.log10(Math.abs(y) + 1)));
     expect(erfi(-1.3)).toBe(-erfi(1.3));
+  });
+  it("the fast inverse (Chebyshev guess + one Newton step) equals the Newton-on-series one to 1e-14", () => {
+    let worst = 0;
+    for (let e = -30; e <= 308; e += 0.013) {
+      for (const y of [10 ** e, -(10 ** e), 10 ** e * 1.7]) {
+        if (!Number.isFinite(y)) continue;
+        worst = Math.max(worst, Math.abs(erfiInv(y) - erfiInvByNewton(y)) / Math.abs(erfiInvByNewton(y)));
+      }
+    }
+    expect(worst).toBeLessThan(1e-14);
+    // Tiny arguments, against mpmath (findroot of erfi(z) = y at 40 digits), where the log-form Newton
+    // itself loses ~1e-13.
+    for (const [y, z] of [
+      [3.090295432076818e-233, 2.7387030195101406e-233],
+      [9.54992585739829e-43, 8.46340143090388e-43],
+      [1.380384264191311e-35, 1.2233337023976332e-35],
+    ])
+      expect(Math.abs(erfiInv(y) - z) / z).toBeLessThan(1e-15);
+    expect(erfiInv(0)).toBe(0);
+    expect(erfiInv(-Infinity)).toBe(-Infinity);
+    expect(erfiInv(Number.MAX_VALUE)).toBeCloseTo(26.714033109640937, 13); // mpmath
+    expect(Number.isNaN(erfiInv(Number.NaN))).toBe(true);
   });
   it("the OU activation and its derivative are consistent (finite differences)", () => {
     const act = makeActivation({ name: "ou", alpha: 0.7, beta: 1.3 });

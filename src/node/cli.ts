@@ -10,15 +10,17 @@ import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { SpecError } from "../spec/index.js";
 import { DataError } from "../train/data.js";
-import { parseCount } from "./args.js";
-import { registerExperimentCommands } from "./commands/experiments.js";
-import { registerInspectCommands } from "./commands/inspect.js";
+import { registerExplore } from "./commands/explore.js";
+import { registerList } from "./commands/list.js";
+import { registerMerge } from "./commands/merge.js";
+import { registerReproduce } from "./commands/reproduce.js";
+import { registerRun } from "./commands/run.js";
 import { registerSimulate } from "./commands/simulate.js";
-import { buildTo, serve } from "./explore.js";
+import { registerVerify } from "./commands/verify.js";
 import { releaseAllClaims } from "./formats/result-folder.js";
 import { closePool } from "./parallel.js";
 import { VERSION } from "./reproduce.js";
-import { acknowledgeStop, installStopHandlers, StoppedError, stopRequested, whenStopped } from "./stop.js";
+import { installStopHandlers, StoppedError, stopRequested } from "./stop.js";
 
 function program(): Command {
   const p = new Command();
@@ -29,29 +31,13 @@ function program(): Command {
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerInspectCommands(p);
+  registerList(p);
   registerSimulate(p);
-  registerExperimentCommands(p);
-  p.command("explore")
-    .description(
-      "serve the interactive explorer (simulations run in your browser), or build it into a folder",
-    )
-    .option("--port <p>", "port (0: any free port)", "5173")
-    .option("--host <h>", "address to listen on", "127.0.0.1")
-    .option("--build <dir>", "copy the static app into DIR (a new or empty folder) instead of serving it")
-    .action(async (o: { port: string; host: string; build?: string }) => {
-      if (o.build) {
-        console.log(`Explorer written to ${buildTo(o.build)} (serve it with any static web server).`);
-        return;
-      }
-      const port = parseCount("--port", o.port, 0, 65535);
-      const { server, url, warning } = await serve(port, o.host);
-      if (warning) process.stderr.write(`deeplimits: warning: ${warning}\n`);
-      console.log(`deeplimits explorer: ${url}  (Ctrl-C to stop)`);
-      await whenStopped();
-      acknowledgeStop(); // Ctrl-C is how a server ends: exit 0
-      await new Promise<void>((done) => server.close(() => done()));
-    });
+  registerRun(p);
+  registerReproduce(p);
+  registerMerge(p);
+  registerVerify(p);
+  registerExplore(p);
   return p;
 }
 

@@ -1,12 +1,10 @@
-/** `deeplimits list` and `deeplimits verify`. */
-import { resolve } from "node:path";
+/** `deeplimits list`: the experiments (with estimated cost) and the model presets. */
 import type { Command } from "commander";
 import { EXPERIMENTS, estimateExperimentSeconds } from "../../experiments/index.js";
 import { PRESET_NAMES, PRESETS } from "../../spec/index.js";
-import { verifyResult } from "../formats/simulation.js";
 import { toJson } from "../io.js";
 
-export function registerInspectCommands(program: Command): void {
+export function registerList(program: Command): void {
   program
     .command("list")
     .description("list the experiments (with estimated cost) and the model presets")
@@ -34,30 +32,5 @@ export function registerInspectCommands(program: Command): void {
       }
       console.log("\nPresets (deeplimits simulate <preset>):");
       for (const p of presets) console.log(`  ${p.name.padEnd(24)} ${p.description}`);
-    });
-
-  program
-    .command("verify")
-    .description(
-      "check a result folder: every file against its manifest, and the statistics, quantiles, hash and CSV recomputed from the samples",
-    )
-    .argument("<dir>", "a folder written by simulate --out or merge")
-    .option("--json", "print JSON only")
-    .action((dir: string, o: { json?: boolean }) => {
-      const v = verifyResult(resolve(dir));
-      if (o.json) process.stdout.write(toJson(v));
-      else {
-        for (const c of v.checks) console.log(`${c.ok ? "ok      " : "MISMATCH"}  ${c.what}: ${c.detail}`);
-        if (v.ok) console.log(`ok: ${resolve(dir)} is whole and consistent`);
-        else
-          process.stderr.write(
-            `MISMATCH: ${resolve(dir)} fails ${v.checks.filter((c) => !c.ok).length} check(s): ${v.checks
-              .filter((c) => !c.ok)
-              .map((c) => `${c.what} ${c.detail}`)
-              .join("; ")}
-`,
-          );
-      }
-      if (!v.ok) process.exitCode = 1;
     });
 }

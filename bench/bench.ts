@@ -24,6 +24,8 @@ const DEPTHS = [1, 10, 100];
 const FIGURE_SAMPLES = 2 ** 15;
 /** Hayou workload: n = 100, L = 1000, 10^4 samples (the "figure s" column is the time for all of them). */
 const HAYOU_SAMPLES = 10_000;
+/** Log-Gaussian ResNet workload (reduced engine): 10^4 networks of n = 100, d = 100, alpha^2 = 1/2. */
+const RESNET_SAMPLES = 10_000;
 /** Marion Fig 2 workload: 10^4 runs of d = 100, L = 1000 (forward and backward). */
 const MARION_RUNS = 10_000;
 /** NumPy heatmap peer: H values run (of the default grid's 9), extrapolated. */
@@ -72,6 +74,19 @@ async function child(workload: string, engine: string, threads: number, samples:
     const seconds = (performance.now() - t) / 1000;
     await closePool();
     return rowOf(workload, engine, threads, samples, seconds, (seconds * HAYOU_SAMPLES) / samples);
+  }
+  if (workload === "resnet") {
+    // The preset lnr-resnet (n = d = 100, alpha^2 = 1/2, gain 2), G only: the reduced engine's workload.
+    const spec = parseSpec(presetSpec("lnr-resnet"));
+    const t = performance.now();
+    await simulateParallel(
+      spec,
+      { samples, seed: 1, engine: engine as "reduced", observables: ["G"] },
+      { threads },
+    );
+    const seconds = (performance.now() - t) / 1000;
+    await closePool();
+    return rowOf(workload, engine, threads, samples, seconds, (seconds * RESNET_SAMPLES) / samples);
   }
   if (workload === "scale-product" || workload === "scale-reduced") {
     // Memory bounded by summaries: stream every sample to a temporary Arrow file and keep only the
@@ -243,6 +258,8 @@ async function main() {
     ["hayou", "reduced", cores, HAYOU_SAMPLES],
     ["hayou", "reduced", 1, 2000],
     ["hayou", "dense", cores, 48],
+    ["resnet", "reduced", cores, RESNET_SAMPLES],
+    ["resnet", "reduced", 1, 2000],
     ["marion-fig2", "dense", cores, marionSamples],
     ["marion-fig2", "dense", 1, Math.max(1, marionSamples / 2)],
     ["marion-fig2", "reduced", cores, 2000],
@@ -286,6 +303,30 @@ async function main() {
       seconds,
       maxRssMiB: p.maxRssMiB as number,
       figureSeconds: (seconds * HAYOU_SAMPLES) / 32,
+    });
+  }
+  // Same-algorithm peers of the reduced engines: the identity W v =d ||v|| g in NumPy, vectorised over
+  // networks (bench/peers/*_reduced.py), on 2000 networks, extrapolated to the workload.
+  for (const [workload, script, args, total] of [
+    ["hayou", "bench/peers/hayou_reduced.py", ["--width", "100", "--depth", "1000"], HAYOU_SAMPLES],
+    [
+      "resnet",
+      "bench/peers/resnet_reduced.py",
+      ["--width", "100", "--depth", "100", "--alpha2", "0.5"],
+      RESNET_SAMPLES,
+    ],
+  ] as const) {
+    if (!want(workload)) continue;
+    process.stderr.write(`running numpy-reduced ${workload} samples=2000...\n`);
+    const p = spawnJson("python3", [script, "--samples", "2000", ...args]);
+    rows.push({
+      workload,
+      engine: "numpy-reduced",
+      threads: 1,
+      samples: 2000,
+      seconds: p.seconds as number,
+      maxRssMiB: p.maxRssMiB as number,
+      figureSeconds: ((p.seconds as number) * total) / 2000,
     });
   }
   if (want("marion")) {
@@ -342,28 +383,35 @@ async function main() {
       figureSeconds: (seconds * FIGURE_SAMPLES) / samples,
     });
   }
-  // The peer of a row: the NumPy dense script for dense and reduced engines, the NumPy exact sampler
-  // for the product engine, on the same workload.
+  // The peers of a row on the same workload: the same algorithm in NumPy (numpy-product for the product
+  // engine, numpy-reduced for the reduced engines) and the dense NumPy network (numpy-dense).
+  const peerNamed = (r: Row, engine: string) =>
+    rows.find((p) => p.workload === r.workload && p.engine === engine);
+  const samePeerOf = (r: Row) =>
+    r.engine === "product"
+      ? peerNamed(r, "numpy-product")
+      : r.engine === "reduced"
+        ? peerNamed(r, "numpy-reduced")
+        : undefined;
   const peerOf = (r: Row) =>
-    rows.find(
-      (p) =>
-        p.workload === r.workload && p.engine === (r.engine === "product" ? "numpy-product" : "numpy-dense"),
-    );
+    r.engine === "product" ? peerNamed(r, "numpy-product") : peerNamed(r, "numpy-dense");
   console.log(
     `\nnotes' figure workload: ReLU MLP n=100, n_in=n_out=10, d in {${DEPTHS}}; ${cpus()[0]?.model}, ${cores} cores, node ${process.version}\n`,
   );
   console.log(
-    "workload    engine          threads  samples/depth   wall s   samples/s   peak MiB   figure s   speed-up vs NumPy peer",
+    "workload    engine          threads  samples/depth   wall s   samples/s   peak MiB   figure s   vs NumPy peer   vs same algorithm",
   );
   const table = rows.map((r) => {
     const peer = peerOf(r);
     const ratio = peer && !r.engine.startsWith("numpy") ? peer.figureSeconds / r.figureSeconds : Number.NaN;
+    const same = samePeerOf(r);
+    const sameRatio = same ? same.figureSeconds / r.figureSeconds : Number.NaN;
     const rate =
       (r.samples * (r.workload === "figure" || r.workload === "experiment" ? DEPTHS.length : 1)) / r.seconds;
     console.log(
-      `${r.workload.padEnd(11)} ${r.engine.padEnd(15)} ${String(r.threads).padStart(7)}  ${String(r.samples).padStart(13)}  ${r.seconds.toFixed(3).padStart(7)}  ${rate.toExponential(2).padStart(10)}  ${r.maxRssMiB.toFixed(0).padStart(9)}  ${r.figureSeconds.toFixed(2).padStart(9)}   ${Number.isNaN(ratio) ? "" : `${ratio.toFixed(2)}x`}`,
+      `${r.workload.padEnd(11)} ${r.engine.padEnd(15)} ${String(r.threads).padStart(7)}  ${String(r.samples).padStart(13)}  ${r.seconds.toFixed(3).padStart(7)}  ${rate.toExponential(2).padStart(10)}  ${r.maxRssMiB.toFixed(0).padStart(9)}  ${r.figureSeconds.toFixed(2).padStart(9)}   ${(Number.isNaN(ratio) ? "" : `${ratio.toFixed(2)}x`).padStart(13)}   ${Number.isNaN(sameRatio) ? "" : `${sameRatio.toFixed(2)}x`}`,
     );
-    return { ...r, samplesPerSecond: rate, speedupVsPeer: ratio };
+    return { ...r, samplesPerSecond: rate, speedupVsPeer: ratio, speedupVsSameAlgorithm: sameRatio };
   });
   console.log(
     `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,

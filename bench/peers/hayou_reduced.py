@@ -1,0 +1,58 @@
+"""NumPy peer of the reduced Hayou engine (the same algorithm, vectorised over networks): given the past,
+W_l phi(Y) =d ||phi(Y)|| sqrt(gain / n) g with g ~ N(0, I), so one layer is
+    Y += ||phi(Y)|| sqrt(gain / (n L)) g
+for every network of a batch at once. ReLU, one input, Y_0 ~ N(0, I) (||x||^2 / n_in = 1), observable
+ln(||phi(Y_L)|| / ||phi(Y_0)||).
+
+    python3 bench/peers/hayou_reduced.py --samples 10000 --width 100 --depth 1000
+"""
+import argparse
+import json
+import resource
+import time
+
+import numpy as np
+
+
+def run(samples, n, L, gain=1.0, batch=2000, seed=0):
+    rng = np.random.default_rng(seed)
+    out = np.empty(samples)
+    scale = np.sqrt(gain / (n * L))
+    for s in range(0, samples, batch):
+        m = min(batch, samples - s)
+        y = rng.standard_normal((m, n))
+        h = np.empty_like(y)
+        g = np.empty_like(y)
+        norms = np.empty(m)
+        np.maximum(y, 0, out=h)
+        n0 = np.sqrt(np.einsum("ij,ij->i", h, h))
+        for _ in range(L):
+            np.maximum(y, 0, out=h)
+            np.einsum("ij,ij->i", h, h, out=norms)
+            np.sqrt(norms, out=norms)
+            norms *= scale
+            rng.standard_normal(out=g)
+            g *= norms[:, None]
+            y += g
+        np.maximum(y, 0, out=h)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[s : s + m] = np.log(np.sqrt(np.einsum("ij,ij->i", h, h)) / n0)
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--samples", type=int, default=10000)
+    p.add_argument("--width", type=int, default=100)
+    p.add_argument("--depth", type=int, default=1000)
+    a = p.parse_args()
+    t = time.perf_counter()
+    g = run(a.samples, a.width, a.depth)
+    dt = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    finite = g[np.isfinite(g)]
+    print(json.dumps({"peer": "numpy-reduced-hayou", "samples": a.samples, "seconds": dt, "maxRssMiB": rss, "meanLogPostNormGrowth": float(finite.mean())}))
+
+
+if __name__ == "__main__":
+    main()

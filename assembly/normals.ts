@@ -299,3 +299,51 @@ export function matvecNormalT(
     }
   }
 }
+
+/**
+ * Layers from..to of the reduced Hayou recursion for one input and ReLU (src/engines/hayou/reduced.ts),
+ * with the same draws and float operations as its JavaScript loop, so bit-identical: per layer
+ * K = gainOverN sum h_i^2, c = sqrtDt sqrt(K) (0 where the PSD Cholesky pivot test zeroes it),
+ * z = fillNormal (drawn whatever c), y += c z (skipped when c = 0), h = max(y, 0), and its sum of
+ * squares to out[0] (out[1] = 1 once it is 0: collapse). Stops before a layer whose K is not finite
+ * (overflow: the JavaScript path handles it) and returns the last layer done (from - 1 if none).
+ */
+export function hayouReluLayers(
+  from: i32,
+  to: i32,
+  n: i32,
+  y: usize,
+  h: usize,
+  z: usize,
+  pend: usize,
+  gainOverN: f64,
+  sqrtDt: f64,
+  out: usize,
+): i32 {
+  for (let s = from; s <= to; s++) {
+    let t: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = load<f64>(h + ((<usize>i) << 3));
+      t += v * v;
+    }
+    const K = gainOverN * t;
+    if (!isFinite<f64>(K)) return s - 1;
+    const c = K <= 1e-14 * Math.max(K, 1e-300) ? 0 : sqrtDt * Math.sqrt(K);
+    fillNormal(z, n, pend);
+    let s2: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const o = (<usize>i) << 3;
+      let yi = load<f64>(y + o);
+      if (c != 0) {
+        yi += c * load<f64>(z + o);
+        store<f64>(y + o, yi);
+      }
+      const hi = Math.max(yi, 0);
+      store<f64>(h + o, hi);
+      s2 += hi * hi;
+    }
+    store<f64>(out, s2);
+    if (s2 == 0) store<f64>(out + 8, 1);
+  }
+  return to;
+}

@@ -2,8 +2,11 @@ import { readFileSync } from "node:fs";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { describe, expect, it } from "vitest";
 import { makeActivation } from "../src/activations/index.js";
+import { parseObservables } from "../src/engines/index.js";
+import { compileReducedHayou } from "../src/engines/hayou/reduced.js";
+import { Rng } from "../src/rng/rng.js";
 import { simulate } from "../src/simulate.js";
-import { parseSpec, presetSpec } from "../src/spec/index.js";
+import { type HayouSpec, parseSpec, presetSpec } from "../src/spec/index.js";
 import { ksOneSample, ksTwoSample } from "../src/stats/index.js";
 import {
   identityLogGrowth,
@@ -118,6 +121,55 @@ describe("Hayou engines: dense vs reduced agree in law (two-sample KS, fixed see
       }).plan.engine,
     ).toBe("dense");
   });
+});
+
+describe("the reduced engine's WebAssembly layers (one input, ReLU) are bit-identical to its JavaScript loop", () => {
+  const CASES: [string, Record<string, unknown>, string[], boolean][] = [
+    ["n = 100, L = 200, the last layer only", { width: 100, depth: 200 }, ["logPostNormGrowth"], false],
+    [
+      "width 2 (collapses), observed layers in between",
+      { width: 2, depth: 60 },
+      ["logPostNormGrowth[10]", "collapsed", "preact", "activeFraction[25]", "logPostNormGrowth"],
+      false,
+    ],
+    [
+      "gain 1e17: K overflows, the JavaScript path takes over",
+      { width: 10, depth: 20, gain: 1e17 },
+      ["logPostNormGrowth"],
+      false,
+    ],
+    [
+      "width 1 with a fixed Y_0",
+      { width: 1, depth: 30, y0: [0.7] },
+      ["logPostNormGrowth", "collapsed"],
+      false,
+    ],
+    [
+      "the SDE engine (100 steps)",
+      { width: 20, depth: 1000, sdeSteps: 100 },
+      ["logPostNormGrowth[5]", "logPostNormGrowth"],
+      true,
+    ],
+  ];
+  for (const [label, extra, keys, sde] of CASES) {
+    it(label, () => {
+      const spec = hayou(extra) as HayouSpec;
+      const obs = parseObservables(keys, spec);
+      const run = (wasm: boolean) => {
+        const kernel = compileReducedHayou(spec, obs, sde, wasm);
+        const rng = new Rng();
+        const rows = new Float64Array(300 * obs.length);
+        for (let i = 0; i < 300; i++) {
+          rng.reset(5, i);
+          kernel(rng, rows.subarray(i * obs.length, (i + 1) * obs.length), { seed: 5, index: i });
+        }
+        return rows;
+      };
+      const js = run(false);
+      expect(Array.from(run(true))).toEqual(Array.from(js));
+      expect(js.some((v) => Number.isFinite(v))).toBe(true);
+    });
+  }
 });
 
 describe("Hayou theory against simulation", () => {

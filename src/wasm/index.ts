@@ -28,6 +28,18 @@ interface KernelExports {
   getState(i: number): number;
   matvecNormal(rows: number, cols: number, v: number, out: number, sc: number, pend: number): void;
   fillNormal(row: number, cols: number, pend: number): void;
+  hayouReluLayers(
+    from: number,
+    to: number,
+    n: number,
+    y: number,
+    h: number,
+    z: number,
+    pend: number,
+    gainOverN: number,
+    sqrtDt: number,
+    out: number,
+  ): number;
   fillCentredInt24(out: number, n: number): void;
   matvecNormalT(
     rows: number,

@@ -23,6 +23,9 @@ import { makeActivation } from "../../activations/index.js";
 import { type HayouSpec, inputVector } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
+import type { Rng } from "../../rng/rng.js";
+import { Arena, type F64Buf } from "../../wasm/index.js";
+import { drawing, reserveSampler, WASM_NORMAL_MAX_COLS } from "../dense/gaussian-wasm.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
 
 /**
@@ -118,10 +121,57 @@ function maxAbs(x: Float64Array, len: number, off = 0): number {
   return m;
 }
 
+/**
+ * The reduced recursion's layers for one input and ReLU in WebAssembly (assembly/normals.ts
+ * hayouReluLayers): the generator fused with the update, bit-identical to the JavaScript loop (tested).
+ * Y, H and Z live in its arena; the JavaScript code reads and writes the same arrays.
+ */
+class ReluLayersWasm {
+  private readonly arena = new Arena();
+  readonly y: F64Buf;
+  readonly h: F64Buf;
+  readonly z: F64Buf;
+  private readonly out: F64Buf;
+  private readonly pend: number;
+  constructor(private readonly n: number) {
+    const sampler = reserveSampler(this.arena);
+    this.pend = sampler.pend;
+    this.y = this.arena.f64(n);
+    this.h = this.arena.f64(n);
+    this.z = this.arena.f64(n);
+    this.out = this.arena.f64(2);
+    this.arena.commit();
+    sampler.ready();
+  }
+  /** Run layers from..to; returns the last one done, its sum of squares and whether any collapsed. */
+  run(rng: Rng, from: number, to: number, gainOverN: number, sqrtDt: number) {
+    const K = this.arena.k;
+    const o = this.out.a;
+    o[1] = 0;
+    let done = from - 1;
+    drawing(this.arena, rng, () => {
+      done = K.hayouReluLayers(
+        from,
+        to,
+        this.n,
+        this.y.ptr,
+        this.h.ptr,
+        this.z.ptr,
+        this.pend,
+        gainOverN,
+        sqrtDt,
+        this.out.ptr,
+      );
+    });
+    return { done, sumSquares: o[0], collapsed: o[1] === 1 };
+  }
+}
+
 export function compileReducedHayou(
   spec: HayouSpec,
   observables: readonly Observable[],
   sde: boolean,
+  wasm = true,
 ): SampleKernel {
   const n = spec.width;
   const L = spec.depth;
@@ -144,15 +194,23 @@ export function compileReducedHayou(
     for (let b = 0; b < k; b++) G0[a * k + b] = X[a].reduce((s, v, i) => s + v * X[b][i], 0) / d;
   const C0 = new Float64Array(k * k);
   choleskyPsd(G0, k, C0);
-  const Y = new Float64Array(k * n);
-  const H = new Float64Array(k * n);
-  const Z = new Float64Array(k * n);
+  const grads0 = !sde && slots.grad.size > 0;
+  const fast =
+    wasm && k === 1 && !grads0 && spec.activation.name === "relu" && n <= WASM_NORMAL_MAX_COLS
+      ? new ReluLayersWasm(n)
+      : null;
+  const Y = fast ? fast.y.a : new Float64Array(k * n);
+  const H = fast ? fast.h.a : new Float64Array(k * n);
+  const Z = fast ? fast.z.a : new Float64Array(k * n);
+  // The next observed step at or after each step (the WebAssembly path runs up to it in one call).
+  const stopAt = new Int32Array(steps + 2).fill(steps);
+  for (let s = steps; s >= 1; s--) stopAt[s] = byStep.has(s) ? s : stopAt[s + 1];
   const K = new Float64Array(k * k);
   const C = new Float64Array(k * k);
   const postNorm = new Float64Array(k);
   const postNorm0 = new Float64Array(k);
   const collapsedAt = new Int8Array(k);
-  const grads = !sde && slots.grad.size > 0;
+  const grads = grads0;
   const gradInputs = [...new Set([...slots.grad.values()].flat().map(([a]) => a))];
   // Per layer l = 1..L: Phi_{l-1} (k x n), U_l = W_l Phi (k x n), and Y_{l-1} (k x n).
   const histPhi = grads ? new Float64Array(L * k * n) : new Float64Array(0);
@@ -208,6 +266,18 @@ export function compileReducedHayou(
     postNorm0.set(postNorm);
     observeLayer(slots, 0, Y, n, postNorm, postNorm0, out);
     for (let s = 1; s <= steps; s++) {
+      if (fast) {
+        const r = fast.run(rng, s, stopAt[s], gainOverN, sqrtDt);
+        if (r.done >= s) {
+          postNorm[0] = Math.sqrt(r.sumSquares);
+          if (r.collapsed) collapsedAt[0] = 1;
+          s = r.done;
+          const ls = byStep.get(s);
+          if (ls) for (const l of ls) if (l > 0) observeLayer(slots, l, Y, n, postNorm, postNorm0, out);
+          continue;
+        }
+        // K overflowed at layer s: the JavaScript path below takes this layer.
+      }
       gramFactor(H, k, n, gainOverN, K, C);
       rng.fillNormal(Z, 0, k * n);
       if (grads) {

@@ -347,3 +347,33 @@ export function hayouReluLayers(
   }
   return to;
 }
+
+/**
+ * Layers from..to of the reduced engine for the log-Gaussian ResNet with ReLU and one input
+ * (src/engines/reduced/index.ts), bit-identical to its JavaScript loop: per layer h = max(z, 0),
+ * scale = coef sqrt(sum h_i^2) (coef = lambda sqrt(gain / n)), g = fillNormal, z = alpha z + scale g.
+ */
+export function resnetReluLayers(
+  from: i32,
+  to: i32,
+  n: i32,
+  z: usize,
+  g: usize,
+  pend: usize,
+  alpha: f64,
+  coef: f64,
+): void {
+  for (let l = from; l <= to; l++) {
+    let ss: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const hi = Math.max(load<f64>(z + ((<usize>i) << 3)), 0);
+      ss += hi * hi;
+    }
+    const scale = coef * Math.sqrt(ss);
+    fillNormal(g, n, pend);
+    for (let i = 0; i < n; i++) {
+      const o = (<usize>i) << 3;
+      store<f64>(z + o, alpha * load<f64>(z + o) + scale * load<f64>(g + o));
+    }
+  }
+}

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseObservables } from "../src/engines/index.js";
+import { compileReducedLogGaussian } from "../src/engines/reduced/index.js";
+import { Rng } from "../src/rng/rng.js";
 import { simulate } from "../src/simulate.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { ksTwoSample } from "../src/stats/index.js";
@@ -162,4 +165,32 @@ describe("ResNet spec validation", () => {
     const s = resnet({ depth: 50, lambda2Depth: 2 });
     expect(s.family === "resnet" && s.lambda ** 2).toBeCloseTo(2 / 50, 14);
   });
+});
+
+describe("the reduced ResNet's WebAssembly layers (ReLU, one input) are bit-identical to its JavaScript loop", () => {
+  const CASES: [string, Record<string, unknown>, string[]][] = [
+    ["n = d = 100, G and the output norm", {}, ["G", "logOutNorm2"]],
+    ["observed hidden layers", { width: 30, depth: 60 }, ["logNorm2[0]", "logNorm2[3]", "logNorm2[59]", "G"]],
+    ["alpha^2 = 0.9, depth-scaled branches", { alpha2: 0.9, lambda2Depth: 1 }, ["G"]],
+    ["gain 1e16: overflow in some networks", { width: 10, depth: 20, gain: 1e16 }, ["G", "logNorm2[10]"]],
+  ];
+  for (const [label, extra, keys] of CASES) {
+    it(label, () => {
+      const spec = parseSpec({ ...presetSpec("lnr-resnet"), ...extra });
+      const obs = parseObservables(keys, spec);
+      const run = (wasm: boolean) => {
+        const kernel = compileReducedLogGaussian(spec, obs, wasm);
+        const rng = new Rng();
+        const rows = new Float64Array(300 * obs.length);
+        for (let i = 0; i < 300; i++) {
+          rng.reset(9, i);
+          kernel(rng, rows.subarray(i * obs.length, (i + 1) * obs.length), { seed: 9, index: i });
+        }
+        return rows;
+      };
+      const js = run(false);
+      expect(Array.from(run(true))).toEqual(Array.from(js));
+      expect(js.some((v) => Number.isFinite(v))).toBe(true);
+    });
+  }
 });

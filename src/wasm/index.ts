@@ -28,6 +28,16 @@ interface KernelExports {
   getState(i: number): number;
   matvecNormal(rows: number, cols: number, v: number, out: number, sc: number, pend: number): void;
   fillNormal(row: number, cols: number, pend: number): void;
+  resnetReluLayers(
+    from: number,
+    to: number,
+    n: number,
+    z: number,
+    g: number,
+    pend: number,
+    alpha: number,
+    coef: number,
+  ): void;
   hayouReluLayers(
     from: number,
     to: number,

@@ -31,6 +31,16 @@ export function reserveSampler(arena: Arena): { pend: number; ready(): void } {
   };
 }
 
+/** An arena with the sampler's tables and float64 buffers of the given lengths (committed, ready). */
+export function samplerArena(lengths: readonly number[]): { arena: Arena; pend: number; bufs: F64Buf[] } {
+  const arena = new Arena();
+  const sampler = reserveSampler(arena);
+  const bufs = lengths.map((n) => arena.f64(n));
+  arena.commit();
+  sampler.ready();
+  return { arena, pend: sampler.pend, bufs };
+}
+
 /** Run kernel calls that draw from rng's stream: the state moves into the instance and back. */
 export function drawing(arena: Arena, rng: Rng, f: () => void): void {
   const K = arena.k;

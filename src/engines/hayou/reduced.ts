@@ -24,8 +24,8 @@ import { type HayouSpec, inputVector } from "../../spec/index.js";
 import type { Observable } from "../observables.js";
 import type { SampleKernel } from "../types.js";
 import type { Rng } from "../../rng/rng.js";
-import { Arena, type F64Buf } from "../../wasm/index.js";
-import { drawing, reserveSampler, WASM_NORMAL_MAX_COLS } from "../dense/gaussian-wasm.js";
+import type { Arena, F64Buf } from "../../wasm/index.js";
+import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../dense/gaussian-wasm.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
 
 /**
@@ -127,21 +127,17 @@ function maxAbs(x: Float64Array, len: number, off = 0): number {
  * Y, H and Z live in its arena; the JavaScript code reads and writes the same arrays.
  */
 class ReluLayersWasm {
-  private readonly arena = new Arena();
+  private readonly arena: Arena;
   readonly y: F64Buf;
   readonly h: F64Buf;
   readonly z: F64Buf;
   private readonly out: F64Buf;
   private readonly pend: number;
   constructor(private readonly n: number) {
-    const sampler = reserveSampler(this.arena);
-    this.pend = sampler.pend;
-    this.y = this.arena.f64(n);
-    this.h = this.arena.f64(n);
-    this.z = this.arena.f64(n);
-    this.out = this.arena.f64(2);
-    this.arena.commit();
-    sampler.ready();
+    const { arena, pend, bufs } = samplerArena([n, n, n, 2]);
+    this.arena = arena;
+    this.pend = pend;
+    [this.y, this.h, this.z, this.out] = bufs;
   }
   /** Run layers from..to; returns the last one done, its sum of squares and whether any collapsed. */
   run(rng: Rng, from: number, to: number, gainOverN: number, sqrtDt: number) {

@@ -19,6 +19,9 @@ import { needsGradient } from "../marion/dense.js";
 import { compileReducedMarion, marionReducedUnsupported } from "../marion/reduced.js";
 import { familyObservables } from "../observables.js";
 import type { Engine, SampleKernel } from "../types.js";
+import type { Observable } from "../observables.js";
+import type { ModelSpec } from "../../spec/index.js";
+import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../dense/gaussian-wasm.js";
 
 export const reducedEngine: Engine = {
   name: "reduced",
@@ -62,49 +65,81 @@ export const reducedEngine: Engine = {
   compile(spec, observables): SampleKernel {
     if (spec.family === "hayou") return compileReducedHayou(spec, observables, false);
     if (spec.family === "marion") return compileReducedMarion(spec, observables);
-    const widths = spec.widths;
-    const d = spec.depth;
-    const slots = slotsFor(observables, d);
-    const act = makeActivation(spec.activation);
-    const x = inputVector(spec, 0);
-    const logC = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
-    const c = Math.exp(0.5 * logC);
-    const nMax = widths.reduce((a, b) => Math.max(a, b), 0);
-    const z = new Float64Array(nMax);
-    const g = new Float64Array(nMax);
-    const h = new Float64Array(nMax);
-    const s = new Float64Array(nMax).fill(1);
-    const resnet = spec.family === "resnet" ? spec : null;
-    const nOut = spec.nOut;
-    return (rng, out) => {
-      let n = widths[0];
-      rng.fillNormal(z, 0, n);
-      for (let i = 0; i < n; i++) z[i] *= c;
-      for (const [, slot] of slots.layer[0]) out[slot] = Math.log(sumSquares(z, 0, n));
-      for (let l = 1; l <= d; l++) {
-        const nPrev = n;
-        n = widths[l];
-        if (resnet) {
-          if (resnet.balanced) {
-            fillSigns(rng, s, n);
-            for (let i = 0; i < n; i++) h[i] = s[i] * z[i];
-            act.apply(h, h, n);
-          } else act.apply(z, h, n);
-          const scale = resnet.lambda * Math.sqrt(spec.gain / n) * Math.sqrt(sumSquares(h, 0, n));
-          rng.fillNormal(g, 0, n);
-          const alpha = resnet.alpha;
-          for (let i = 0; i < n; i++) z[i] = alpha * z[i] + scale * g[i];
-        } else {
-          act.apply(z, h, nPrev);
-          const scale = Math.sqrt((spec.gain / nPrev) * sumSquares(h, 0, nPrev));
-          rng.fillNormal(z, 0, n);
-          for (let i = 0; i < n; i++) z[i] *= scale;
-        }
-        for (const [, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, 0, n));
-      }
-      const zd2 = sumSquares(z, 0, n);
-      for (const [, slot] of slots.G) out[slot] = Math.log(zd2 / n) - logC;
-      for (const [, slot] of slots.out) out[slot] = Math.log((zd2 / n) * chiSquare(rng, nOut));
-    };
+    return compileReducedLogGaussian(spec, observables);
   },
 };
+
+/**
+ * The reduced kernel of the MLP and the log-Gaussian ResNet. For the ResNet with ReLU, one input and
+ * no balanced signs, the layers run in WebAssembly (assembly/normals.ts resnetReluLayers, between two
+ * observed layers in one call), bit-identical to the JavaScript loop (tested); `wasm = false` forces
+ * the JavaScript loop.
+ */
+export function compileReducedLogGaussian(
+  spec: ModelSpec,
+  observables: readonly Observable[],
+  wasm = true,
+): SampleKernel {
+  const widths = spec.widths;
+  const d = spec.depth;
+  const slots = slotsFor(observables, d);
+  const act = makeActivation(spec.activation);
+  const x = inputVector(spec, 0);
+  const logC = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
+  const c = Math.exp(0.5 * logC);
+  const nMax = widths.reduce((a, b) => Math.max(a, b), 0);
+  const resnet = spec.family === "resnet" ? spec : null;
+  const fast =
+    wasm && resnet && !resnet.balanced && spec.activation.name === "relu" && nMax <= WASM_NORMAL_MAX_COLS
+      ? samplerArena([nMax, nMax])
+      : null;
+  const z = fast ? fast.bufs[0].a : new Float64Array(nMax);
+  const g = fast ? fast.bufs[1].a : new Float64Array(nMax);
+  const h = new Float64Array(nMax);
+  const s = new Float64Array(nMax).fill(1);
+  const nOut = spec.nOut;
+  // The next observed layer at or after each layer (the WebAssembly path runs up to it in one call).
+  const stopAt = new Int32Array(d + 2).fill(d);
+  for (let l = d; l >= 1; l--) stopAt[l] = slots.layer[l].length > 0 ? l : stopAt[l + 1];
+  const coef = resnet ? resnet.lambda * Math.sqrt(spec.gain / widths[0]) : 0;
+  return (rng, out) => {
+    let n = widths[0];
+    rng.fillNormal(z, 0, n);
+    for (let i = 0; i < n; i++) z[i] *= c;
+    for (const [, slot] of slots.layer[0]) out[slot] = Math.log(sumSquares(z, 0, n));
+    for (let l = 1; l <= d; l++) {
+      if (fast && resnet) {
+        const to = stopAt[l];
+        const { arena, pend, bufs } = fast;
+        drawing(arena, rng, () =>
+          arena.k.resnetReluLayers(l, to, n, bufs[0].ptr, bufs[1].ptr, pend, resnet.alpha, coef),
+        );
+        l = to;
+        for (const [, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, 0, n));
+        continue;
+      }
+      const nPrev = n;
+      n = widths[l];
+      if (resnet) {
+        if (resnet.balanced) {
+          fillSigns(rng, s, n);
+          for (let i = 0; i < n; i++) h[i] = s[i] * z[i];
+          act.apply(h, h, n);
+        } else act.apply(z, h, n);
+        const scale = resnet.lambda * Math.sqrt(spec.gain / n) * Math.sqrt(sumSquares(h, 0, n));
+        rng.fillNormal(g, 0, n);
+        const alpha = resnet.alpha;
+        for (let i = 0; i < n; i++) z[i] = alpha * z[i] + scale * g[i];
+      } else {
+        act.apply(z, h, nPrev);
+        const scale = Math.sqrt((spec.gain / nPrev) * sumSquares(h, 0, nPrev));
+        rng.fillNormal(z, 0, n);
+        for (let i = 0; i < n; i++) z[i] *= scale;
+      }
+      for (const [, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, 0, n));
+    }
+    const zd2 = sumSquares(z, 0, n);
+    for (const [, slot] of slots.G) out[slot] = Math.log(zd2 / n) - logC;
+    for (const [, slot] of slots.out) out[slot] = Math.log((zd2 / n) * chiSquare(rng, nOut));
+  };
+}

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 import { describe, expect, it } from "vitest";
+import { kernelRows } from "./helpers.js";
 import { makeActivation } from "../src/activations/index.js";
 import { parseObservables } from "../src/engines/index.js";
 import { compileReducedHayou } from "../src/engines/hayou/reduced.js";
-import { Rng } from "../src/rng/rng.js";
 import { simulate } from "../src/simulate.js";
 import { type HayouSpec, parseSpec, presetSpec } from "../src/spec/index.js";
 import { ksOneSample, ksTwoSample } from "../src/stats/index.js";
@@ -155,18 +155,10 @@ describe("the reduced engine's WebAssembly layers (one input, ReLU) are bit-iden
     it(label, () => {
       const spec = hayou(extra) as HayouSpec;
       const obs = parseObservables(keys, spec);
-      const run = (wasm: boolean) => {
-        const kernel = compileReducedHayou(spec, obs, sde, wasm);
-        const rng = new Rng();
-        const rows = new Float64Array(300 * obs.length);
-        for (let i = 0; i < 300; i++) {
-          rng.reset(5, i);
-          kernel(rng, rows.subarray(i * obs.length, (i + 1) * obs.length), { seed: 5, index: i });
-        }
-        return rows;
-      };
+      const run = (wasm: boolean) =>
+        kernelRows(compileReducedHayou(spec, obs, sde, wasm), obs.length, 300, 5);
       const js = run(false);
-      expect(Array.from(run(true))).toEqual(Array.from(js));
+      expect(run(true)).toEqual(js);
       expect(js.some((v) => Number.isFinite(v))).toBe(true);
     });
   }

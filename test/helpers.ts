@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { Rng } from "../src/rng/rng.js";
 
 export const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
 
@@ -90,4 +91,20 @@ export async function startAndKill(
 export async function dist<T>(path: string): Promise<T> {
   const url = new URL(`../dist/src/${path}`, import.meta.url).href;
   return (await import(/* @vite-ignore */ url)) as T;
+}
+
+/** The rows of `samples` draws of a compiled kernel with k observables (sample i on stream (seed, i)). */
+export function kernelRows(
+  kernel: (rng: Rng, out: Float64Array, key: { seed: number; index: number }) => void,
+  k: number,
+  samples: number,
+  seed: number,
+): number[] {
+  const rng = new Rng();
+  const rows = new Float64Array(samples * k);
+  for (let i = 0; i < samples; i++) {
+    rng.reset(seed, i);
+    kernel(rng, rows.subarray(i * k, (i + 1) * k), { seed, index: i });
+  }
+  return Array.from(rows);
 }

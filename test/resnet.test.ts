@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { kernelRows } from "./helpers.js";
 import { parseObservables } from "../src/engines/index.js";
 import { compileReducedLogGaussian } from "../src/engines/reduced/index.js";
-import { Rng } from "../src/rng/rng.js";
 import { simulate } from "../src/simulate.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { ksTwoSample } from "../src/stats/index.js";
@@ -178,18 +178,10 @@ describe("the reduced ResNet's WebAssembly layers (ReLU, one input) are bit-iden
     it(label, () => {
       const spec = parseSpec({ ...presetSpec("lnr-resnet"), ...extra });
       const obs = parseObservables(keys, spec);
-      const run = (wasm: boolean) => {
-        const kernel = compileReducedLogGaussian(spec, obs, wasm);
-        const rng = new Rng();
-        const rows = new Float64Array(300 * obs.length);
-        for (let i = 0; i < 300; i++) {
-          rng.reset(9, i);
-          kernel(rng, rows.subarray(i * obs.length, (i + 1) * obs.length), { seed: 9, index: i });
-        }
-        return rows;
-      };
+      const run = (wasm: boolean) =>
+        kernelRows(compileReducedLogGaussian(spec, obs, wasm), obs.length, 300, 9);
       const js = run(false);
-      expect(Array.from(run(true))).toEqual(Array.from(js));
+      expect(run(true)).toEqual(js);
       expect(js.some((v) => Number.isFinite(v))).toBe(true);
     });
   }

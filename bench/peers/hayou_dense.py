@@ -3,12 +3,10 @@ for every network and block, Y_l = Y_{l-1} + W_l relu(Y_{l-1}) / sqrt(L), forwar
 
     python3 bench/peers/hayou_dense.py --samples 64 --width 100 --depth 1000
 """
-import argparse
-import json
-import resource
-import time
 
 import numpy as np
+
+import timing
 
 
 def run(samples, n, L, d=10, batch=16, seed=0):
@@ -27,18 +25,5 @@ def run(samples, n, L, d=10, batch=16, seed=0):
     return growth
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--samples", type=int, default=64)
-    p.add_argument("--width", type=int, default=100)
-    p.add_argument("--depth", type=int, default=1000)
-    a = p.parse_args()
-    t = time.perf_counter()
-    g = run(a.samples, a.width, a.depth)
-    dt = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peer": "numpy-dense-hayou", "samples": a.samples, "seconds": dt, "maxRssMiB": rss, "meanLogGrowth": float(np.nanmean(g))}))
-
-
 if __name__ == "__main__":
-    main()
+    timing.main("numpy-dense-hayou", run, lambda g: {"meanLogGrowth": float(np.nanmean(g))}, {"samples": 64, "width": 100, "depth": 1000}, ())

@@ -6,12 +6,10 @@ ln(||phi(Y_L)|| / ||phi(Y_0)||).
 
     python3 bench/peers/hayou_reduced.py --samples 10000 --width 100 --depth 1000
 """
-import argparse
-import json
-import resource
-import time
 
 import numpy as np
+
+import timing
 
 
 def run(samples, n, L, gain=1.0, batch=2000, seed=0):
@@ -40,19 +38,5 @@ def run(samples, n, L, gain=1.0, batch=2000, seed=0):
     return out
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--samples", type=int, default=10000)
-    p.add_argument("--width", type=int, default=100)
-    p.add_argument("--depth", type=int, default=1000)
-    a = p.parse_args()
-    t = time.perf_counter()
-    g = run(a.samples, a.width, a.depth)
-    dt = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    finite = g[np.isfinite(g)]
-    print(json.dumps({"peer": "numpy-reduced-hayou", "samples": a.samples, "seconds": dt, "maxRssMiB": rss, "meanLogPostNormGrowth": float(finite.mean())}))
-
-
 if __name__ == "__main__":
-    main()
+    timing.main("numpy-reduced-hayou", run, lambda g: {"meanLogPostNormGrowth": float(np.nanmean(np.where(np.isfinite(g), g, np.nan)))}, {"samples": 10000, "width": 100, "depth": 1000}, ())

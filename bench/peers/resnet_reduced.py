@@ -6,12 +6,10 @@ G = ln(||z_d||^2 / n) - ln(||x||^2 / n_in).
 
     python3 bench/peers/resnet_reduced.py --samples 10000 --width 100 --depth 100 --alpha2 0.5
 """
-import argparse
-import json
-import resource
-import time
 
 import numpy as np
+
+import timing
 
 
 def run(samples, n, d, alpha2, gain=2.0, batch=2000, seed=0):
@@ -37,19 +35,5 @@ def run(samples, n, d, alpha2, gain=2.0, batch=2000, seed=0):
     return out
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--samples", type=int, default=10000)
-    p.add_argument("--width", type=int, default=100)
-    p.add_argument("--depth", type=int, default=100)
-    p.add_argument("--alpha2", type=float, default=0.5)
-    a = p.parse_args()
-    t = time.perf_counter()
-    g = run(a.samples, a.width, a.depth, a.alpha2)
-    dt = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peer": "numpy-reduced-resnet", "samples": a.samples, "seconds": dt, "maxRssMiB": rss, "meanG": float(g.mean())}))
-
-
 if __name__ == "__main__":
-    main()
+    timing.main("numpy-reduced-resnet", run, lambda g: {"meanG": float(g.mean())}, {"samples": 10000, "width": 100, "depth": 100, "alpha2": 0.5}, ("alpha2",))

@@ -313,29 +313,30 @@ export function compileReducedHayou(
     write(L);
     const invSqrtL = 1 / Math.sqrt(L);
     const sigma = Math.sqrt(spec.gain / n);
+    /** A = (sc Phi)^T (sc Phi) and v = (sc U)^T g for the layer stored at off. */
+    const phiGram = (off: number, sc: number) => {
+      for (let p = 0; p < k; p++) {
+        let v = 0;
+        for (let i = 0; i < n; i++) v += histU[off + p * n + i] * sc * g[i];
+        vk[p] = v;
+        for (let q = 0; q <= p; q++) {
+          let t = 0;
+          for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * sc * (histPhi[off + q * n + i] * sc);
+          A[p * k + q] = A[q * k + p] = t;
+        }
+      }
+    };
     for (let l = L; l >= 1; l--) {
       const off = (l - 1) * k * n;
       // A = Phi^T Phi, v = U^T g; Phi and U = W Phi divided by m = max |Phi| where A overflows (the
       // projection Phi A^+ Phi^T and Phi A^+ U^T are unchanged; inv = 1 otherwise, bit-identical).
       let inv = 1;
-      const normal = (sc: number) => {
-        for (let p = 0; p < k; p++) {
-          let v = 0;
-          for (let i = 0; i < n; i++) v += histU[off + p * n + i] * sc * g[i];
-          vk[p] = v;
-          for (let q = 0; q <= p; q++) {
-            let t = 0;
-            for (let i = 0; i < n; i++) t += histPhi[off + p * n + i] * sc * (histPhi[off + q * n + i] * sc);
-            A[p * k + q] = A[q * k + p] = t;
-          }
-        }
-      };
-      normal(inv);
+      phiGram(off, inv);
       let finite = true;
       for (let p = 0; p < k; p++) finite &&= Number.isFinite(A[p * k + p]);
       if (!finite) {
         const m = maxAbs(histPhi, k * n, off);
-        if (m > 0 && Number.isFinite(m)) normal((inv = 1 / m));
+        if (m > 0 && Number.isFinite(m)) phiGram(off, (inv = 1 / m));
       }
       choleskyPsd(A, k, CA);
       solveRange(CA, k, vk, yk, ck);

@@ -8,7 +8,7 @@ import { parseObservables, selectEngine } from "./engines/index.js";
 import type { EngineChoice, EngineName, SampleKernel } from "./engines/types.js";
 import { MAX_SEED, Rng } from "./rng/rng.js";
 import { SpecError } from "./spec/errors.js";
-import type { ModelSpec } from "./spec/index.js";
+import { familyOf, type ModelSpec } from "./families/index.js";
 import { quantiles } from "./stats/quantile.js";
 import { emptySummary, merge, push, type Summary, type SummaryStats, stats } from "./stats/summary.js";
 
@@ -51,11 +51,9 @@ export interface SimulationResult {
 
 export const DEFAULT_OBSERVABLES = ["G", "logOutNorm2"];
 
-/** The observables a run records when none are named, by family. */
+/** The observables a run records when none are named (the family's default). */
 export function defaultObservables(spec: ModelSpec): string[] {
-  if (spec.family === "hayou") return ["logPostNormGrowth", "collapsed"];
-  if (spec.family === "marion") return ["relDisp", "gradRelDisp"];
-  return DEFAULT_OBSERVABLES;
+  return [...familyOf(spec).defaultObservables];
 }
 export const MAX_SAMPLES = 1e9;
 /** Target work per chunk: ~20 ms (in estimated ns), the size worth a worker round trip. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { kernelRows } from "./helpers.js";
 import { makeActivation } from "../src/activations/index.js";
 import { parseObservables } from "../src/engines/index.js";
-import { compileReducedHayou } from "../src/engines/hayou/reduced.js";
+import { compileReducedHayou } from "../src/families/hayou/reduced.js";
 import { simulate } from "../src/simulate.js";
 import { type HayouSpec, parseSpec, presetSpec } from "../src/spec/index.js";
 import { ksOneSample, ksTwoSample } from "../src/stats/index.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fillCorrelated, rbfLowRank } from "../src/engines/marion/weights.js";
+import { fillCorrelated, rbfLowRank } from "../src/families/marion/weights.js";
 import { Rng } from "../src/rng/index.js";
 import { FgnSampler, fgnAutocovariance } from "../src/rng/fgn.js";
 import { rbfCholesky, rbfPath } from "../src/rng/rbf.js";
@@ -211,7 +211,7 @@ describe("Marion's ResNets: reduced engine and batching", () => {
   });
   for (const law of ["uniform", "gaussian"]) {
     it(`the backward pass gives identical numbers from the weight cache and from replayed streams (${law})`, async () => {
-      const { compileDenseMarion, marionCacheBytes } = await import("../src/engines/marion/dense.js");
+      const { compileDenseMarion, marionCacheBytes } = await import("../src/families/marion/dense.js");
       const { parseObservables } = await import("../src/engines/index.js");
       const spec = marion({ width: 12, depth: 40, weights: { law }, betas: [0.3, 0.7], nInputs: 2 });
       const keys = ["log10GradRelDisp", "log10GradNormRatio#1@1", "log10RelDisp#1"];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { kernelRows } from "./helpers.js";
 import { parseObservables } from "../src/engines/index.js";
-import { compileReducedLogGaussian } from "../src/engines/reduced/index.js";
+import { compileReducedLogGaussian } from "../src/families/shared/reduced-log-gaussian.js";
 import { simulate } from "../src/simulate.js";
-import { parseSpec, presetSpec } from "../src/spec/index.js";
+import { parseSpec, presetSpec, type ResNetSpec } from "../src/spec/index.js";
 import { ksTwoSample } from "../src/stats/index.js";
 import {
   betaResNet,
@@ -176,10 +176,10 @@ describe("the reduced ResNet's WebAssembly layers (ReLU, one input) are bit-iden
   ];
   for (const [label, extra, keys] of CASES) {
     it(label, () => {
-      const spec = parseSpec({ ...presetSpec("lnr-resnet"), ...extra });
+      const spec = parseSpec({ ...presetSpec("lnr-resnet"), ...extra }) as ResNetSpec;
       const obs = parseObservables(keys, spec);
       const run = (wasm: boolean) =>
-        kernelRows(compileReducedLogGaussian(spec, obs, wasm), obs.length, 300, 9);
+        kernelRows(compileReducedLogGaussian(spec, spec, obs, wasm), obs.length, 300, 9);
       const js = run(false);
       expect(run(true)).toEqual(js);
       expect(js.some((v) => Number.isFinite(v))).toBe(true);

@@ -1,19 +1,51 @@
 /**
- * Engine registry and the `auto` choice: the fastest engine that is exact for the spec and the
- * requested observables (product, then reduced, then dense).
+ * The engines and the `auto` choice. An engine is a name and a description; what it does for a spec is
+ * the kernel that the spec's family declares for it (src/families/<family>/). An engine serves a request
+ * only when that kernel declares every requested observable and is exact for the spec; `auto` picks the
+ * fastest such engine (product, then reduced, then dense; never sde, a limit).
  */
+import { familyOf, type KernelDef, type ModelSpec } from "../families/index.js";
 import { SpecError } from "../spec/errors.js";
-import type { ModelSpec } from "../spec/index.js";
-import { denseEngine } from "./dense/index.js";
 import type { Observable } from "./observables.js";
-import { productEngine } from "./product/mlp.js";
-import { sdeEngine } from "./hayou/index.js";
-import { reducedEngine } from "./reduced/index.js";
-import { ENGINE_NAMES, type Engine, type EngineChoice } from "./types.js";
+import { ENGINE_NAMES, type Engine, type EngineChoice, type EngineName } from "./types.js";
 
 export * from "./observables.js";
 export * from "./types.js";
-export { denseEngine, productEngine, reducedEngine, sdeEngine };
+
+const DESCRIPTIONS: Record<EngineName, string> = {
+  dense: "materialises every weight (ground truth); O(sum n_l n_{l-1}) per sample",
+  reduced: "exact in law by W v = ||v|| g and Gaussian conditioning; O(width) per layer (Gaussian weights)",
+  product: "exact law of the norms by products of chi-squares; O(d) per sample (one input, Gaussian weights)",
+  sde: "Euler-Maruyama for the infinite-depth SDE dX = n^{-1/2} ||phi(X)|| dB on sdeSteps steps (the L -> infinity limit, not exact at finite L)",
+};
+
+function kernelOf(name: EngineName, spec: ModelSpec): KernelDef<ModelSpec> {
+  const k = familyOf(spec).kernels[name];
+  if (!k) throw new SpecError("engine", `${name} does not simulate family ${spec.family}`, name);
+  return k;
+}
+
+function makeEngine(name: EngineName): Engine {
+  return {
+    name,
+    description: DESCRIPTIONS[name],
+    computes: (spec) => familyOf(spec).kernels[name]?.computes ?? [],
+    unsupported(spec, observables) {
+      const k = familyOf(spec).kernels[name];
+      if (!k) return `does not simulate family ${spec.family}`;
+      return k.unsupported?.(spec, observables) ?? null;
+    },
+    costPerSample: (spec, observables) => kernelOf(name, spec).cost(spec, observables),
+    memory: (spec, observables) =>
+      kernelOf(name, spec).memory?.(spec, observables) ?? { bytes: 0, wasmBytes: 0 },
+    compile: (spec, observables) => kernelOf(name, spec).compile(spec, observables),
+  };
+}
+
+export const denseEngine = makeEngine("dense");
+export const reducedEngine = makeEngine("reduced");
+export const productEngine = makeEngine("product");
+export const sdeEngine = makeEngine("sde");
 
 export const ENGINES: Record<string, Engine> = {
   dense: denseEngine,

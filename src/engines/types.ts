@@ -1,6 +1,6 @@
 /** The engine interface: an engine compiles (spec, observables) into a per-sample kernel. */
 import type { Rng } from "../rng/rng.js";
-import type { ModelSpec } from "../spec/index.js";
+import type { ModelSpec } from "../families/index.js";
 import type { Observable } from "./observables.js";
 
 export const ENGINE_NAMES = ["dense", "reduced", "product", "sde"] as const;

@@ -5,7 +5,8 @@
  * epoch (the sample count is the number of training examples); --full is the paper's setup.
  */
 import { hBetaCellLayers } from "../report/charts.js";
-import { parseSpec, presetSpec } from "../spec/index.js";
+import { marionFamily } from "../families/marion/index.js";
+import { presetSpec } from "../spec/index.js";
 import { criticalBeta } from "../theory/marion/index.js";
 import { type Dataset, subset } from "../train/data.js";
 import { MarionNet } from "../train/model.js";
@@ -70,13 +71,12 @@ function trainOne(
   data: { train: Dataset; test: Dataset },
   s: TrainSetup,
 ) {
-  const spec = parseSpec({
+  const spec = marionFamily.parse({
     ...presetSpec("marion-res1"),
     nIn: data.train.features,
     beta: s.beta,
     correlation: s.correlation,
   });
-  if (spec.family !== "marion") throw new Error("internal: marion spec expected");
   const net = new MarionNet(spec, data.train.classes, { batch: 128, seed: s.seed });
   const opt = makeOptimizer(net.params, { kind: "adam", lr: s.lr, stepSize: 5, gamma: 0.1 });
   const store = ctx.checkpoints;
@@ -132,8 +132,12 @@ export const marionTrainedWeights: Experiment = {
     // The same entry (i, j) in every run: V_k[3, 7].
     const entry = 3 * 30 + 7;
     for (const [label, beta, correlation] of RUNS) {
-      const spec = parseSpec({ ...presetSpec("marion-res1"), nIn: data.train.features, beta, correlation });
-      if (spec.family !== "marion") throw new Error("internal");
+      const spec = marionFamily.parse({
+        ...presetSpec("marion-res1"),
+        nIn: data.train.features,
+        beta,
+        correlation,
+      });
       const setup = { beta, correlation, lr: 1e-3, epochs, trainN, testN: 10000, seed };
       const key = `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`;
       const t = memo(ctx, key, () => {

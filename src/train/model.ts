@@ -10,9 +10,11 @@
  * the same numbers.
  */
 import { makeActivation } from "../activations/index.js";
-import { fillCorrelated } from "../engines/marion/weights.js";
+import { fillCorrelated } from "../families/marion/weights.js";
 import { Rng } from "../rng/rng.js";
-import { type MarionSpec, type ModelSpec, parseSpec } from "../spec/index.js";
+import { FAMILY_LIST, familyOf, type ModelSpec } from "../families/index.js";
+import { marionFamily } from "../families/marion/index.js";
+import type { MarionSpec } from "../families/marion/schema.js";
 import { Arena, type F64Buf } from "../wasm/index.js";
 
 export interface ParamGroup {
@@ -304,14 +306,17 @@ export function trainableNet(
   classes: number,
   opts: { batch: number; biases?: boolean; seed?: number },
 ): MarionNet {
-  if (spec.family === "marion") return new MarionNet(spec, classes, opts);
-  if (spec.family === "resnet")
-    throw new Error("the log-Gaussian ResNet is not trainable yet (use mlp, hayou or marion)");
+  const how = familyOf(spec).trainAs?.(spec);
+  if (!how) {
+    const trainable = FAMILY_LIST.filter((f) => "trainAs" in f).map((f) => f.name);
+    throw new Error(`family ${spec.family} is not trainable yet (use ${trainable.join(", ")})`);
+  }
+  if (how.native) return new MarionNet(spec as MarionSpec, classes, opts);
   if (!spec.widths.every((w) => w === spec.widths[0]))
     throw new Error("trainable MLPs need one width for every hidden layer");
   if (spec.weights.law !== "gaussian" && spec.weights.law !== "uniform")
     throw new Error(`trainable networks draw Gaussian or uniform weights, not ${spec.weights.law}`);
-  const as = parseSpec({
+  const as = marionFamily.parse({
     family: "marion",
     model: "res1",
     width: spec.widths[0],
@@ -320,11 +325,5 @@ export function trainableNet(
     activation: spec.activation,
     weights: { law: spec.weights.law },
   });
-  if (as.family !== "marion") throw new Error("internal");
-  const mlp = spec.family === "mlp";
-  return new MarionNet(as, classes, {
-    ...opts,
-    skip: mlp ? 0 : 1,
-    alpha: mlp ? Math.sqrt(spec.gain) : Math.sqrt(spec.gain / spec.depth),
-  });
+  return new MarionNet(as, classes, { ...opts, skip: how.skip, alpha: how.alpha });
 }

@@ -1,6 +1,7 @@
 /** The explorer's page: form state in the URL, a simulation worker, live histogram, fits and sweeps. */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { FAMILY_LIST } from "../../src/families/index.js";
 import { fitToGridDensity } from "../../src/experiments/fit.js";
 import { assemble, type ChunkResult, type Plan } from "../../src/simulate.js";
 import { describeSpec, parseSpec } from "../../src/spec/index.js";
@@ -9,8 +10,9 @@ import { type SummaryStats, stats, summarize } from "../../src/stats/summary.js"
 import {
   cliCommand,
   familyDefaults,
-  OBSERVABLES,
+  observableOptions,
   readForm,
+  showsField,
   type State,
   specJson,
   stateFromQuery,
@@ -49,10 +51,15 @@ function makeWorker(): Worker {
 
 // ---- state, URL, visibility -------------------------------------------------------------------
 
+// The family menu lists the registered families (src/families/index.ts).
+(form.elements.namedItem("family") as HTMLSelectElement).innerHTML = FAMILY_LIST.map(
+  (f) => `<option value="${f.name}">${f.title}</option>`,
+).join("");
+
 /** Fill the observable menu for the family (keeping the current choice when it applies). */
 function syncObservables(s: State): void {
   const sel = form.elements.namedItem("observable") as HTMLSelectElement;
-  const opts = OBSERVABLES[s.family];
+  const opts = observableOptions(s.family);
   const keys = opts.map(([k]) => k).join(",");
   if (sel.dataset.keys !== keys) {
     sel.innerHTML = opts.map(([k, label]) => `<option value="${k}">${label}</option>`).join("");
@@ -63,11 +70,12 @@ function syncObservables(s: State): void {
 
 function syncVisibility(s: State): void {
   syncObservables(s);
-  document.querySelectorAll<HTMLElement>(".resnet").forEach((el) => (el.hidden = s.family !== "resnet"));
-  document.querySelectorAll<HTMLElement>(".not-hayou").forEach((el) => (el.hidden = s.family === "hayou"));
-  document.querySelectorAll<HTMLElement>(".marion").forEach((el) => (el.hidden = s.family !== "marion"));
-  document.querySelectorAll<HTMLElement>(".not-marion").forEach((el) => (el.hidden = s.family === "marion"));
-  $<HTMLElement>(".param-hurst").hidden = s.family !== "marion" || s.correlation !== "fbm";
+  // Family-specific fields: shown when the family's form declares them (src/families/<family>/).
+  document.querySelectorAll<HTMLElement>("[data-field]").forEach((el) => {
+    el.hidden = !showsField(s.family, el.dataset.field ?? "");
+  });
+  const hurst = $<HTMLElement>(".param-hurst");
+  hurst.hidden = hurst.hidden || s.correlation !== "fbm";
   document.querySelectorAll<HTMLElement>(".sweep").forEach((el) => (el.hidden = s.view !== "sweep"));
   $<HTMLElement>(".param-a").hidden = !["linear", "two-slope", "ou"].includes(s.activation);
   $<HTMLElement>(".param-b").hidden = !["two-slope", "ou"].includes(s.activation);
@@ -214,7 +222,8 @@ function draw(r: Run, final: boolean, partial = false): void {
     x: c.x.filter((x) => x >= r.range![0] && x <= r.range![1]),
     density: c.density.filter((_, i) => c.x[i] >= r.range![0] && c.x[i] <= r.range![1]),
   }));
-  const obs = OBSERVABLES[r.state.family].find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
+  const obs =
+    observableOptions(r.state.family).find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
   void render(histogramSpec(`${describeSpec(parseSpec(specJson(r.state)))}`, obs, rows, curves));
   statsEl.hidden = false;
   statsEl.tBodies[0].innerHTML = statsRows(s, r, partial);
@@ -376,7 +385,8 @@ function drawSweep(r: Run, final: boolean): void {
       );
     }
   }
-  const obs = OBSERVABLES[r.state.family].find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
+  const obs =
+    observableOptions(r.state.family).find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
   void render({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: `${obs}: mean and variance against ${param}`,

@@ -1,7 +1,8 @@
 /** The explorer's state: one flat record, kept in the URL query so that a view can be shared. */
+import { familyNamed } from "../../src/families/index.js";
 
 export interface State {
-  family: "mlp" | "resnet" | "hayou" | "marion";
+  family: string;
   width: string;
   depth: number;
   nIn: number;
@@ -118,49 +119,13 @@ function parseWidth(w: string): number | number[] | string {
   return Number.isFinite(v) ? v : w;
 }
 
-/** The JSON model spec the state describes (validated later by parseSpec). */
+/** The JSON model spec the state describes (the family's form builds it; validated later by parseSpec). */
 export function specJson(s: State): Record<string, unknown> {
-  const width = parseWidth(s.width);
-  const common = {
-    nIn: s.nIn,
-    nOut: s.nOut,
+  return familyNamed(s.family).form.toSpec({
+    ...(s as unknown as Record<string, unknown>),
+    width: parseWidth(s.width),
     activation: activationJson(s),
-    gain: s.gain,
-    weights: { law: s.law },
-    inputs: [s.input],
-  };
-  if (s.family === "mlp") {
-    return { family: "mlp", width, ...(Array.isArray(width) ? {} : { depth: s.depth }), ...common };
-  }
-  if (s.family === "marion") {
-    const correlation = s.correlation === "fbm" ? { kind: "fbm", H: s.hurst } : { kind: s.correlation };
-    return {
-      family: "marion",
-      model: s.model,
-      width,
-      depth: s.depth,
-      nIn: s.nIn,
-      nOut: s.nOut,
-      beta: s.beta,
-      activation: activationJson(s),
-      weights: { law: s.law },
-      correlation,
-    };
-  }
-  if (s.family === "hayou") {
-    const { nOut: _unused, ...rest } = common;
-    void _unused;
-    return { family: "hayou", width, depth: s.depth, ...rest };
-  }
-  return {
-    family: "resnet",
-    width,
-    depth: s.depth,
-    alpha2: s.alpha2,
-    balanced: s.balanced,
-    ...(s.lambda2Depth.trim() === "" ? {} : { lambda2Depth: Number(s.lambda2Depth) }),
-    ...common,
-  };
+  });
 }
 
 const q = (v: unknown) => `'${(typeof v === "string" ? v : JSON.stringify(v)).replace(/'/g, "'\\''")}'`;
@@ -168,9 +133,7 @@ const q = (v: unknown) => `'${(typeof v === "string" ? v : JSON.stringify(v)).re
 /** The CLI command that reproduces the histogram view's run (same spec, seed, engine: same numbers). */
 export function cliCommand(s: State): string {
   const spec = specJson(s);
-  const preset = { mlp: "nica-mlp", resnet: "lnr-resnet", hayou: "hayou-resnet", marion: "marion-res3" }[
-    s.family
-  ];
+  const preset = familyNamed(s.family).form.preset;
   const sets = Object.entries(spec)
     .filter(([k]) => k !== "family")
     .map(([k, v]) => `--set ${k}=${q(v)}`);
@@ -185,45 +148,18 @@ export function cliCommand(s: State): string {
   ].join(" ");
 }
 
-/** Observables offered for each family, with labels; the first is the family's default. */
-export const OBSERVABLES: Record<State["family"], [string, string][]> = {
-  mlp: [
-    ["G", "G"],
-    ["logOutNorm2", "ln ||z_out||^2"],
-  ],
-  resnet: [
-    ["G", "G"],
-    ["logOutNorm2", "ln ||z_out||^2"],
-  ],
-  hayou: [
-    ["logPostNormGrowth", "ln(||phi(Y_L)|| / ||phi(Y_0)||)"],
-    ["preact", "Y_L^1"],
-    ["activeFraction", "active fraction at Y_L"],
-    ["gradNorm", "||dloss/dY_0||"],
-  ],
-  marion: [
-    ["log10NormRatio", "log10 ||h_L|| / ||h_0||"],
-    ["log10RelDisp", "log10 ||h_L - h_0|| / ||h_0||"],
-    ["log10GradNormRatio", "log10 ||p_0|| / ||p_L||"],
-    ["log10GradRelDisp", "log10 ||p_0 - p_L|| / ||p_L||"],
-  ],
-};
+/** Observables offered in the menu for a family, with labels; the first is the family's default. */
+export function observableOptions(family: string): [string, string][] {
+  const f = familyNamed(family);
+  return f.form.observables.map((k) => [k, f.observables[k].label]);
+}
 
 /** Defaults that change with the family (gain 1 for Hayou's network, 2 = He for the others). */
-export function familyDefaults(family: State["family"]): Partial<State> {
-  if (family === "marion") {
-    return {
-      observable: "log10NormRatio",
-      width: "40",
-      depth: 200,
-      nIn: 64,
-      nOut: 1,
-      law: "uniform",
-      samples: 400,
-      activation: "relu",
-    };
-  }
-  return family === "hayou"
-    ? { gain: 1, observable: "logPostNormGrowth", width: "10", depth: 100, nIn: 10, input: "unit" }
-    : { gain: 2, observable: "G" };
+export function familyDefaults(family: string): Partial<State> {
+  return familyNamed(family).form.defaults as Partial<State>;
+}
+
+/** Whether a family-specific form field (its name attribute) is shown for the family. */
+export function showsField(family: string, field: string): boolean {
+  return familyNamed(family).form.fields.includes(field);
 }

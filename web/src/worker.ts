@@ -6,7 +6,7 @@
 import { type Plan, makePlan, runChunk } from "../../src/simulate.js";
 import { parseSpec } from "../../src/spec/index.js";
 import { merge as mergeSummary, stats as summaryStats } from "../../src/stats/summary.js";
-import { gMoments, theoryCurves, theoryMoments } from "../../src/theory/overlays.js";
+import { theoryCurves, theoryMoments } from "../../src/theory/overlays.js";
 import type { EngineChoice } from "../../src/engines/types.js";
 
 export type Request =
@@ -89,7 +89,6 @@ self.onmessage = (ev: MessageEvent<Request>) => {
           engine: plan.engine,
           stats: summaryStats(s!),
           theory: theoryMoments(spec, req.observable),
-          hasTheory: gMoments(spec).length > 0,
         });
       });
       post({ type: "done", id: req.id });

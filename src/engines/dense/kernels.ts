@@ -4,7 +4,8 @@
  */
 import type { Rng } from "../../rng/rng.js";
 import { WASM_NORMAL_MAX_COLS, WasmGaussianMatvec } from "./gaussian-wasm.js";
-import { inputVector, type ModelSpec, tangentVector } from "../../spec/index.js";
+import type { SpecBase } from "../../spec/base.js";
+import { inputVector, tangentVector } from "../../spec/vectors.js";
 
 const SQRT3 = Math.sqrt(3);
 const TWO_M32 = 2 ** -32;
@@ -30,7 +31,7 @@ const fillRademacher: RowFiller = (rng, row, cols) => {
  * inputs, or null where the weights are not Gaussian or the rows too wide (then matvec runs in JS).
  */
 export function gaussianWasm(
-  law: ModelSpec["weights"]["law"],
+  law: SpecBase["weights"]["law"],
   maxRows: number,
   maxCols: number,
   k: number,
@@ -95,7 +96,7 @@ export function sumSquares(x: Float64Array, off: number, n: number): number {
   return s;
 }
 
-export function rowFiller(law: ModelSpec["weights"]["law"]): RowFiller {
+export function rowFiller(law: SpecBase["weights"]["law"]): RowFiller {
   return law === "gaussian" ? fillGaussian : law === "uniform" ? fillUniform : fillRademacher;
 }
 
@@ -112,7 +113,7 @@ export function fillSigns(rng: Rng, s: Float64Array, n: number): void {
  * The vectors a dense kernel propagates: the k inputs (stride n_in), then, with jvp, their k tangents;
  * and ln c_a = ln(||x_a||^2 / n_in) for each input.
  */
-export function prepareInputs(spec: ModelSpec, jvp: boolean): { xs: Float64Array; logC: Float64Array } {
+export function prepareInputs(spec: SpecBase, jvp: boolean): { xs: Float64Array; logC: Float64Array } {
   const k = spec.inputs.length;
   const xs = new Float64Array((jvp ? 2 * k : k) * spec.nIn);
   const logC = new Float64Array(k);

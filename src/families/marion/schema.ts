@@ -9,7 +9,7 @@
  * `nInputs` pairs (x, y) share one network's weights (observable suffix "@k" selects pair k).
  */
 import { z } from "zod";
-import { activationSchema, depthSchema, MAX_WIDTH, posInt } from "./common.js";
+import { activationSchema, depthSchema, MAX_WIDTH, posInt } from "../../spec/common.js";
 
 export const MARION_MODELS = ["res1", "res3"] as const;
 export const CORRELATION_KINDS = ["iid", "smooth", "fbm"] as const;

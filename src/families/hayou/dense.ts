@@ -5,10 +5,11 @@
  * g_L = (1,...,1)/sqrt(n) (sheet section 8), cost O(L n^2) and memory O(L n).
  */
 import { makeActivation } from "../../activations/index.js";
-import { type HayouSpec, inputVector } from "../../spec/index.js";
-import { gaussianWasm, matvec, rowFiller, sumSquares } from "../dense/kernels.js";
-import type { Observable } from "../observables.js";
-import type { SampleKernel } from "../types.js";
+import { inputVector } from "../../spec/vectors.js";
+import type { HayouSpec } from "./schema.js";
+import { gaussianWasm, matvec, rowFiller, sumSquares } from "../../engines/dense/kernels.js";
+import type { Observable } from "../../engines/observables.js";
+import type { SampleKernel } from "../../engines/types.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
 
 export function compileDenseHayou(spec: HayouSpec, observables: readonly Observable[]): SampleKernel {

@@ -10,9 +10,9 @@
  * A, B, x and y are drawn as in the dense engine (they are O(d n_in) per sample).
  */
 import { makeActivation } from "../../activations/index.js";
-import type { MarionSpec } from "../../spec/index.js";
-import type { Observable } from "../observables.js";
-import type { SampleKernel } from "../types.js";
+import type { MarionSpec } from "./schema.js";
+import type { Observable } from "../../engines/observables.js";
+import type { SampleKernel } from "../../engines/types.js";
 import { needsGradient } from "./dense.js";
 
 const LN10 = Math.LN10;

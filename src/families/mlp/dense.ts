@@ -4,11 +4,11 @@
  * propagated alongside (forward mode): dz^l = sqrt(gain/n) W^l (phi'(z^{l-1}) * dz^{l-1}).
  */
 import { makeActivation } from "../../activations/index.js";
-import type { MlpSpec } from "../../spec/index.js";
-import type { Observable } from "../observables.js";
-import type { SampleKernel } from "../types.js";
-import { gaussianWasm, matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
-import { slotsFor } from "./slots.js";
+import type { MlpSpec } from "./schema.js";
+import type { Observable } from "../../engines/observables.js";
+import type { SampleKernel } from "../../engines/types.js";
+import { gaussianWasm, matvec, prepareInputs, rowFiller, sumSquares } from "../../engines/dense/kernels.js";
+import { slotsFor } from "../shared/slots.js";
 
 export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[]): SampleKernel {
   const widths = spec.widths;

@@ -18,12 +18,12 @@
  * passes 1e150 and its log scale is carried, so the log10 observables stay finite; the linear ones
  * overflow to Infinity and are counted as non-finite.
  */
-import { drawing, reserveSampler } from "../dense/gaussian-wasm.js";
+import { drawing, reserveSampler } from "../../engines/dense/gaussian-wasm.js";
 import { makeActivation } from "../../activations/index.js";
 import type { Rng } from "../../rng/rng.js";
-import type { MarionSpec } from "../../spec/index.js";
-import type { Observable } from "../observables.js";
-import type { SampleKernel } from "../types.js";
+import type { MarionSpec } from "./schema.js";
+import type { Observable } from "../../engines/observables.js";
+import type { SampleKernel } from "../../engines/types.js";
 import { Arena, type F64Buf } from "../../wasm/index.js";
 import { fillCorrelated } from "./weights.js";
 

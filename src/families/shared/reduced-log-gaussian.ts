@@ -11,63 +11,20 @@
  */
 import { makeActivation } from "../../activations/index.js";
 import { chiSquare } from "../../rng/gamma.js";
-import { inputVector } from "../../spec/index.js";
-import { fillSigns, sumSquares } from "../dense/kernels.js";
-import { slotsFor } from "../dense/slots.js";
-import { compileReducedHayou } from "../hayou/reduced.js";
-import { needsGradient } from "../marion/dense.js";
-import { compileReducedMarion, marionReducedUnsupported } from "../marion/reduced.js";
-import { familyObservables } from "../observables.js";
-import type { Engine, SampleKernel } from "../types.js";
-import type { Observable } from "../observables.js";
-import type { ModelSpec } from "../../spec/index.js";
-import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../dense/gaussian-wasm.js";
+import type { SpecBase } from "../../spec/base.js";
+import { inputVector } from "../../spec/vectors.js";
+import { fillSigns, sumSquares } from "../../engines/dense/kernels.js";
+import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../../engines/dense/gaussian-wasm.js";
+import type { Observable } from "../../engines/observables.js";
+import type { SampleKernel } from "../../engines/types.js";
+import { slotsFor } from "../shared/slots.js";
 
-export const reducedEngine: Engine = {
-  name: "reduced",
-  description:
-    "exact in law by W v = ||v|| g; O(width) per layer (one input, Gaussian weights, any activation)",
-  computes: (spec) =>
-    spec.family === "mlp" || spec.family === "resnet"
-      ? ["G", "logOutNorm2", "logNorm2"]
-      : familyObservables(spec.family),
-  unsupported(spec, observables) {
-    if (spec.family === "marion") return marionReducedUnsupported(spec);
-    if (spec.family === "hayou") {
-      return spec.weights.law === "gaussian" ? null : `needs Gaussian weights (spec has ${spec.weights.law})`;
-    }
-    if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
-    if (observables.some((o) => o.input !== 0) || spec.inputs.length > 1) {
-      return "simulates a single input (several inputs need their joint Gram matrix)";
-    }
-    return null;
-  },
-  costPerSample(spec, observables) {
-    if (spec.family === "marion") {
-      const grad = needsGradient(observables) ? 2.2 : 1;
-      return spec.depth * spec.width * (spec.model === "res3" ? 2 : 1) * 9 * grad + spec.width * spec.nIn * 7;
-    }
-    if (spec.family === "hayou") {
-      const k = spec.inputs.length;
-      return spec.depth * (spec.width * (8 + 3 * k * k) + 50 * k * k * k);
-    }
-    // ~8 ns per coordinate and layer: one normal, the activation and a few flops.
-    return 8 * spec.widths.reduce((a, b) => a + b, 0) + 100 * (spec.depth + 1);
-  },
-  memory(spec, observables) {
-    // Backward passes keep the forward pass of every layer: Phi, U, Y (Hayou), h, u (Marion).
-    if (!observables.some((o) => o.name.toLowerCase().includes("grad"))) return { bytes: 0, wasmBytes: 0 };
-    if (spec.family === "hayou")
-      return { bytes: 3 * 8 * spec.depth * spec.inputs.length * spec.width, wasmBytes: 0 };
-    if (spec.family === "marion") return { bytes: 2 * 8 * spec.depth * spec.width, wasmBytes: 0 };
-    return { bytes: 0, wasmBytes: 0 };
-  },
-  compile(spec, observables): SampleKernel {
-    if (spec.family === "hayou") return compileReducedHayou(spec, observables, false);
-    if (spec.family === "marion") return compileReducedMarion(spec, observables);
-    return compileReducedLogGaussian(spec, observables);
-  },
-};
+/** The skip branch of a log-Gaussian ResNet z^l = alpha z^{l-1} + lambda sqrt(gain/n) W phi(s^l z^{l-1}). */
+export interface SkipBranch {
+  alpha: number;
+  lambda: number;
+  balanced: boolean;
+}
 
 /**
  * The reduced kernel of the MLP and the log-Gaussian ResNet. For the ResNet with ReLU, one input and
@@ -76,7 +33,8 @@ export const reducedEngine: Engine = {
  * the JavaScript loop.
  */
 export function compileReducedLogGaussian(
-  spec: ModelSpec,
+  spec: SpecBase,
+  resnet: SkipBranch | null,
   observables: readonly Observable[],
   wasm = true,
 ): SampleKernel {
@@ -88,7 +46,6 @@ export function compileReducedLogGaussian(
   const logC = Math.log(sumSquares(x, 0, spec.nIn) / spec.nIn);
   const c = Math.exp(0.5 * logC);
   const nMax = widths.reduce((a, b) => Math.max(a, b), 0);
-  const resnet = spec.family === "resnet" ? spec : null;
   const fast =
     wasm && resnet && !resnet.balanced && spec.activation.name === "relu" && nMax <= WASM_NORMAL_MAX_COLS
       ? samplerArena([nMax, nMax])

@@ -4,7 +4,7 @@
  * with W entries iid of mean 0 and variance 1 (Gaussian, uniform or Rademacher).
  */
 import { z } from "zod";
-import { commonFields, depthSchema, MAX_WIDTH, posInt } from "./common.js";
+import { commonFields, depthSchema, MAX_WIDTH, posInt } from "../../spec/common.js";
 
 export const mlpSchema = z
   .object({

@@ -20,12 +20,13 @@
  * O(n k + k^3) per layer (docs/engines.md). Memory: the forward Phi, U and Y of every layer.
  */
 import { makeActivation } from "../../activations/index.js";
-import { type HayouSpec, inputVector } from "../../spec/index.js";
-import type { Observable } from "../observables.js";
-import type { SampleKernel } from "../types.js";
+import { inputVector } from "../../spec/vectors.js";
+import type { HayouSpec } from "./schema.js";
+import type { Observable } from "../../engines/observables.js";
+import type { SampleKernel } from "../../engines/types.js";
 import type { Rng } from "../../rng/rng.js";
 import type { Arena, F64Buf } from "../../wasm/index.js";
-import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../dense/gaussian-wasm.js";
+import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../../engines/dense/gaussian-wasm.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
 
 /**

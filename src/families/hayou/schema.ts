@@ -7,7 +7,14 @@
  * (one input only) instead of drawing W_in: the sheet's width-1 and OU checks condition on Y_0.
  */
 import { z } from "zod";
-import { activationSchema, depthSchema, inputSchema, MAX_WIDTH, posInt, weightsSchema } from "./common.js";
+import {
+  activationSchema,
+  depthSchema,
+  inputSchema,
+  MAX_WIDTH,
+  posInt,
+  weightsSchema,
+} from "../../spec/common.js";
 
 export const hayouSchema = z
   .object({

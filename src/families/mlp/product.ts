@@ -13,17 +13,14 @@
 import { makeActivation } from "../../activations/index.js";
 import { binomialHalf } from "../../rng/binomial.js";
 import { chiSquare } from "../../rng/gamma.js";
-import { inputVector } from "../../spec/index.js";
-import type { Engine, SampleKernel } from "../types.js";
+import { inputVector } from "../../spec/vectors.js";
+import type { SampleKernel } from "../../engines/types.js";
+import type { KernelDef } from "../types.js";
+import type { MlpSpec } from "./schema.js";
 
-export const productEngine: Engine = {
-  name: "product",
-  description:
-    "exact law of the norms by products of chi-squares; O(d) per sample (one input, Gaussian weights)",
-  computes: (spec) => (spec.family === "mlp" ? ["G", "logOutNorm2", "logNorm2"] : []),
+export const productKernel: KernelDef<MlpSpec> = {
+  computes: ["G", "logOutNorm2", "logNorm2"],
   unsupported(spec, observables) {
-    if (spec.family !== "mlp")
-      return `simulates MLPs only (the ResNet's G is not a sum of independent terms)`;
     if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
     const a = spec.activation.name;
     if (makeActivation(spec.activation).slopes === null) {
@@ -34,7 +31,7 @@ export const productEngine: Engine = {
     }
     return null;
   },
-  costPerSample(spec) {
+  cost(spec) {
     // ~90 ns per layer: one popcount binomial, one chi-square, one log (docs/performance.md).
     return 90 * (spec.depth + 2);
   },

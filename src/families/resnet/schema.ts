@@ -7,7 +7,7 @@
  * layer (s^l = 1 otherwise). Depth-scaled branches: lambda^2 = c/d (field lambda2Depth = c).
  */
 import { z } from "zod";
-import { commonFields, depthSchema, MAX_WIDTH, posInt } from "./common.js";
+import { commonFields, depthSchema, MAX_WIDTH, posInt } from "../../spec/common.js";
 
 export const resnetSchema = z
   .object({

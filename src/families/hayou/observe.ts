@@ -1,6 +1,6 @@
 /** Reading Hayou observables from the state of k propagated inputs (shared by the three engines). */
-import type { HayouSpec } from "../../spec/index.js";
-import type { Observable } from "../observables.js";
+import type { HayouSpec } from "./schema.js";
+import type { Observable } from "../../engines/observables.js";
 
 /** The fixed Y_0 of a spec (y0 field), as a vector of the width, or null when Y_0 = W_in x is drawn. */
 export function fixedY0(spec: HayouSpec): Float64Array | null {

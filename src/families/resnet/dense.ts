@@ -4,11 +4,18 @@
  * Forward-mode tangents: dz^l = alpha dz^{l-1} + lambda sqrt(gain/n) W^l (s^l * phi'(s^l * z^{l-1}) * dz^{l-1}).
  */
 import { makeActivation } from "../../activations/index.js";
-import type { ResNetSpec } from "../../spec/index.js";
-import type { Observable } from "../observables.js";
-import type { SampleKernel } from "../types.js";
-import { fillSigns, gaussianWasm, matvec, prepareInputs, rowFiller, sumSquares } from "./kernels.js";
-import { slotsFor } from "./slots.js";
+import type { ResNetSpec } from "./schema.js";
+import type { Observable } from "../../engines/observables.js";
+import type { SampleKernel } from "../../engines/types.js";
+import {
+  fillSigns,
+  gaussianWasm,
+  matvec,
+  prepareInputs,
+  rowFiller,
+  sumSquares,
+} from "../../engines/dense/kernels.js";
+import { slotsFor } from "../shared/slots.js";
 
 export function compileDenseResNet(spec: ResNetSpec, observables: readonly Observable[]): SampleKernel {
   const n = spec.width;

@@ -1,5 +1,5 @@
 /** Where each requested observable goes in a sample's output row. */
-import type { Observable } from "../observables.js";
+import type { Observable } from "../../engines/observables.js";
 
 export interface Slots {
   /** layer[l] lists (input, slot) for logNorm2[l]. */

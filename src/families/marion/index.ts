@@ -1,0 +1,159 @@
+/**
+ * Marion et al.'s scaled ResNets res-1 and res-3 with alpha_L = L^-beta and weights iid, smooth or
+ * fractional across depth (marion-scaling-resnets.md 1): dense engine, and a reduced engine for
+ * Gaussian iid weights.
+ */
+import { parseWithSchema } from "../../spec/parse.js";
+import { logNormRatioLaw } from "../../theory/marion/index.js";
+import type { TheoryMoments } from "../../theory/types.js";
+import type { Family, ObservableDef } from "../types.js";
+import { compileDenseMarion, marionDenseBytes, marionDenseCost, needsGradient } from "./dense.js";
+import { compileReducedMarion, marionReducedUnsupported } from "./reduced.js";
+import { type MarionSpec, marionSchema } from "./schema.js";
+
+function parse(input: object): MarionSpec {
+  const p = parseWithSchema(marionSchema, input);
+  return {
+    ...p,
+    widths: new Array(p.depth + 1).fill(p.width),
+    gain: 1,
+    inputs: Array.from({ length: p.nInputs }, () => ({ kind: "ones" as const })),
+    tangent: "orthogonal",
+    alpha: p.depth > 0 ? p.depth ** -p.beta : 1,
+    alphas: (p.betas ?? [p.beta]).map((b) => (p.depth > 0 ? p.depth ** -b : 1)),
+  };
+}
+
+const scalar = (label: string): ObservableDef<MarionSpec> => ({ layer: "none", label });
+
+/**
+ * relDisp = ||h_L - h_0|| / ||h_0||, normRatio = ||h_L|| / ||h_0||, gradRelDisp = ||p_0 - p_L|| / ||p_L||,
+ * gradNormRatio = ||p_0|| / ||p_L|| (p_k = dloss/dh_k, loss ||B h_L - y||^2), and their log10
+ * (computed in log scale, finite where the linear value overflows).
+ */
+const OBSERVABLES: Record<string, ObservableDef<MarionSpec>> = {
+  relDisp: scalar("||h_L - h_0|| / ||h_0||"),
+  normRatio: scalar("||h_L|| / ||h_0||"),
+  gradRelDisp: scalar("||p_0 - p_L|| / ||p_L||"),
+  gradNormRatio: scalar("||p_0|| / ||p_L||"),
+  log10RelDisp: scalar("log10 ||h_L - h_0|| / ||h_0||"),
+  log10NormRatio: scalar("log10 ||h_L|| / ||h_0||"),
+  log10GradRelDisp: scalar("log10 ||p_0 - p_L|| / ||p_L||"),
+  log10GradNormRatio: scalar("log10 ||p_0|| / ||p_L||"),
+};
+
+/**
+ * res-3, ReLU, iid weights of any symmetric law: the log-normal approximation of sheet 2.2,
+ * ln(||h_L||^2/||h_0||^2) ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2 / d), for log10NormRatio; the same law
+ * for log10GradNormRatio, which the sheet reports to track the forward ratio (not a theorem).
+ */
+function theory(spec: MarionSpec, observable: string): TheoryMoments[] {
+  if (spec.model !== "res3" || spec.activation.name !== "relu") return [];
+  if (spec.correlation.kind !== "iid" || spec.alphas.length !== 1) return [];
+  if (observable !== "log10NormRatio" && observable !== "log10GradNormRatio") return [];
+  const law = logNormRatioLaw(spec.depth, spec.beta, spec.width);
+  const c = 1 / (2 * Math.LN10);
+  return [
+    {
+      name: "log-normal N(L a^2 (1/2 - 1/d), 2 L a^2 / d)",
+      source:
+        observable === "log10NormRatio"
+          ? "Marion, sheet 2.2 (log-normal approximation)"
+          : "Marion, sheet 2.2 (forward law; backward tracks it numerically)",
+      mean: law.mean * c,
+      variance: law.variance * c * c,
+    },
+  ];
+}
+
+const MARION_RES3 = {
+  family: "marion",
+  model: "res3",
+  width: 40,
+  depth: 1000,
+  nIn: 64,
+  nOut: 1,
+  beta: 0.5,
+  activation: "relu",
+  weights: { law: "uniform" },
+  correlation: { kind: "iid" },
+};
+
+export const marionFamily: Family<MarionSpec> = {
+  name: "marion",
+  title: "ResNet (Marion, L^-beta)",
+  parse,
+  describe(s) {
+    const c = s.correlation;
+    const corr = c.kind === "fbm" ? `fbm(H=${c.H})` : c.kind === "smooth" ? `smooth(${c.variant})` : "iid";
+    const beta = s.betas ? `betas=[${s.betas.join(",")}]` : `beta=${s.beta}`;
+    const inputs = s.nInputs > 1 ? ` inputs=${s.nInputs}` : "";
+    return `marion ${s.model} d=${s.width} L=${s.depth} ${beta} ${s.activation.name} ${s.weights.law} ${corr}${inputs}`;
+  },
+  presets: {
+    "marion-res3": {
+      description:
+        "Marion's res-3 h_{k+1} = h_k + L^{-beta} V_{k+1} relu(W_{k+1} h_k), d = 40, L = 1000, beta = 1/2, n_in = 64, iid U(+-sqrt(3/d))",
+      reference:
+        "Marion et al., Scaling ResNets in the large-depth regime, Figs 1-3 setup (marion-scaling-resnets.md 1, 4)",
+      spec: MARION_RES3,
+    },
+    "marion-res1": {
+      description:
+        "Marion's res-1 h_{k+1} = h_k + L^{-beta} V_{k+1} relu(h_k), d = 30, L = 1000, beta = 1/2, n_in = 64, iid U(+-sqrt(3/d))",
+      reference:
+        "Marion et al., res-1 of Table 1 (the training experiments' model; marion-scaling-resnets.md 1, 4)",
+      spec: { ...MARION_RES3, model: "res1", width: 30 },
+    },
+  },
+  defaultObservables: ["relDisp", "gradRelDisp"],
+  observables: OBSERVABLES,
+  betas: (s) => s.alphas.length,
+  kernels: {
+    dense: {
+      computes: Object.keys(OBSERVABLES),
+      cost: marionDenseCost,
+      memory: marionDenseBytes,
+      compile: compileDenseMarion,
+    },
+    reduced: {
+      computes: Object.keys(OBSERVABLES),
+      unsupported: marionReducedUnsupported,
+      cost: (s, obs) =>
+        s.depth * s.width * (s.model === "res3" ? 2 : 1) * 9 * (needsGradient(obs) ? 2.2 : 1) +
+        s.width * s.nIn * 7,
+      // The backward pass keeps h and u of every layer.
+      memory: (s, obs) => ({ bytes: needsGradient(obs) ? 2 * 8 * s.depth * s.width : 0, wasmBytes: 0 }),
+      compile: compileReducedMarion,
+    },
+  },
+  theory,
+  trainAs: () => ({ native: true }),
+  form: {
+    preset: "marion-res3",
+    fields: ["nOut", "model", "beta", "correlation", "hurst"],
+    defaults: {
+      observable: "log10NormRatio",
+      width: "40",
+      depth: 200,
+      nIn: 64,
+      nOut: 1,
+      law: "uniform",
+      samples: 400,
+      activation: "relu",
+    },
+    observables: ["log10NormRatio", "log10RelDisp", "log10GradNormRatio", "log10GradRelDisp"],
+    toSpec: (v) => ({
+      family: "marion",
+      model: v.model,
+      width: v.width,
+      depth: v.depth,
+      nIn: v.nIn,
+      nOut: v.nOut,
+      beta: v.beta,
+      activation: v.activation,
+      weights: { law: v.law },
+      correlation: v.correlation === "fbm" ? { kind: "fbm", H: v.hurst } : { kind: v.correlation },
+    }),
+  },
+};

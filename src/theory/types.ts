@@ -1,0 +1,16 @@
+/** What theory predicts for an observable: moments, and density curves on a grid, each with its source. */
+export interface TheoryMoments {
+  name: string;
+  source: string;
+  mean: number;
+  variance: number;
+}
+
+export interface TheoryCurve {
+  name: string;
+  source: string;
+  x: Float64Array;
+  density: Float64Array;
+  /** Mass at -infinity (dead networks) not shown by the density. */
+  leftAtom: number;
+}

@@ -206,11 +206,12 @@ describe("reproduce writes a report, exports and claims", () => {
     expect(Array.from(depth.subarray(start, start + N)).every((d) => d === 10)).toBe(true);
     expect(G.subarray(start, start + N)).toEqual(direct.samples.G);
   });
-  it("summaries CSV has one row per depth and observable with standard errors", () => {
+  it("summaries CSV has one row per cell and observable with standard errors", () => {
     const lines = readFileSync(join(dir, "nica", "log-gaussian", "summaries.csv"), "utf8")
       .trim()
       .split("\n");
-    expect(lines.length).toBe(1 + 3 * 2);
+    // Three depths x (G, logOutNorm2), and G of the small-width dead-network run.
+    expect(lines.length).toBe(1 + 3 * 2 + 1);
     expect(lines[0]).toMatch(
       /^experiment,panel,observable,engine,seed,count,n,nonFinite,mean,seMean,variance,seVariance,q0.001/,
     );

@@ -68,11 +68,16 @@ export function judge(c: Claim): Claim {
   return { ...c, verdict };
 }
 
-type ClaimInput = Omit<Claim, "statistic" | "verdict" | "test" | "threshold"> & { threshold?: number };
+/** A claim to judge; a declared experiment's runner fills in `experiment`. */
+type ClaimInput = Omit<Claim, "statistic" | "verdict" | "test" | "threshold" | "experiment"> & {
+  threshold?: number;
+  experiment?: string;
+};
 
 /** A claim tested by a z score: agrees when |simulated - theory| <= threshold (default 5) SE. */
 export function zClaim(c: ClaimInput): Claim {
   return judge({
+    experiment: "",
     ...c,
     test: "z",
     threshold: c.threshold ?? 5,
@@ -85,6 +90,7 @@ export function zClaim(c: ClaimInput): Claim {
 export function toleranceClaim(c: Omit<ClaimInput, "threshold"> & { tolerance: number }): Claim {
   const { tolerance, ...rest } = c;
   return judge({
+    experiment: "",
     ...rest,
     test: "abs",
     threshold: tolerance,
@@ -96,6 +102,7 @@ export function toleranceClaim(c: Omit<ClaimInput, "threshold"> & { tolerance: n
 /** A distributional claim tested by one-sample KS: agrees when p >= threshold (default 0.001). */
 export function ksClaim(c: Omit<ClaimInput, "se"> & { statistic: number; pValue: number }): Claim {
   return judge({
+    experiment: "",
     ...c,
     se: Number.NaN,
     test: "ks",

@@ -3,15 +3,7 @@ import type { SimulationResult } from "../simulate.js";
 import { histDensity, histogramOf } from "../stats/histogram.js";
 import type { SummaryStats } from "../stats/summary.js";
 import type { HistogramRow } from "../report/charts.js";
-import type { Experiment, ExperimentOptions, SampleTable } from "./types.js";
-
-export function resolveOptions(e: Experiment, opts: ExperimentOptions) {
-  return {
-    samples: opts.samples ?? (opts.full ? e.full.samples : e.defaults.samples),
-    seed: opts.seed ?? e.defaults.seed,
-    engine: opts.engine ?? "auto",
-  };
-}
+import type { SampleTable } from "./types.js";
 
 /** One CSV/JSON summary row per (panel, observable). */
 export function summaryRows(

@@ -12,9 +12,9 @@ import {
 import { parseSpec, presetSpec } from "../spec/index.js";
 import { stats, summarize } from "../stats/summary.js";
 import { ouLaw, ouMap, ouXDensity, ouTheta, sequentialLimit } from "../theory/hayou/index.js";
-import { type Claim, claimsTable, zClaim } from "./claims.js";
-import { histogramRows, meanRow, resolveOptions, summaryRows, varianceRow } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, zClaim } from "./claims.js";
+import { histogramRows, meanRow, varianceRow } from "./common.js";
+import { defineExperiment } from "./define.js";
 
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
@@ -22,34 +22,29 @@ const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hay
 
 const OU = { alpha: 1, beta: 1, y0: 1, L: 1000 };
 
-export const hayouOu: Experiment = {
+export const hayouOu = defineExperiment({
   id: "hayou/fig3-ou",
   title: "Exotic activation phi(x) = alpha exp(erfi^-1(beta x)^2): g(Y_L) is an Ornstein-Uhlenbeck marginal",
   reference: "Hayou 2023, Prop. 4, Figs. 2-3 (hayou-infinite-depth.md 2)",
   description:
     "width 1, Y_0 = 1, L = 1000: histograms of g(Y_L) = erfi^-1(beta Y_L) and of Y_L against the OU law and its pushforward; the activation's graph",
-  defaults: { samples: 4000, seed: 1 },
-  full: { samples: 10 ** 5 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return [
-      {
-        label: "OU",
-        spec: hayou({
-          width: 1,
-          depth: OU.L,
-          nIn: 1,
-          y0: OU.y0,
-          activation: { name: "ou", alpha: OU.alpha, beta: OU.beta },
-        }),
-        options: { samples, seed, engine, observables: ["preact"] },
-      },
-    ];
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const [req] = this.plan(opts);
-    const sim = await ctx.simulate(req.spec, req.options, req.label);
+  budgets: { default: { samples: 4000, seed: 1 }, full: { samples: 10 ** 5 } },
+  cells: () => [
+    {
+      key: { cell: "OU" },
+      label: "OU",
+      spec: hayou({
+        width: 1,
+        depth: OU.L,
+        nIn: 1,
+        y0: OU.y0,
+        activation: { name: "ou", alpha: OU.alpha, beta: OU.beta },
+      }),
+      observables: ["preact"],
+    },
+  ],
+  analyse(sims) {
+    const sim = sims.get({ cell: "OU" });
     const Y = sim.samples.preact;
     const Z = Y.map((y) => ouMap(OU.beta, y));
     const zs = stats(summarize(Z));
@@ -113,9 +108,8 @@ export const hayouOu: Experiment = {
     const se = Math.sqrt(law.variance / zs.n);
     const claims: Claim[] = [
       zClaim({
-        experiment: this.id,
         reference: "hayou-infinite-depth.md 2 (Prop. 4)",
-        id: `${this.id}:mean`,
+        id: `hayou/fig3-ou:mean`,
         statement: `E[g(Y_L)] = g(Y_0) e^{-theta}, theta = pi alpha^2 beta^2 / 4 (alpha = beta = 1, Y_0 = 1, L = ${OU.L})`,
         theory: law.mean,
         simulated: zs.mean,
@@ -125,9 +119,8 @@ export const hayouOu: Experiment = {
           "Ito: Z = g(X) solves dZ = -theta Z dt + sqrt(theta) dB; SE widened by the O(1/L) Euler bias (~0.002)",
       }),
       zClaim({
-        experiment: this.id,
         reference: "hayou-infinite-depth.md 2 (Prop. 4)",
-        id: `${this.id}:variance`,
+        id: `hayou/fig3-ou:variance`,
         statement: `Var[g(Y_L)] = (1 - e^{-2 theta})/2 (alpha = beta = 1, L = ${OU.L})`,
         theory: law.variance,
         simulated: zs.variance,
@@ -137,12 +130,8 @@ export const hayouOu: Experiment = {
       }),
     ];
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { ...OU, theta: ouTheta(OU.alpha, OU.beta), samples, seed, engine },
+      params: { ...OU, theta: ouTheta(OU.alpha, OU.beta) },
       results: { z: zs, law },
-      summaries: summaryRows(this.id, "OU", sim),
       claims,
       samples: [{ name: "samples", columns: { Y_L: Y, gY_L: Z } }],
       figure: overlaidHistogramsChart({
@@ -152,10 +141,12 @@ export const hayouOu: Experiment = {
       }),
       caption:
         "Left: g(Y_L) = erfi^-1(beta Y_L) against the OU marginal; middle: Y_L against the pushforward density; right: the activation for two parameter pairs (the paper's values are not recovered; alpha = beta = 1 and Y_0 = 1 are the project's choice).",
-      table: `g(Y_L): mean ${zs.mean.toFixed(4)} +- ${zs.seMean.toFixed(4)} (theory ${law.mean.toFixed(4)}), variance ${zs.variance.toFixed(4)} +- ${zs.seVariance.toFixed(4)} (theory ${law.variance.toFixed(4)})\n\n${claimsTable(claims)}`,
+      table: [
+        `g(Y_L): mean ${zs.mean.toFixed(4)} +- ${zs.seMean.toFixed(4)} (theory ${law.mean.toFixed(4)}), variance ${zs.variance.toFixed(4)} +- ${zs.seVariance.toFixed(4)} (theory ${law.variance.toFixed(4)})`,
+      ],
     };
   },
-};
+});
 
 // ---- the activation's graph (Fig. 2) ------------------------------------------------------------
 
@@ -165,15 +156,14 @@ const F2_PARAMS: [number, number][] = [
   [1, 0.5],
 ];
 
-export const hayouActivation: Experiment = {
+export const hayouActivation = defineExperiment({
   id: "hayou/fig2-activation",
   title: "The exotic activation phi(x) = alpha exp(erfi^-1(beta x)^2) and its derivative",
   reference: "Hayou 2023, Prop. 4 and Fig. 2 (hayou-infinite-depth.md 2)",
   description: "graph of the OU-inducing activation for three (alpha, beta); pure theory (no sampling)",
-  defaults: { samples: 1, seed: 1 },
-  full: { samples: 1 },
-  plan: () => [],
-  async run(): Promise<ExperimentOutput> {
+  budgets: { default: { samples: 1, seed: 1 }, full: { samples: 1 } },
+  cells: () => [],
+  analyse() {
     const xs = Array.from({ length: 241 }, (_, i) => -3 + (6 * i) / 240);
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
@@ -212,9 +202,6 @@ export const hayouActivation: Experiment = {
       );
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
       params: { alphaBeta: F2_PARAMS },
       results: { params: F2_PARAMS },
       summaries: [],
@@ -240,10 +227,10 @@ export const hayouActivation: Experiment = {
       },
       caption:
         "phi(x) = alpha exp(erfi^-1(beta x)^2) is even, positive, convex and grows like x sqrt(log x); its derivative is unbounded, so phi is only locally Lipschitz. The paper's parameter values are not recovered: these three are the project's choice.",
-      table: claimsTable(claims),
+      table: [],
     };
   },
-};
+});
 
 // ---- gradients through depth (Fig. 8) and sequential limits ------------------------------------
 
@@ -251,30 +238,23 @@ const G_WIDTHS = [3, 10, 100];
 const G_L = 100;
 const G_LAYERS = [0, 10, 25, 50, 75, 90, 100];
 
-export const hayouGradients: Experiment = {
+export const hayouGradients = defineExperiment({
   id: "hayou/fig8-gradients",
   title: "Back-propagated gradient norms through depth stay well behaved",
   reference: "Hayou 2023, Fig. 8 (hayou-infinite-depth.md 8)",
   description:
     "||dloss/dY_l|| against l for widths 3, 10, 100 (L = 100, last-layer gradient of unit norm), against the infinite-width e^{(1 - l/L)/4}",
-  defaults: { samples: 2000, seed: 1 },
-  full: { samples: 20000 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return G_WIDTHS.map((n) => ({
-      label: `n=${n}`,
+  budgets: { default: { samples: 2000, seed: 1 }, full: { samples: 20000 } },
+  cells: () =>
+    G_WIDTHS.map((n) => ({
+      key: { n },
       spec: hayou({ width: n, depth: G_L, nIn: 10 }),
-      options: { samples, seed, engine, observables: G_LAYERS.map((l) => `gradNorm[${l}]`) },
-    }));
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+      observables: G_LAYERS.map((l) => `gradNorm[${l}]`),
+    })),
+  analyse(sims) {
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = ["   n  " + G_LAYERS.map((l) => `l=${l}`.padStart(16)).join("")];
     for (const l of G_LAYERS) {
       // Infinite width: ||g_l||^2 -> e^{(1 - l/L)/2} (each block multiplies E||g||^2 by 1 + 1/(2L)).
@@ -285,13 +265,11 @@ export const hayouGradients: Experiment = {
         value: Math.exp((1 - l / G_L) / 2),
       });
     }
-    for (const [i, n] of G_WIDTHS.entries()) {
-      const sim = await ctx.simulate(reqs[i].spec, reqs[i].options, reqs[i].label);
-      summaries.push(...summaryRows(this.id, `n=${n}`, sim));
+    for (const n of G_WIDTHS) {
+      const sim = sims.get({ n });
       const cells: string[] = [];
       for (const l of G_LAYERS) {
         const g = sim.samples[`gradNorm[${l}]`];
-        cols[`gradNorm[${l}] n=${n}`] = g;
         const sq = stats(summarize(g.map((v) => v * v)));
         estimates.push(meanRow("E ||dloss/dY_l||^2", `l=${l}`, `n=${n}`, sq));
         cells.push(`${sq.mean.toFixed(3)}+-${sq.seMean.toFixed(3)}`.padStart(16));
@@ -301,9 +279,8 @@ export const hayouGradients: Experiment = {
       if (n >= 100) {
         claims.push(
           zClaim({
-            experiment: this.id,
             reference: "hayou-infinite-depth.md 8",
-            id: `${this.id}:g0:n=${n}`,
+            id: `hayou/fig8-gradients:g0:n=${n}`,
             statement: `E||dloss/dY_0||^2 = (1 + 1/(2L))^L at large width (n = ${n}): no explosion or vanishing`,
             theory: (1 + 1 / (2 * G_L)) ** G_L,
             simulated: g0.mean,
@@ -316,14 +293,9 @@ export const hayouGradients: Experiment = {
       }
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { widths: G_WIDTHS, depth: G_L, layers: G_LAYERS, samples, seed, engine },
+      params: { widths: G_WIDTHS, depth: G_L, layers: G_LAYERS },
       results: { estimates, theory },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: estimatesVsTheoryChart({
         title: "Gradient norms through depth (ReLU, L = 100)",
         estimates,
@@ -335,47 +307,37 @@ export const hayouGradients: Experiment = {
       }),
       caption:
         "E||dloss/dY_l||^2 (+-2 SE) for widths 3, 10, 100 with the last-layer gradient fixed to a unit vector, against e^{(1 - l/L)/2}. Widths and depth are the project's choice.",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});
 
 const S_WIDTHS = [10, 30, 100, 300, 1000];
 const S_L = 100;
 
-export const hayouSequential: Experiment = {
+export const hayouSequential = defineExperiment({
   id: "hayou/sequential-limits",
   title: "Sequential limits: preactivation variance q_0 e^{t/2} and log growth t/4 at large width",
   reference: "Hayou 2023, Thms 2-3 (hayou-infinite-depth.md 4)",
   description:
     "variance of Y_L^1 and mean log growth of ||phi(Y_L)|| against width 10..1000 (L = 100), against the two limits",
-  defaults: { samples: 2000, seed: 1 },
-  full: { samples: 20000 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return S_WIDTHS.map((n) => ({
-      label: `n=${n}`,
+  budgets: { default: { samples: 2000, seed: 1 }, full: { samples: 20000 } },
+  cells: () =>
+    S_WIDTHS.map((n) => ({
+      key: { n },
       spec: hayou({ width: n, depth: S_L, nIn: 10 }),
-      options: { samples, seed, engine, observables: ["preact", "logPostNormGrowth"] },
-    }));
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+      observables: ["preact", "logPostNormGrowth"],
+    })),
+  analyse(sims) {
     const lim = sequentialLimit(1 / 10, 1);
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = ["     n   Var Y_L^1 +- SE      mean log growth +- SE   sd log growth"];
-    for (const [i, n] of S_WIDTHS.entries()) {
-      const sim = await ctx.simulate(reqs[i].spec, reqs[i].options, reqs[i].label);
-      summaries.push(...summaryRows(this.id, `n=${n}`, sim));
+    for (const n of S_WIDTHS) {
+      const sim = sims.get({ n });
       const p = sim.stats.preact;
       const g = sim.stats.logPostNormGrowth;
-      cols[`preact n=${n}`] = sim.samples.preact;
-      cols[`logPostNormGrowth n=${n}`] = sim.samples.logPostNormGrowth;
       estimates.push(
         varianceRow("Var Y_L^i", `n=${n}`, "simulation", p),
         meanRow("mean log growth", `n=${n}`, "simulation", g),
@@ -395,9 +357,8 @@ export const hayouSequential: Experiment = {
       if (n >= 100)
         claims.push(
           zClaim({
-            experiment: this.id,
             reference: "hayou-infinite-depth.md 4",
-            id: `${this.id}:variance:n=${n}`,
+            id: `hayou/sequential-limits:variance:n=${n}`,
             statement: `Var Y_L^1 = (||x||^2/d) e^{1/2} at width ${n} (L = ${S_L})`,
             theory: lim.preactVariance,
             simulated: p.variance,
@@ -411,9 +372,8 @@ export const hayouSequential: Experiment = {
       if (n >= 300) {
         claims.push(
           zClaim({
-            experiment: this.id,
             reference: "hayou-infinite-depth.md 4",
-            id: `${this.id}:growth:n=${n}`,
+            id: `hayou/sequential-limits:growth:n=${n}`,
             statement: `mean log growth -> t/4 at large width (n = ${n})`,
             theory: lim.logGrowth,
             simulated: g.mean,
@@ -425,14 +385,9 @@ export const hayouSequential: Experiment = {
       }
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { widths: S_WIDTHS, depth: S_L, samples, seed, engine, q0: 0.1 },
+      params: { widths: S_WIDTHS, depth: S_L, q0: 0.1 },
       results: { estimates, theory },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: estimatesVsTheoryChart({
         title: "Sequential limits (ReLU, L = 100, ||x|| = 1, d = 10)",
         estimates,
@@ -442,7 +397,7 @@ export const hayouSequential: Experiment = {
       }),
       caption:
         "Variance of a preactivation coordinate at the last layer and the mean log growth of ||phi(Y_L)||, against width, with the infinite-width-and-depth limits q_0 e^{1/2} and 1/4. At finite width the log growth has a spread of order 1/sqrt(n) (the Quasi-GBM).",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});

@@ -13,9 +13,9 @@ import {
 import { parseSpec, presetSpec } from "../spec/index.js";
 import { ksOneSample } from "../stats/ks.js";
 import { meanLogGrowthFactor, width1CollapseProbability, width1ReluLogLaw } from "../theory/hayou/index.js";
-import { type Claim, claimsTable, ksClaim, zClaim } from "./claims.js";
-import { commonRange, histogramRows, meanRow, resolveOptions, summaryRows } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, ksClaim, zClaim } from "./claims.js";
+import { commonRange, histogramRows, meanRow } from "./common.js";
+import { defineExperiment } from "./define.js";
 
 const REF = "Hayou 2023, Thm 1 and the regime change (hayou-infinite-depth.md 3)";
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
@@ -25,37 +25,28 @@ const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hay
 const WIDTHS = [1, 2, 3, 4, 5, 6, 8, 10];
 const L_REGIME = 400;
 
-export const hayouRegimeChange: Experiment = {
+export const hayouRegimeChange = defineExperiment({
   id: "hayou/regime-change",
   title: "Regime change: the mean log growth of ||phi(Y_L)|| changes sign between widths 3 and 4",
   reference: "Hayou 2023, abstract and Thm 1 (hayou-infinite-depth.md 3)",
   description:
     "E[ln(||phi(Y_L)|| / ||phi(Y_0)||)] against width n = 1..10 (ReLU, L = 400) with +-2 SE, against A(n)",
-  defaults: { samples: 2 ** 14, seed: 1 },
-  full: { samples: 2 * 10 ** 5 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return WIDTHS.map((n) => ({
-      label: `n=${n}`,
+  budgets: { default: { samples: 2 ** 14, seed: 1 }, full: { samples: 2 * 10 ** 5 } },
+  cells: () =>
+    WIDTHS.map((n) => ({
+      key: { n },
       spec: hayou({ width: n, depth: L_REGIME, nIn: n, inputs: ["unit"] }),
-      options: { samples, seed, engine, observables: ["logPostNormGrowth"] },
-    }));
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+      observables: ["logPostNormGrowth"],
+    })),
+  analyse(sims) {
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = ["  n   E[G_1] +- SE        A(n)      Var[G_1]   1/n     P(phi(Y_0) = 0)"];
-    for (const [i, n] of WIDTHS.entries()) {
-      const sim = await ctx.simulate(reqs[i].spec, reqs[i].options, reqs[i].label);
+    for (const n of WIDTHS) {
+      const sim = sims.get({ n });
       const s = sim.stats.logPostNormGrowth;
       const A = meanLogGrowthFactor(n);
-      cols[`G n=${n}`] = sim.samples.logPostNormGrowth;
-      summaries.push(...summaryRows(this.id, `n=${n}`, sim));
       estimates.push(meanRow("mean log growth E[G_1]", `n=${n}`, "simulation (L = 400)", s));
       theory.push({
         panel: "mean log growth E[G_1]",
@@ -68,9 +59,8 @@ export const hayouRegimeChange: Experiment = {
       );
       claims.push(
         zClaim({
-          experiment: this.id,
           reference: REF,
-          id: `${this.id}:mean:n=${n}`,
+          id: `hayou/regime-change:mean:n=${n}`,
           statement: `E[G_1] = A(n) (ReLU, width ${n}; sign ${A < 0 ? "negative" : "positive"})`,
           theory: A,
           simulated: s.mean,
@@ -84,9 +74,8 @@ export const hayouRegimeChange: Experiment = {
       if (n >= 2 && n <= 5) {
         claims.push(
           zClaim({
-            experiment: this.id,
             reference: REF,
-            id: `${this.id}:sign:n=${n}`,
+            id: `hayou/regime-change:sign:n=${n}`,
             statement: `the mean log growth is ${n <= 3 ? "negative" : "positive"} at width ${n} (one-sided, > 3 SE)`,
             theory: 0,
             simulated: Math.sign(A) * s.mean,
@@ -101,14 +90,9 @@ export const hayouRegimeChange: Experiment = {
       }
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { widths: WIDTHS, depth: L_REGIME, samples, seed, engine, input: "unit", activation: "relu" },
+      params: { widths: WIDTHS, depth: L_REGIME, input: "unit", activation: "relu" },
       results: { estimates, theory },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: estimatesVsTheoryChart({
         title: "Mean log growth of ||phi(Y_L)||/||phi(Y_0)|| against width (ReLU, L = 400)",
         estimates,
@@ -120,50 +104,42 @@ export const hayouRegimeChange: Experiment = {
       }),
       caption:
         "Simulated E[ln(||phi(Y_L)|| / ||phi(Y_0)||)] (+-2 SE; runs with phi(Y_0) = 0 excluded, i.e. conditioned on N_0 >= 1) against A(n): negative for n <= 3, positive for n >= 4. Depth and sample size are the project's choice (the paper's are not recovered).",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});
 
 // ---- collapse probability --------------------------------------------------------------------
 
 const C_WIDTHS = [1, 2, 3, 4, 5];
 const C_DEPTHS = [1, 2, 3, 5, 10, 20];
 
-export const hayouCollapse: Experiment = {
+export const hayouCollapse = defineExperiment({
   id: "hayou/collapse",
   title: "Network collapse: P(phi(Y_l) = 0 for some l <= L) against depth, widths 1-5",
   reference: "Hayou 2023, Fig. 4 and Lemma 3 (hayou-infinite-depth.md 3, 8)",
   description:
     "collapse probability by depth L given phi(Y_0) != 0, widths 1..5, against the exact width-1 curve 1 - Phi(sqrt L)^L",
-  defaults: { samples: 2 ** 15, seed: 1 },
-  full: { samples: 2 * 10 ** 5 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return C_WIDTHS.flatMap((n) =>
+  budgets: { default: { samples: 2 ** 15, seed: 1 }, full: { samples: 2 * 10 ** 5 } },
+  cells: () =>
+    C_WIDTHS.flatMap((n) =>
       C_DEPTHS.map((L) => ({
-        label: `n=${n} L=${L}`,
+        key: { n, L },
         spec: hayou({ width: n, depth: L, nIn: n, inputs: ["unit"] }),
-        options: { samples, seed, engine, observables: ["collapsed", "logPostNormGrowth"] },
+        observables: ["collapsed", "logPostNormGrowth"],
       })),
-    );
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+    ),
+  analyse(sims) {
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
     const lines = ["  n    L    P(collapse | phi(Y_0) != 0) +- SE    width-1 exact"];
-    let r = 0;
     for (const n of C_WIDTHS) {
       for (const L of C_DEPTHS) {
-        const sim = await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r++].label);
-        summaries.push(...summaryRows(this.id, `n=${n} L=${L}`, sim));
+        const sim = sims.get({ n, L });
         // Condition on phi(Y_0) != 0: those runs have a finite or -inf growth; NaN marks phi(Y_0) = 0.
         let alive0 = 0;
         let collapsed = 0;
-        for (let i = 0; i < samples; i++) {
+        for (let i = 0; i < sim.plan.samples; i++) {
           if (Number.isNaN(sim.samples.logPostNormGrowth[i])) continue;
           alive0++;
           if (sim.samples.collapsed[i] === 1) collapsed++;
@@ -178,9 +154,8 @@ export const hayouCollapse: Experiment = {
           const th = width1CollapseProbability(L);
           claims.push(
             zClaim({
-              experiment: this.id,
               reference: "hayou-infinite-depth.md 2 (Prop. 3, finite-L effect)",
-              id: `${this.id}:width1:L=${L}`,
+              id: `hayou/collapse:width1:L=${L}`,
               statement: `width 1: P(collapse by depth ${L} | Y_0 > 0) = 1 - Phi(sqrt L)^L`,
               theory: th,
               simulated: p,
@@ -199,12 +174,8 @@ export const hayouCollapse: Experiment = {
       kind: "theory",
     }));
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { widths: C_WIDTHS, depths: C_DEPTHS, samples, seed, engine, input: "unit" },
+      params: { widths: C_WIDTHS, depths: C_DEPTHS, input: "unit" },
       results: { rows },
-      summaries,
       claims,
       samples: [
         {
@@ -249,45 +220,36 @@ export const hayouCollapse: Experiment = {
       },
       caption:
         "Fraction of networks with phi(Y_l) = 0 for some l <= L (ReLU, x unit-norm, runs with phi(Y_0) = 0 excluded), against depth, for widths 1-5; zeros are not drawn on the log scale. Dashed: the exact width-1 law 1 - Phi(sqrt L)^L. Collapse vanishes as L grows: the infinite-depth limit never collapses (Lemma 3).",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});
 
 // ---- width-1 histograms (Fig. 1) ---------------------------------------------------------------
 
 const F1_DEPTHS = [5, 50, 500];
 
-export const hayouWidth1: Experiment = {
+export const hayouWidth1 = defineExperiment({
   id: "hayou/fig1-width1",
   title: "Width-1 ReLU ResNet: log(Y_L / Y_0) against the log-normal law of Prop. 3",
   reference: "Hayou 2023, Fig. 1 and Prop. 3 (hayou-infinite-depth.md 2)",
   description: "histograms of log(Y_L/Y_0) for n = d = 1, Y_0 = 1, L = 5, 50, 500, against N(-1/2, 1)",
-  defaults: { samples: 2 ** 14, seed: 1 },
-  full: { samples: 10 ** 5 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return F1_DEPTHS.map((L) => ({
-      label: `L=${L}`,
+  budgets: { default: { samples: 2 ** 14, seed: 1 }, full: { samples: 10 ** 5 } },
+  cells: () =>
+    F1_DEPTHS.map((L) => ({
+      key: { L },
       spec: hayou({ width: 1, depth: L, nIn: 1, y0: 1, inputs: ["unit"] }),
-      options: { samples, seed, engine, observables: ["logPostNormGrowth"] },
-    }));
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+      observables: ["logPostNormGrowth"],
+    })),
+  analyse(sims) {
     const law = width1ReluLogLaw(1);
     const cdf = (v: number) => normalCdf(v, law.mean, Math.sqrt(law.variance));
     const hist: ReturnType<typeof histogramRows> = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = ["   L   mean +- SE         var      collapsed   KS D vs N(-1/2, 1)   p"];
-    for (const [i, L] of F1_DEPTHS.entries()) {
-      const sim = await ctx.simulate(reqs[i].spec, reqs[i].options, reqs[i].label);
+    for (const L of F1_DEPTHS) {
+      const sim = sims.get({ L });
       const G = sim.samples.logPostNormGrowth;
-      cols[`G L=${L}`] = G;
-      summaries.push(...summaryRows(this.id, `L=${L}`, sim));
       const alive = G.filter(Number.isFinite);
       const ks = ksOneSample(alive, cdf);
       const [lo, hi] = commonRange([alive]);
@@ -309,9 +271,8 @@ export const hayouWidth1: Experiment = {
       );
       claims.push(
         ksClaim({
-          experiment: this.id,
           reference: "hayou-infinite-depth.md 2 (Prop. 3)",
-          id: `${this.id}:ks:L=${L}`,
+          id: `hayou/fig1-width1:ks:L=${L}`,
           statement: `log(Y_L/Y_0) ~ N(-1/2, 1) for the width-1 ReLU ResNet (Y_0 = 1, L = ${L}, surviving networks)`,
           theory: Number.NaN,
           simulated: Number.NaN,
@@ -326,14 +287,9 @@ export const hayouWidth1: Experiment = {
       );
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { depths: F1_DEPTHS, samples, seed, engine, y0: 1 },
+      params: { depths: F1_DEPTHS, y0: 1 },
       results: { claims: claims.map((c) => ({ id: c.id, D: c.statistic, p: c.pValue })) },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: overlaidHistogramsChart({
         title: "Width-1 ReLU ResNet, Y_0 = 1: log(Y_L / Y_0)",
         rows: hist,
@@ -341,7 +297,7 @@ export const hayouWidth1: Experiment = {
       }),
       caption:
         "Histograms of log(Y_L/Y_0) over the networks that did not collapse, against the infinite-depth law N(-1/2, 1) (Prop. 3). Depths 5, 50, 500 are the project's choice (the paper's are not recovered).",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});

@@ -5,10 +5,10 @@
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../report/charts.js";
 import { parseSpec, presetSpec } from "../spec/index.js";
 import { betaDepthScaled, betaDepthScaledFinite } from "../theory/lnr/index.js";
-import { type Claim, claimsTable, zClaim } from "./claims.js";
-import { resolveOptions, summaryRows, varianceRow } from "./common.js";
+import { type Claim, zClaim } from "./claims.js";
+import { varianceRow } from "./common.js";
+import { defineExperiment } from "./define.js";
 import { secondOrderAllowance } from "./lnr-resnet-log-gaussian.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
 
 const ID = "lnr/depth-scaled-branches";
 const N = 100;
@@ -19,18 +19,17 @@ const ARCHS = [
   { name: "balanced", balanced: true },
 ] as const;
 
-export const lnrDepthScaled: Experiment = {
+export const lnrDepthScaled = defineExperiment({
   id: ID,
   title: "Depth-scaled ResNet branches: Var[G] stops growing with depth",
   reference: "log-gaussian.md 2.3 (v); Hayou & Yang 2023 (width and depth limits commute)",
   description:
     "Var[G] against depth for lambda^2 = c/d (c = 1, n = 100), standard and balanced, against beta = (2 + 4c)/n",
-  defaults: { samples: 2 ** 12, seed: 1 },
-  full: { samples: 2 ** 14 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return DEPTHS.flatMap((d) =>
+  budgets: { default: { samples: 2 ** 12, seed: 1 }, full: { samples: 2 ** 14 } },
+  cells: () =>
+    DEPTHS.flatMap((d) =>
       ARCHS.map((a) => ({
+        key: { arch: a.name, d },
         label: `${a.name} d=${d}`,
         spec: parseSpec({
           ...presetSpec("lnr-resnet"),
@@ -39,21 +38,15 @@ export const lnrDepthScaled: Experiment = {
           lambda2Depth: C,
           balanced: a.balanced,
         }),
-        options: { samples, seed, engine, observables: ["G"] },
+        observables: ["G"],
       })),
-    );
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+    ),
+  analyse(sims) {
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = ["   d   arch       Var[G] +- SE        beta(d)   (2+4c)/n"];
     const standardVar: { d: number; v: number; se: number }[] = [];
-    let r = 0;
     for (const d of DEPTHS) {
       const bFinite = betaDepthScaledFinite(N, d, C);
       theory.push(
@@ -71,12 +64,8 @@ export const lnrDepthScaled: Experiment = {
         },
       );
       for (const a of ARCHS) {
-        const req = reqs[r++];
-        const sim = await ctx.simulate(req.spec, req.options, req.label);
-        const G = sim.stats.G;
-        cols[`G ${a.name} d=${d}`] = sim.samples.G;
+        const G = sims.stats({ arch: a.name, d }, "G");
         estimates.push(varianceRow("Var[G]", `d=${d}`, a.name, G));
-        summaries.push(...summaryRows(ID, `${a.name} d=${d}`, sim));
         lines.push(
           `${String(d).padStart(4)}   ${a.name.padEnd(9)}  ${G.variance.toFixed(4)} +- ${G.seVariance.toFixed(4)}   ${bFinite.toFixed(4)}    ${betaDepthScaled(N, C).toFixed(4)}`,
         );
@@ -84,7 +73,6 @@ export const lnrDepthScaled: Experiment = {
           const allow = secondOrderAllowance(N, d, 1 - C / d);
           claims.push(
             zClaim({
-              experiment: ID,
               reference: "log-gaussian.md 2.3 (v)",
               id: `${ID}:balanced-var:d=${d}`,
               statement: `balanced ResNet, lambda^2 = c/d: Var[G] = beta (n = ${N}, c = ${C}, d = ${d})`,
@@ -103,7 +91,6 @@ export const lnrDepthScaled: Experiment = {
     const last = standardVar[standardVar.length - 1];
     claims.push(
       zClaim({
-        experiment: ID,
         reference: "log-gaussian.md 2.3 (v)",
         id: `${ID}:standard-var-bounded`,
         statement: `standard ResNet, lambda^2 = c/d: Var[G] at d = ${last.d} equals Var[G] at d = ${first.d}`,
@@ -115,14 +102,9 @@ export const lnrDepthScaled: Experiment = {
       }),
     );
     return {
-      id: ID,
-      title: this.title,
-      reference: this.reference,
-      params: { width: N, c: C, depths: DEPTHS, samples, seed, engine, nIn: 10, nOut: 10, input: "ones" },
+      params: { width: N, c: C, depths: DEPTHS, nIn: 10, nOut: 10, input: "ones" },
       results: { estimates, theory },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: estimatesVsTheoryChart({
         title: "Var[G] for ResNets with lambda^2 = c/d (n = 100, c = 1)",
         estimates,
@@ -134,7 +116,7 @@ export const lnrDepthScaled: Experiment = {
       }),
       caption:
         "Simulated Var[G] (+-2 SE) against depth with branch scale lambda^2 = c/d, against the notes' beta at that lambda (finite d) and its limit (2 + 4c)/n. Both stay bounded as d grows; the standard ResNet's value (about 0.08) is above the balanced one because of its interlayer correlations.",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});

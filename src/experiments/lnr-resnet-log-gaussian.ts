@@ -13,9 +13,9 @@ import {
   varianceStandardResNet,
 } from "../theory/lnr/index.js";
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../report/charts.js";
-import { type Claim, claimsTable, expectedFor, zClaim } from "./claims.js";
-import { meanRow, resolveOptions, summaryRows, varianceRow } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, expectedFor, zClaim } from "./claims.js";
+import { meanRow, varianceRow } from "./common.js";
+import { defineExperiment } from "./define.js";
 
 const ID = "lnr/resnet-log-gaussian";
 const REF = "Nica's notes on skips; Li, Nica & Roy 2021 (log-gaussian.md 2.3)";
@@ -46,18 +46,17 @@ export function secondOrderAllowance(n: number, d: number, alpha2: number) {
 
 const label = (c: (typeof CONFIGS)[number]) => `alpha^2=${c.alpha2}, d=${c.d}`;
 
-export const lnrResnetLogGaussian: Experiment = {
+export const lnrResnetLogGaussian = defineExperiment({
   id: ID,
   title: "Log-Gaussian ResNets: standard vs balanced vs the notes' beta",
   reference: "Nica's notes (ResNets) and Li, Nica & Roy 2021, via log-gaussian.md 2.3",
   description:
     "Mean and variance of G for standard and balanced ReLU ResNets against the notes' beta and the corrected formulas",
-  defaults: { samples: 2 ** 13, seed: 1 },
-  full: { samples: 2 ** 15 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return CONFIGS.flatMap((c) =>
+  budgets: { default: { samples: 2 ** 13, seed: 1 }, full: { samples: 2 ** 15 } },
+  cells: () =>
+    CONFIGS.flatMap((c) =>
       ARCHS.map((a) => ({
+        key: { alpha2: c.alpha2, d: c.d, arch: a.name },
         label: `${a.name} ${label(c)}`,
         spec: parseSpec({
           ...presetSpec("lnr-resnet"),
@@ -66,23 +65,17 @@ export const lnrResnetLogGaussian: Experiment = {
           alpha2: c.alpha2,
           balanced: a.balanced,
         }),
-        options: { samples, seed, engine, observables: ["G", "logOutNorm2"] },
+        observables: ["G", "logOutNorm2"],
       })),
-    );
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+    ),
+  analyse(sims) {
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
     const results: Record<string, unknown>[] = [];
     const lines = [
       "config                          arch       E[G] +- SE         -beta/2  corrected | Var[G] +- SE       beta    corrected | E[e^G]          | c(alpha) from this run",
     ];
-    const cols: Record<string, Float64Array> = {};
-    let r = 0;
     for (const c of CONFIGS) {
       const beta = betaResNet(c.n, c.d, c.alpha2);
       const hyp = HYPOACTIVATION_ESTIMATES[String(c.alpha2)];
@@ -98,13 +91,10 @@ export const lnrResnetLogGaussian: Experiment = {
         { panel: "Var[G]", config: cfg, source: CORRECTED, value: corrVar },
       );
       for (const a of ARCHS) {
-        const req = reqs[r++];
-        const sim = await ctx.simulate(req.spec, req.options, req.label);
+        const sim = sims.get({ alpha2: c.alpha2, d: c.d, arch: a.name });
         const G = sim.stats.G;
         const eG = stats(summarize(sim.samples.G.map(Math.exp)));
-        cols[`G ${a.name} ${cfg}`] = sim.samples.G;
         estimates.push(meanRow("E[G]", cfg, a.name, G), varianceRow("Var[G]", cfg, a.name, G));
-        summaries.push(...summaryRows(ID, `${a.name} ${cfg}`, sim));
         // Hypoactivation constant re-estimated from this run: E[G] + beta/2 = 2 lambda^2 c d/n (+ O(d/n^2)).
         const cHat = ((G.mean + beta / 2) * c.n) / (2 * (1 - c.alpha2) * c.d);
         const cSe = (G.seMean * c.n) / (2 * (1 - c.alpha2) * c.d);
@@ -121,7 +111,7 @@ export const lnrResnetLogGaussian: Experiment = {
         lines.push(
           `${cfg.padEnd(31)} ${a.name.padEnd(9)} ${G.mean.toFixed(4).padStart(8)} +- ${G.seMean.toFixed(4)}  ${(-beta / 2).toFixed(4).padStart(8)}  ${(a.balanced ? -beta / 2 : corrMean).toFixed(4).padStart(8)} | ${G.variance.toFixed(4).padStart(7)} +- ${G.seVariance.toFixed(4)}  ${beta.toFixed(4)}  ${(a.balanced ? beta : corrVar).toFixed(4).padStart(7)} | ${eG.mean.toFixed(3)} +- ${eG.seMean.toFixed(3)} | ${a.balanced ? "" : `${cHat.toFixed(2)} +- ${cSe.toFixed(2)} (sheet ${hyp.c})`}`,
         );
-        const base = { experiment: ID, reference: REF };
+        const base = { reference: REF };
         const tag = `${a.name}:${cfg.replace(/[ ^]/g, "")}`;
         if (a.balanced) {
           const allow = secondOrderAllowance(c.n, c.d, c.alpha2);
@@ -208,23 +198,15 @@ export const lnrResnetLogGaussian: Experiment = {
       }
     }
     return {
-      id: ID,
-      title: this.title,
-      reference: this.reference,
       params: {
         configs: CONFIGS,
-        samples,
-        seed,
-        engine,
         nIn: 10,
         nOut: 10,
         input: "ones",
         hypoactivation: HYPOACTIVATION_ESTIMATES,
       },
       results: { runs: results },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: estimatesVsTheoryChart({
         title: "G for ReLU ResNets (n = 100): simulation vs the notes' beta and the corrected formulas",
         estimates,
@@ -234,7 +216,7 @@ export const lnrResnetLogGaussian: Experiment = {
       }),
       caption:
         "Points: simulated E[G] and Var[G] (+-2 SE) for the standard and the balanced ResNet (x = (1,...,1), n_in = n_out = 10). Circles etc.: the notes' log-Gaussian parameters and the corrected standard-ResNet formulas with the simulated hypoactivation constant c(alpha) (no closed form is known). Configurations are the project's choice (the LNR21 figure parameters are not recovered).",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});

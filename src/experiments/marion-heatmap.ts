@@ -15,9 +15,8 @@
 import { hBetaCellLayers } from "../report/charts.js";
 import { parseSpec } from "../spec/index.js";
 import { criticalBeta } from "../theory/marion/index.js";
-import { type Claim, claimsTable, toleranceClaim } from "./claims.js";
-import { resolveOptions, summaryRows } from "./common.js";
-import type { Experiment, ExperimentOptions, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, toleranceClaim } from "./claims.js";
+import { defineExperiment } from "./define.js";
 
 const L_MAIN = 1000;
 const L_SHORT = 100;
@@ -127,50 +126,33 @@ function cellTable(rows: Record<string, unknown>[]) {
   };
 }
 
-function plan(e: Experiment, opts: ExperimentOptions): SimulationRequest[] {
-  const { samples, seed, engine } = resolveOptions(e, opts);
-  const { hs, betas, inputs } = heatmapGrid(!!opts.full);
-  const observables = QUANTITIES.flatMap(([name]) =>
-    betas.flatMap((_, j) => Array.from({ length: inputs }, (_, i) => key(name, j, i))),
-  );
-  return hs.flatMap((H) =>
-    [L_MAIN, L_SHORT].map((L) => ({
-      label: `H=${H} L=${L}`,
-      spec: heatmapSpec(H, L, betas, inputs),
-      options: { samples, seed, engine, observables },
-    })),
-  );
-}
-
-export const marionHeatmap: Experiment = {
+export const marionHeatmap = defineExperiment({
   id: "marion/fig7-heatmap",
   title: "fBM weights: regimes over (H, beta) with the critical curve beta_c(H) = max(1/2, H)",
   reference: "Marion et al. 2025, Fig. 7 (marion-scaling-resnets.md 2.6, 4)",
   description:
     "res-3, ReLU, d = 40, L = 1000 (and 100 for the depth-invariance boundary), fGn weights, mean log10 of the forward and backward relative displacement per (H, beta)",
-  defaults: { samples: 4, seed: 1 },
-  full: { samples: 5 },
-  plan(opts) {
-    return plan(this, opts);
+  budgets: { default: { samples: 4, seed: 1 }, full: { samples: 5 } },
+  concurrent: true,
+  cells(run) {
+    const { hs, betas, inputs } = heatmapGrid(run.full);
+    const observables = QUANTITIES.flatMap(([name]) =>
+      betas.flatMap((_, j) => Array.from({ length: inputs }, (_, i) => key(name, j, i))),
+    );
+    return hs.flatMap((H) =>
+      [L_MAIN, L_SHORT].map((L) => ({ key: { H, L }, spec: heatmapSpec(H, L, betas, inputs), observables })),
+    );
   },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const { hs, betas, inputs } = heatmapGrid(!!opts.full);
-    const reqs = plan(this, opts);
+  analyse(sims, { samples, full }) {
+    const { hs, betas, inputs } = heatmapGrid(full);
     const rows: Record<string, unknown>[] = [];
-    const summaries: Record<string, string | number>[] = [];
     const boundaries: BoundaryEstimate[] = [];
     const dH = hs.length > 1 ? hs[1] - hs[0] : 0.1;
     const dB = betas[1] - betas[0];
     let nonFinite = 0;
-    let r = 0;
-    // All simulations are submitted at once so that a thread pool never idles between them (each
-    // result depends only on its own spec and seed, whatever the order they finish in).
-    const sims = await Promise.all(reqs.map((q) => ctx.simulate(q.spec, q.options, q.label)));
     for (const H of hs) {
-      const long = sims[r++];
-      const short = sims[r++];
-      summaries.push(...summaryRows(this.id, `H=${H} L=${L_MAIN}`, long));
+      const long = sims.get({ H, L: L_MAIN });
+      const short = sims.get({ H, L: L_SHORT });
       for (const [name, quantity] of QUANTITIES) {
         const a = cellMeans(long.samples, name, betas.length, inputs);
         const b = cellMeans(short.samples, name, betas.length, inputs);
@@ -232,9 +214,8 @@ export const marionHeatmap: Experiment = {
       const bc = criticalBeta(b.H);
       claims.push(
         toleranceClaim({
-          experiment: this.id,
           reference: "marion-scaling-resnets.md 2.6 (empirical law)",
-          id: `${this.id}:depth-invariance:${b.quantity}:H=${b.H}`,
+          id: `marion/fig7-heatmap:depth-invariance:${b.quantity}:H=${b.H}`,
           statement: `${which} boundary where the ratio stops depending on depth is within 0.1 of beta_c(H) = max(1/2, H) = ${bc} (H = ${b.H})`,
           theory: bc,
           simulated: b.depthInvariance.at,
@@ -249,9 +230,8 @@ export const marionHeatmap: Experiment = {
       if (forward) {
         claims.push(
           toleranceClaim({
-            experiment: this.id,
             reference: "marion-scaling-resnets.md 2.6 (the reference's colour centre)",
-            id: `${this.id}:colour-centre:${b.quantity}:H=${b.H}`,
+            id: `marion/fig7-heatmap:colour-centre:${b.quantity}:H=${b.H}`,
             statement: `forward boundary where the mean log10 ratio at L = 1000 crosses 0 is within 0.1 of beta_c(H) = ${bc} (H = ${b.H})`,
             theory: bc,
             simulated: b.colourCentre.at,
@@ -274,9 +254,6 @@ export const marionHeatmap: Experiment = {
       }),
     ];
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
       params: {
         hs,
         betas,
@@ -287,11 +264,8 @@ export const marionHeatmap: Experiment = {
         width: D,
         nIn: 64,
         model: "res3",
-        seed,
-        engine,
       },
       results: { boundaries, nonFiniteMappedTo16: nonFinite },
-      summaries,
       claims,
       samples: [cellTable(rows)],
       figure: {
@@ -334,7 +308,7 @@ export const marionHeatmap: Experiment = {
       },
       caption:
         "Mean over networks and inputs of log10 of the relative displacement (blue: identity, red: explosion, clamped to [-1, 1] as in the reference). Dashed: beta_c(H) = max(1/2, H) (sheet 2.6, an empirical law). Points: the simulated boundary, where the ratio stops depending on depth (L = 100 vs 1000) and where the L = 1000 colour crosses 0. Every beta reuses the same networks, as in the reference code.",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});

@@ -10,9 +10,9 @@ import { parseSpec } from "../spec/index.js";
 import { ksOneSample, ksTwoSample } from "../stats/ks.js";
 import { stats, summarize } from "../stats/summary.js";
 import { logNormRatioLaw, meanSquaredNormRatio, smoothRegime } from "../theory/marion/index.js";
-import { type Claim, claimsTable, ksClaim, zClaim } from "./claims.js";
-import { commonRange, curvesTable, histogramRows, resolveOptions, summaryRows } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, ksClaim, zClaim } from "./claims.js";
+import { commonRange, curvesTable, histogramRows } from "./common.js";
+import { defineExperiment } from "./define.js";
 
 const CONFIG = { font: "DejaVu Sans", view: { stroke: "#888" } };
 const DEPTHS = Array.from({ length: 10 }, (_, i) => Math.round(10 + (i * 990) / 9)); // linspace(10, 1000, 10)
@@ -21,38 +21,32 @@ const DEPTHS = Array.from({ length: 10 }, (_, i) => Math.round(10 + (i * 990) / 
 
 const F2 = { d: 100, L: 1000, beta: 0.5 };
 
-export const marionHistograms: Experiment = {
+export const marionHistograms = defineExperiment({
   id: "marion/fig2-histograms",
   title:
     "Stable regime (beta = 1/2): histograms of ||h_L||/||h_0|| and ||p_0||/||p_L|| against the log-normal law",
   reference: "Marion et al. 2025, Fig. 2 (marion-scaling-resnets.md 2.2, 4)",
   description:
     "res-3, ReLU, d = 100, L = 1000, uniform iid weights, forward and backward; exact second moment and log-normal approximation",
-  defaults: { samples: 96, seed: 1 },
-  full: { samples: 10_000 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const spec = parseSpec({
-      family: "marion",
-      model: "res3",
-      width: F2.d,
-      depth: F2.L,
-      nIn: 64,
-      beta: F2.beta,
-      weights: { law: "uniform" },
-    });
-    return [
-      {
-        label: "beta=1/2",
-        spec,
-        options: { samples, seed, engine, observables: ["normRatio", "gradNormRatio"] },
-      },
-    ];
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed } = resolveOptions(this, opts);
-    const [req] = this.plan(opts);
-    const sim = await ctx.simulate(req.spec, req.options, req.label);
+  budgets: { default: { samples: 96, seed: 1 }, full: { samples: 10_000 } },
+  cells: () => [
+    {
+      key: { beta: F2.beta },
+      label: "beta=1/2",
+      spec: parseSpec({
+        family: "marion",
+        model: "res3",
+        width: F2.d,
+        depth: F2.L,
+        nIn: 64,
+        beta: F2.beta,
+        weights: { law: "uniform" },
+      }),
+      observables: ["normRatio", "gradNormRatio"],
+    },
+  ],
+  analyse(sims) {
+    const sim = sims.get({ beta: F2.beta });
     const law = logNormRatioLaw(F2.L, F2.beta, F2.d);
     const exact = meanSquaredNormRatio(F2.L, F2.beta);
     // ||h_L||/||h_0|| = exp(X / 2) with X ~ N(mean, variance): density of the ratio r is the log-normal one.
@@ -81,9 +75,8 @@ export const marionHistograms: Experiment = {
       const grad = key === "gradNormRatio";
       claims.push(
         zClaim({
-          experiment: this.id,
           reference: "marion-scaling-resnets.md 2.2 (exact identity)",
-          id: `${this.id}:second-moment:${key}`,
+          id: `marion/fig2-histograms:second-moment:${key}`,
           statement: `E[(${names[key]})^2] = (1 + alpha^2/2)^L = ${exact.toFixed(4)} (res-3, ReLU, beta = 1/2, L = 1000)`,
           theory: exact,
           simulated: sq.mean,
@@ -98,9 +91,8 @@ export const marionHistograms: Experiment = {
       const ks = ksOneSample(lx, (z) => normalCdf(z, law.mean, Math.sqrt(law.variance)));
       claims.push(
         ksClaim({
-          experiment: this.id,
           reference: "marion-scaling-resnets.md 2.2 (log-normal approximation)",
-          id: `${this.id}:log-normal:${key}`,
+          id: `marion/fig2-histograms:log-normal:${key}`,
           statement: `ln (${names[key]})^2 ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2 / d) = N(${law.mean.toFixed(3)}, ${law.variance.toFixed(3)})`,
           theory: law.mean,
           simulated: stats(summarize(lx)).mean,
@@ -115,9 +107,8 @@ export const marionHistograms: Experiment = {
     const two = ksTwoSample(sim.samples.normRatio, sim.samples.gradNormRatio);
     claims.push(
       ksClaim({
-        experiment: this.id,
         reference: "marion-scaling-resnets.md 2.2 (backward tracks forward)",
-        id: `${this.id}:backward-tracks-forward`,
+        id: `marion/fig2-histograms:backward-tracks-forward`,
         statement: "||p_0||/||p_L|| has the law of ||h_L||/||h_0|| (two-sample KS, same networks)",
         theory: 0,
         simulated: two.statistic,
@@ -129,12 +120,8 @@ export const marionHistograms: Experiment = {
       }),
     );
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { ...F2, nIn: 64, model: "res3", weights: "uniform", samples, seed, engine: sim.plan.engine },
+      params: { ...F2, nIn: 64, model: "res3", weights: "uniform" },
       results: { stats: sim.stats, exactSecondMoment: exact, logNormal: law },
-      summaries: summaryRows(this.id, "beta=1/2", sim),
       claims,
       samples: [
         {
@@ -174,10 +161,10 @@ export const marionHistograms: Experiment = {
       },
       caption:
         "Histograms of the forward ratio ||h_L||/||h_0|| and of the backward ratio ||p_0||/||p_L|| over independent networks (uniform weights, x ~ U[0,1)^64). Red: the log-normal approximation ln ratio^2 ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2/d) of sheet 2.2, drawn for both panels.",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});
 
 // ---- Figs 4-5: smooth initialisation ------------------------------------------------------------
 
@@ -198,21 +185,16 @@ export function weightedSlope(x: number[], y: number[], se: number[]): { slope: 
   return { slope: sxy / sxx, se: 1 / Math.sqrt(sxx) };
 }
 
-export const marionSmooth: Experiment = {
+export const marionSmooth = defineExperiment({
   id: "marion/fig4-fig5-smooth",
   title: "Smooth (RBF) initialisation: the neural ODE regime at beta = 1",
   reference: "Marion et al. 2025, Figs 4 and 5 (marion-scaling-resnets.md 2.5, 3)",
   description:
     "res-3, ReLU, d = 40, weights V_k = G(k/L)/sqrt(d) for an RBF Gaussian process (bandwidth 0.1), beta in {2, 1/2, 1} sharing each network, L from 10 to 1000",
-  defaults: { samples: 10, seed: 1 },
-  full: { samples: 50 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const observables = SMOOTH_BETAS.flatMap((_, j) =>
-      ["log10RelDisp", "log10GradRelDisp"].map((n) => (j === 0 ? n : `${n}#${j}`)),
-    );
-    return DEPTHS.map((L) => ({
-      label: `L=${L}`,
+  budgets: { default: { samples: 10, seed: 1 }, full: { samples: 50 } },
+  cells: () =>
+    DEPTHS.map((L) => ({
+      key: { L },
       spec: parseSpec({
         family: "marion",
         model: "res3",
@@ -222,21 +204,18 @@ export const marionSmooth: Experiment = {
         betas: SMOOTH_BETAS,
         correlation: { kind: "smooth", variant: "values", bandwidth: 0.1 },
       }),
-      options: { samples, seed, engine, observables },
-    }));
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+      observables: SMOOTH_BETAS.flatMap((_, j) =>
+        ["log10RelDisp", "log10GradRelDisp"].map((n) => (j === 0 ? n : `${n}#${j}`)),
+      ),
+    })),
+  analyse(sims) {
     const rows: Record<string, unknown>[] = [];
-    const summaries: Record<string, string | number>[] = [];
     const series = new Map<string, { L: number; mean: number; se: number }[]>();
     const lines = [
       "   L   " + SMOOTH_BETAS.map((b) => `beta=${b}: log10 relDisp / log10 gradRelDisp`.padEnd(44)).join(""),
     ];
-    for (const [i, L] of DEPTHS.entries()) {
-      const sim = await ctx.simulate(reqs[i].spec, reqs[i].options, reqs[i].label);
-      summaries.push(...summaryRows(this.id, `L=${L}`, sim));
+    for (const L of DEPTHS) {
+      const sim = sims.get({ L });
       const cells: string[] = [];
       SMOOTH_BETAS.forEach((beta, j) => {
         const parts: string[] = [];
@@ -275,9 +254,8 @@ export const marionSmooth: Experiment = {
         );
         claims.push(
           zClaim({
-            experiment: this.id,
             reference: "marion-scaling-resnets.md 2.5 (Euler scheme of a neural ODE)",
-            id: `${this.id}:slope:${name}:beta=${beta}`,
+            id: `marion/fig4-fig5-smooth:slope:${name}:beta=${beta}`,
             statement: `d log10(${name === "log10RelDisp" ? "relDisp" : "gradRelDisp"}) / d log10 L = 1 - beta = ${1 - beta} for smooth weights (beta = ${beta}, ${smoothRegime(beta)} regime; L = 230..1000)`,
             theory: 1 - beta,
             simulated: fit.slope,
@@ -294,21 +272,14 @@ export const marionSmooth: Experiment = {
     const ex = series.get("log10RelDisp:0.5")!;
     const growth = ex[ex.length - 1].mean - ex[0].mean;
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
       params: {
         betas: SMOOTH_BETAS,
         depths: DEPTHS,
         width: 40,
         nIn: 64,
         correlation: "smooth values, bandwidth 0.1",
-        samples,
-        seed,
-        engine,
       },
       results: { rows, explosionGrowthLog10: growth },
-      summaries,
       claims,
       samples: [curvesTable(rows)],
       figure: bandAgainstDepthChart({
@@ -319,7 +290,11 @@ export const marionSmooth: Experiment = {
       }),
       caption:
         "Mean of log10 of the relative displacement (band: 95% interval) with smooth weights (2023 variant: GP values / sqrt(d)); the three scalings share each network. beta = 2: identity (slope -1 in log-log); beta = 1: the neural ODE limit (flat); beta = 1/2: explosion. The paper plots the ratio itself; the log keeps the exploding panel readable.",
-      table: `${lines.join("\n")}\n\nbeta = 1/2: log10 relDisp grows by ${growth.toFixed(2)} from L = 10 to L = 1000 (explosion)\n\n${claimsTable(claims)}`,
+      table: [
+        ...lines,
+        "",
+        `beta = 1/2: log10 relDisp grows by ${growth.toFixed(2)} from L = 10 to L = 1000 (explosion)`,
+      ],
     };
   },
-};
+});

@@ -10,9 +10,9 @@ import { bandAgainstDepthChart } from "../report/charts.js";
 import { parseSpec } from "../spec/index.js";
 import { stats, summarize } from "../stats/summary.js";
 import { iidRegime, logNormRatioLaw, meanSquaredRelDisp } from "../theory/marion/index.js";
-import { type Claim, claimsTable, zClaim } from "./claims.js";
-import { curvesTable, resolveOptions, summaryRows } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, zClaim } from "./claims.js";
+import { curvesTable } from "./common.js";
+import { defineExperiment } from "./define.js";
 
 const BETAS = [1, 0.25, 0.5];
 const DEPTHS = Array.from({ length: 10 }, (_, i) => Math.round(10 + (i * 990) / 9)); // linspace(10, 1000, 10)
@@ -31,38 +31,30 @@ const spec = (beta: number, L: number) =>
     weights: { law: "uniform" },
   });
 
-export const marionIid: Experiment = {
+export const marionIid = defineExperiment({
   id: "marion/fig1-fig3-iid",
   title: "Scaling regimes with iid weights: ||h_L - h_0||/||h_0|| and ||p_0 - p_L||/||p_L|| against depth",
   reference: "Marion et al. 2025, Figs 1 and 3 (marion-scaling-resnets.md 2.2, 4)",
   description:
     "res-3, ReLU, d = 40, uniform iid weights, alpha_L = L^-beta for beta in {1, 1/4, 1/2}, L from 10 to 1000: identity, explosion, stable",
-  defaults: { samples: 20, seed: 1 },
-  full: { samples: 50 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return BETAS.flatMap((beta) =>
+  budgets: { default: { samples: 20, seed: 1 }, full: { samples: 50 } },
+  cells: () =>
+    BETAS.flatMap((beta) =>
       DEPTHS.map((L) => ({
-        label: `beta=${beta} L=${L}`,
+        key: { beta, L },
         spec: spec(beta, L),
-        options: { samples, seed, engine, observables: OBS },
+        observables: OBS,
       })),
-    );
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+    ),
+  analyse(sims) {
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
     const lines = [
       "beta      L    relDisp mean (95%)            gradRelDisp mean (95%)         E[relDisp^2] sim / exact",
     ];
-    let r = 0;
     for (const beta of BETAS) {
       for (const L of DEPTHS) {
-        const sim = await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r++].label);
-        summaries.push(...summaryRows(this.id, `beta=${beta} L=${L}`, sim));
+        const sim = sims.get({ beta, L });
         const rms = Math.sqrt(meanSquaredRelDisp(L, beta));
         for (const key of OBS) {
           const s = sim.stats[key];
@@ -86,9 +78,8 @@ export const marionIid: Experiment = {
           const heavy = logVar > 1;
           claims.push(
             zClaim({
-              experiment: this.id,
               reference: "marion-scaling-resnets.md 2.2 (exact identity)",
-              id: `${this.id}:identity:beta=${beta}:L=${L}`,
+              id: `marion/fig1-fig3-iid:identity:beta=${beta}:L=${L}`,
               statement: `E||h_L - h_0||^2/||h_0||^2 = (1 + alpha^2/2)^L - 1 (res-3, ReLU, uniform weights, beta = ${beta}, L = ${L}; regime: ${iidRegime(beta)})`,
               theory: exact,
               simulated: sq.mean,
@@ -103,9 +94,6 @@ export const marionIid: Experiment = {
       }
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
       params: {
         betas: BETAS,
         depths: DEPTHS,
@@ -113,12 +101,8 @@ export const marionIid: Experiment = {
         nIn: N_IN,
         model: "res3",
         weights: "uniform",
-        samples,
-        seed,
-        engine,
       },
       results: { rows },
-      summaries,
       claims,
       samples: [curvesTable(rows)],
       figure: bandAgainstDepthChart({
@@ -129,22 +113,20 @@ export const marionIid: Experiment = {
       }),
       caption:
         "Mean over runs (band: 95% normal interval) of the relative displacement of the hidden state (top) and of the back-propagated gradient (bottom). Dashed: the exact root-mean-square sqrt((1 + alpha^2/2)^L - 1) (sheet 2.2), an upper bound of the mean. beta = 1: identity; beta = 1/4: explosion; beta = 1/2: a stable, non-trivial limit.",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});
 
-export const marionFbmPaths: Experiment = {
+export const marionFbmPaths = defineExperiment({
   id: "marion/fig6-fbm",
   title: "Fractional Brownian motion sample paths for H = 0.2, 0.5, 0.8",
   reference: "Marion et al. 2025, Fig. 6 (marion-scaling-resnets.md 3)",
   description:
     "fBM on [0, 1] with 1000 steps from the exact circulant-embedding fGn generator used for the weights",
-  defaults: { samples: 1, seed: 1 },
-  full: { samples: 1 },
-  plan: () => [],
-  async run(_ctx, opts): Promise<ExperimentOutput> {
-    const seed = opts.seed ?? this.defaults.seed;
+  budgets: { default: { samples: 1, seed: 1 }, full: { samples: 1 } },
+  cells: () => [],
+  analyse(_sims, { seed }) {
     const rows: Record<string, unknown>[] = [];
     const cols: Record<string, Float64Array> = {};
     for (const [i, H] of [0.2, 0.5, 0.8].entries()) {
@@ -155,13 +137,9 @@ export const marionFbmPaths: Experiment = {
       });
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { H: [0.2, 0.5, 0.8], steps: 1000, seed },
-      results: {},
-      summaries: [],
+      params: { H: [0.2, 0.5, 0.8], steps: 1000 },
       claims: [],
+      summaries: [],
       samples: [{ name: "paths", columns: cols }],
       figure: {
         $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -181,8 +159,9 @@ export const marionFbmPaths: Experiment = {
       },
       caption:
         "One path per Hurst index; rougher than Brownian motion for H < 1/2, smoother for H > 1/2. The fGn increments (unit variance per step, / sqrt(d)) are the fBM weights of the heatmap experiments.",
-      table:
+      table: [
         "fBM paths: see figure (the generator's autocovariance is tested against rho_H(k) in test/marion.test.ts)",
+      ],
     };
   },
-};
+});

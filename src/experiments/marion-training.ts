@@ -12,8 +12,9 @@ import { type Dataset, subset } from "../train/data.js";
 import { MarionNet } from "../train/model.js";
 import { makeOptimizer } from "../train/optim.js";
 import { type Checkpoint, trainRun } from "../train/train.js";
-import { type Claim, claimsTable, toleranceClaim } from "./claims.js";
-import type { Experiment, ExperimentContext, ExperimentOutput } from "./types.js";
+import { type Claim, toleranceClaim } from "./claims.js";
+import { defineExperiment } from "./define.js";
+import type { ExperimentContext } from "./types.js";
 
 const CONFIG = { font: "DejaVu Sans", view: { stroke: "#888" }, legend: { labelLimit: 400 } };
 
@@ -105,24 +106,18 @@ const RUNS: [string, number, Record<string, unknown>][] = [
   ["beta = 1/2, iid", 0.5, { kind: "iid" }],
 ];
 
-export const marionTrainedWeights: Experiment = {
+export const marionTrainedWeights = defineExperiment({
   id: "marion/trained-weights",
   title: "Trained weights keep the regularity of their initialisation (res-1 on MNIST)",
   reference: "Marion et al. 2025, Fig. 8 (marion-scaling-resnets.md 4)",
   description:
     "res-1, ReLU, d = 30, L = 1000, Adam lr 1e-3, StepLR(5, 0.1): one weight V_k[i, j] against k after training, for (beta = 1, smooth), (beta = 1, iid), (beta = 1/2, iid)",
-  defaults: { samples: 3000, seed: 1 },
-  full: { samples: 60000 },
-  plan: () => [],
+  budgets: { default: { samples: 3000, seed: 1 }, full: { samples: 60000 } },
+  cells: () => [],
   memoUnits: true,
-  extraSeconds(opts) {
-    const n = opts.samples ?? (opts.full ? this.full.samples : this.defaults.samples);
-    return RUNS.length * trainingSeconds(n, opts.full ? 10 : 1, 10000);
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const trainN = opts.samples ?? (opts.full ? this.full.samples : this.defaults.samples);
-    const seed = opts.seed ?? this.defaults.seed;
-    const epochs = opts.full ? 10 : 1;
+  extraSeconds: (run) => RUNS.length * trainingSeconds(run.samples, run.full ? 10 : 1, 10000),
+  analyse(_sims, { samples: trainN, seed, full }, ctx) {
+    const epochs = full ? 10 : 1;
     const data = mnist(ctx);
     const rows: Record<string, unknown>[] = [];
     const curves: Record<string, unknown>[] = [];
@@ -139,7 +134,7 @@ export const marionTrainedWeights: Experiment = {
         correlation,
       });
       const setup = { beta, correlation, lr: 1e-3, epochs, trainN, testN: 10000, seed };
-      const key = `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`;
+      const key = `marion/trained-weights:${JSON.stringify({ ...setup, source: data.source })}`;
       const t = memo(ctx, key, () => {
         const init = new MarionNet(spec, data.train.classes, { batch: 128, seed });
         const V0 = init.params.find((p) => p.name === "V")!.value;
@@ -176,9 +171,8 @@ export const marionTrainedWeights: Experiment = {
       });
       claims.push(
         toleranceClaim({
-          experiment: this.id,
           reference: "marion-scaling-resnets.md 4, Fig 8 (the paper's message, unverified [M])",
-          id: `${this.id}:roughness:${label}`,
+          id: `marion/trained-weights:roughness:${label}`,
           statement: `training keeps the regularity of the weights (${label}): log2 roughness changes by less than 1`,
           theory: Math.log2(r0),
           simulated: Math.log2(r1),
@@ -191,16 +185,12 @@ export const marionTrainedWeights: Experiment = {
       );
     }
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
       params: {
         runs: RUNS.map((r) => r[0]),
         trainExamples: trainN,
         epochs,
         lr: 1e-3,
         batch: 128,
-        seed,
         data: data.source,
       },
       results: { runs: results },
@@ -254,10 +244,10 @@ export const marionTrainedWeights: Experiment = {
         config: CONFIG,
       },
       caption: `Top: one entry of V_k against the layer k at initialisation and after ${epochs} epoch(s) of Adam on ${trainN} MNIST examples. Bottom: training loss and accuracy per batch. Roughness in the table: mean over entries of sum_k (V_{k+1} - V_k)^2 / sum_k V_k^2.`,
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});
 
 // ---- Fig 9: test accuracy over (H, beta) ---------------------------------------------------------
 
@@ -273,25 +263,21 @@ export function accuracyGrid(full: boolean) {
     : { hs: [0.2, 0.5, 0.8], betas: [0.2, 0.5, 0.8], lrs: [1e-3, 1e-2], epochs: 1, testN: 1000 };
 }
 
-export const marionAccuracyHeatmap: Experiment = {
+export const marionAccuracyHeatmap = defineExperiment({
   id: "marion/accuracy-heatmap",
   title: "Test accuracy after training over (H, beta), fBM initialisation (res-1 on MNIST)",
   reference: "Marion et al. 2025, Fig. 9 (marion-scaling-resnets.md 4)",
   description:
     "res-1 with fBM weights and trainable zero biases, d = 30, L = 1000, Adam + StepLR(5, 0.1), best test accuracy over the learning rates per (H, beta) cell",
-  defaults: { samples: 1024, seed: 1 },
-  full: { samples: 60000 },
-  plan: () => [],
+  budgets: { default: { samples: 1024, seed: 1 }, full: { samples: 60000 } },
+  cells: () => [],
   memoUnits: true,
-  extraSeconds(opts) {
-    const n = opts.samples ?? (opts.full ? this.full.samples : this.defaults.samples);
-    const g = accuracyGrid(!!opts.full);
-    return g.hs.length * g.betas.length * g.lrs.length * trainingSeconds(n, g.epochs, g.testN);
+  extraSeconds(run) {
+    const g = accuracyGrid(run.full);
+    return g.hs.length * g.betas.length * g.lrs.length * trainingSeconds(run.samples, g.epochs, g.testN);
   },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const trainN = opts.samples ?? (opts.full ? this.full.samples : this.defaults.samples);
-    const seed = opts.seed ?? this.defaults.seed;
-    const g = accuracyGrid(!!opts.full);
+  analyse(_sims, { samples: trainN, seed, full }, ctx) {
+    const g = accuracyGrid(full);
     const data = mnist(ctx);
     const rows: Record<string, unknown>[] = [];
     const lines = ["   H     beta   best test accuracy (lr)"];
@@ -310,7 +296,7 @@ export const marionAccuracyHeatmap: Experiment = {
             testN: g.testN,
             seed,
           };
-          const key = `${this.id}:${JSON.stringify({ ...setup, source: data.source })}`;
+          const key = `marion/accuracy-heatmap:${JSON.stringify({ ...setup, source: data.source })}`;
           const t = memo(ctx, key, () => ({ final: trainOne(ctx, key, data, setup).final }));
           if (!t) continue; // another shard trains this cell
           const acc = Number.isFinite(t.final.accuracy) ? t.final.accuracy : 0;
@@ -337,10 +323,7 @@ export const marionAccuracyHeatmap: Experiment = {
     }
     const cells = rows.filter((r) => r.kind === "cell");
     return {
-      id: this.id,
-      title: this.title,
-      reference: this.reference,
-      params: { ...g, trainExamples: trainN, batch: 128, seed, data: data.source },
+      params: { ...g, trainExamples: trainN, batch: 128, data: data.source },
       results: { cells },
       summaries: [],
       claims: [],
@@ -374,7 +357,7 @@ export const marionAccuracyHeatmap: Experiment = {
         config: CONFIG,
       },
       caption: `Best test accuracy over learning rates ${g.lrs.join(", ")} after ${g.epochs} epoch(s) on ${trainN} training examples (${g.testN} test examples). Dashed: beta_c(H) = max(1/2, H). The paper's numbers were not recovered (sheet 4), so no claim is checked here.`,
-      table: lines.join("\n"),
+      table: lines,
     };
   },
-};
+});

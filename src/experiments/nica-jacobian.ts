@@ -7,9 +7,9 @@
 import { overlaidHistogramsChart, type HistogramRow } from "../report/charts.js";
 import { parseSpec, presetSpec } from "../spec/index.js";
 import { ksTwoSample } from "../stats/ks.js";
-import { type Claim, claimsTable, ksClaim } from "./claims.js";
-import { commonRange, histogramRows, resolveOptions, summaryRows } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, ksClaim } from "./claims.js";
+import { commonRange, histogramRows } from "./common.js";
+import { defineExperiment } from "./define.js";
 
 const ID = "nica/jacobian";
 const N = 10;
@@ -44,61 +44,45 @@ const STANDARD_RESNET_KS_EFFECT: Record<(typeof TANGENTS)[number], number> = {
   diagonal: 0.05,
 };
 
-export const nicaJacobian: Experiment = {
+export const nicaJacobian = defineExperiment({
   id: ID,
   title:
     "Input-output Jacobian: d z_out/dx [u] has the law of z_out (MLP, balanced ResNet), not for the standard ResNet",
   reference: "Nica's notes (gradients) and Li, Nica & Roy 2021, via log-gaussian.md 2.4",
   description:
     "ln||J u||^2 against ln||z_out||^2 at n = d = 10, ||x|| = 1, for the MLP, the balanced and the standard ResNet",
-  defaults: { samples: 20000, seed: 1 },
-  full: { samples: 200000 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return ARCHS.flatMap((a) => [
+  budgets: { default: { samples: 20000, seed: 1 }, full: { samples: 200000 } },
+  cells: (run) =>
+    ARCHS.flatMap((a) => [
       ...TANGENTS.map((t) => ({
+        key: { arch: a.name, tangent: t },
         label: `${a.name} J u (${t})`,
         spec: parseSpec({ ...a.spec(), inputs: ["unit"], tangent: t }),
-        options: {
-          samples,
-          seed,
-          engine: engine === "auto" ? "dense" : engine,
-          observables: ["logJvpNorm2"],
-        },
+        engine: run.engine === "auto" ? ("dense" as const) : run.engine,
+        observables: ["logJvpNorm2"],
       })),
       {
+        key: { arch: a.name },
         label: `${a.name} z_out`,
         spec: parseSpec({ ...a.spec(), inputs: ["unit"] }),
-        options: { samples, seed: seed + 1_000_000, engine, observables: ["logOutNorm2"] },
+        seed: run.seed + 1_000_000,
+        observables: ["logOutNorm2"],
       },
-    ]);
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+    ]),
+  analyse(sims, run) {
     const hist: HistogramRow[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = [
       "arch              u            mean ln||Ju||^2   var    | mean ln||z_out||^2   var   | KS D     p",
     ];
-    let r = 0;
     for (const a of ARCHS) {
-      const jv = [];
-      for (let i = 0; i < TANGENTS.length; i++, r++)
-        jv.push(await ctx.simulate(reqs[r].spec, reqs[r].options, reqs[r].label));
-      const outReq = reqs[r++];
-      const out = await ctx.simulate(outReq.spec, outReq.options, outReq.label);
+      const jv = TANGENTS.map((t) => sims.get({ arch: a.name, tangent: t }));
+      const out = sims.get({ arch: a.name });
       const Y = out.samples.logOutNorm2;
-      cols[`logOutNorm2 ${a.name}`] = Y;
-      summaries.push(...summaryRows(ID, `${a.name} z_out`, out));
       const [lo, hi] = commonRange([Y, ...jv.map((s) => s.samples.logJvpNorm2)]);
       hist.push(...histogramRows(a.name, "ln ||z_out||^2", Y, lo, hi, 50));
       for (const [i, t] of TANGENTS.entries()) {
         const J = jv[i].samples.logJvpNorm2;
-        cols[`logJvpNorm2 ${a.name} ${t}`] = J;
-        summaries.push(...summaryRows(ID, `${a.name} Ju ${t}`, jv[i]));
         if (t === "orthogonal")
           hist.push(...histogramRows(a.name, "ln ||J u||^2 (u orthogonal to x)", J, lo, hi, 50));
         const ks = ksTwoSample(J, Y);
@@ -109,7 +93,6 @@ export const nicaJacobian: Experiment = {
         );
         claims.push(
           ksClaim({
-            experiment: ID,
             reference: "log-gaussian.md 2.4",
             id: `${ID}:${a.name.replace(/ /g, "-")}:${t}`,
             statement: `${a.name}: ln||(dz_out/dx) u||^2 has the law of ln||z_out||^2 (||x|| = 1, u ${t}; n = d = ${N}; two-sample KS)`,
@@ -120,7 +103,7 @@ export const nicaJacobian: Experiment = {
             expected:
               a.expected === "agrees"
                 ? "agrees"
-                : STANDARD_RESNET_KS_EFFECT[t] > 2 * 1.949 * Math.sqrt(2 / samples)
+                : STANDARD_RESNET_KS_EFFECT[t] > 2 * 1.949 * Math.sqrt(2 / run.samples)
                   ? "deviates"
                   : "either",
             explanation:
@@ -132,25 +115,17 @@ export const nicaJacobian: Experiment = {
       }
     }
     return {
-      id: ID,
-      title: this.title,
-      reference: this.reference,
       params: {
         width: N,
         depth: D,
         alpha2: 0.5,
         tangents: TANGENTS,
-        samples,
-        seed,
-        engine,
         nIn: 10,
         nOut: 10,
         input: "unit",
       },
       results: { claims: claims.map((c) => ({ id: c.id, D: c.statistic, p: c.pValue })) },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: overlaidHistogramsChart({
         title: "Jacobian-vector products against the output, n = d = 10, ||x|| = 1",
         rows: hist,
@@ -158,7 +133,7 @@ export const nicaJacobian: Experiment = {
       }),
       caption:
         "Histograms of ln||J u||^2 (forward-mode JVP, dense engine, u a unit vector orthogonal to x) and of ln||z_out||^2 (independent networks), x = (1,...,1)/sqrt(10). The two agree in law for the MLP and the balanced ResNet and not for the standard ResNet (alpha^2 = 1/2).",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});

@@ -17,10 +17,9 @@ import {
   exactMass,
   redDensity,
 } from "../theory/loggaussian/index.js";
-import { type Claim, claimsTable, expectedFor, ksClaim, zClaim } from "./claims.js";
-import { summaryRows } from "./common.js";
+import { type Claim, expectedFor, ksClaim, zClaim } from "./claims.js";
 import { type FitStats, fitToGridDensity } from "./fit.js";
-import type { Experiment, ExperimentOptions, ExperimentOutput, SimulationRequest } from "./types.js";
+import { defineExperiment } from "./define.js";
 
 const ID = "nica/log-gaussian";
 const REF = "Nica, log-Gaussian notes, Thm 2 (log-gaussian.md 1.2-1.5)";
@@ -48,50 +47,37 @@ function quantileSorted(s: Float64Array, q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
 }
 
-function options(e: Experiment, opts: ExperimentOptions) {
-  return {
-    samples: opts.samples ?? (opts.full ? e.full.samples : e.defaults.samples),
-    seed: opts.seed ?? e.defaults.seed,
-    engine: opts.engine ?? "auto",
-  };
-}
-
-export const nicaLogGaussian: Experiment = {
+export const nicaLogGaussian = defineExperiment({
   id: ID,
   title: "Log-Gaussian output norm of deep ReLU MLPs",
   reference: "Nica, log-Gaussian notes, Theorem 2 and its Monte Carlo figure (log-gaussian.md 1.5, 3.1)",
   description:
     "Density of ln||z_out||^2 for the ReLU MLP (n = 100, n_in = n_out = 10, d = 1, 10, 100) against the infinite-width, log-Gaussian and exact finite-(n, d) laws",
-  defaults: { samples: 2 ** 15, seed: 1 },
-  full: { samples: 2 ** 15 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = options(this, opts);
-    const reqs: SimulationRequest[] = DEPTHS.map((depth) => ({
+  budgets: { default: { samples: 2 ** 15, seed: 1 }, full: { samples: 2 ** 15 } },
+  cells: () => [
+    ...DEPTHS.map((depth) => ({
+      key: { depth },
       label: `d = ${depth}`,
       spec: parseSpec({ ...presetSpec("nica-mlp"), width: N_WIDTH, depth }),
-      options: { samples, seed, engine, observables: OBS },
-    }));
-    reqs.push({
+      observables: OBS,
+    })),
+    {
+      key: { dead: true },
       label: `dead networks (n = ${DEAD.width}, d = ${DEAD.depth})`,
       spec: parseSpec({ ...presetSpec("nica-mlp"), ...DEAD }),
-      options: { samples, seed, engine, observables: ["G"] },
-    });
-    return reqs;
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = options(this, opts);
-    const reqs = this.plan(opts);
+      observables: ["G"],
+    },
+  ],
+  analyse(sims, { samples }) {
     const panels: Panel[] = [];
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
     const depthCol = new Int32Array(samples * DEPTHS.length);
     const gCol = new Float64Array(samples * DEPTHS.length);
     const yCol = new Float64Array(samples * DEPTHS.length);
     for (const [p, depth] of DEPTHS.entries()) {
-      const req = reqs[p];
-      const spec = req.spec;
-      const sim = await ctx.simulate(spec, req.options, req.label);
+      const sim = sims.get({ depth });
+      const spec = sim.plan.spec;
       const Y = sim.samples.logOutNorm2;
       const G = sim.samples.G;
       depthCol.fill(depth, p * samples, (p + 1) * samples);
@@ -153,10 +139,9 @@ export const nicaLogGaussian: Experiment = {
         },
         fit,
       });
-      summaries.push(...summaryRows(ID, `d = ${depth}`, sim));
       // Claims (the predicted verdicts use the exact law: sheet 1.4).
       const tag = `d=${depth}`;
-      const base = { experiment: ID, reference: REF };
+      const base = { reference: REF };
       claims.push(
         zClaim({
           ...base,
@@ -257,12 +242,10 @@ export const nicaLogGaussian: Experiment = {
       );
     }
     // Dead networks at small width.
-    const deadReq = reqs[DEPTHS.length];
-    const deadSim = await ctx.simulate(deadReq.spec, deadReq.options, deadReq.label);
-    const pDead = 1 - exactMass(deadReq.spec.widths);
+    const deadSim = sims.get({ dead: true });
+    const pDead = 1 - exactMass(deadSim.plan.spec.widths);
     claims.push(
       zClaim({
-        experiment: ID,
         reference: "log-gaussian.md 1.3 (dead network)",
         id: `${ID}:dead-networks:n=${DEAD.width},d=${DEAD.depth}`,
         statement: `P(dead network, G = -inf) = 1 - (1 - 2^-n)^d (n = ${DEAD.width}, d = ${DEAD.depth})`,
@@ -274,32 +257,25 @@ export const nicaLogGaussian: Experiment = {
       }),
     );
     return {
-      id: ID,
-      title: this.title,
-      reference: this.reference,
       params: {
         width: N_WIDTH,
         nIn: 10,
         nOut: 10,
         depths: DEPTHS,
-        samples,
-        seed,
-        engine,
         input: "ones",
         bins: 60,
         deadNetworkRun: DEAD,
       },
       results: { panels, deadNetworks: { ...DEAD, pDead, observed: deadSim.stats.G.negInf, samples } },
-      summaries,
       claims,
       samples: [{ name: "samples", columns: { depth: depthCol, G: gCol, logOutNorm2: yCol } }],
       figure: figureSpec(rows),
       caption:
         "Histogram (60 bins) of ln||z_out||^2 over the sampled networks, x = (1,...,1), with the infinite-width law (G = 0), Theorem 2's log-Gaussian law (G ~ N(-beta/2, beta)) and the exact finite-(n, d) law. Input, bins and seed are the project's choices (the notes do not state them).",
-      table: `${textTable(panels)}\n\n${claimsTable(claims)}`,
+      table: textTable(panels),
     };
   },
-};
+});
 
 function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
   const legend = { orient: "bottom", labelLimit: 400 };
@@ -361,7 +337,7 @@ function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
 
-function textTable(panels: Panel[]): string {
+function textTable(panels: Panel[]): string[] {
   const lines = [
     "  d   beta   engine   E[G] sim +- SE      exact     -beta/2 | Var[G] sim +- SE     exact    beta",
   ];
@@ -379,5 +355,5 @@ function textTable(panels: Panel[]): string {
       );
     }
   }
-  return lines.join("\n");
+  return lines;
 }

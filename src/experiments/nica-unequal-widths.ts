@@ -5,9 +5,9 @@
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../report/charts.js";
 import { parseSpec, presetSpec } from "../spec/index.js";
 import { beta, betaNotesMirrored, exactGMoments } from "../theory/loggaussian/index.js";
-import { type Claim, claimsTable, expectedFor, zClaim } from "./claims.js";
-import { meanRow, resolveOptions, summaryRows, varianceRow } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, expectedFor, zClaim } from "./claims.js";
+import { meanRow, varianceRow } from "./common.js";
+import { defineExperiment } from "./define.js";
 
 const ID = "nica/unequal-widths";
 const WIDTHS = [
@@ -21,41 +21,31 @@ const EXACT = "exact finite law (sheet 1.3, 2.1)";
 const CORRECTED = "beta = 5 sum 1/n_l (l < d) + 2/n_d (corrected, sheet 2.1)";
 const MIRRORED = "notes: 2/n_0 + 5 sum 1/n_l (l >= 1) (mirrored)";
 
-export const nicaUnequalWidths: Experiment = {
+export const nicaUnequalWidths = defineExperiment({
   id: ID,
   title: "Unequal widths: the corrected beta against the notes' mirrored formula",
   reference: "Nica's notes, unequal widths; erratum in log-gaussian.md 2.1",
   description:
     "Var[G] for ReLU MLPs with unequal widths against the exact sum, the corrected beta and the notes' mirrored beta",
-  defaults: { samples: 2 ** 16, seed: 1 },
-  full: { samples: 2 ** 18 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    return WIDTHS.map((w) => ({
-      label: `[${w}]`,
+  budgets: { default: { samples: 2 ** 16, seed: 1 }, full: { samples: 2 ** 18 } },
+  cells: () =>
+    WIDTHS.map((w) => ({
+      key: { widths: `[${w}]` },
       spec: parseSpec({ ...presetSpec("nica-mlp"), width: w, depth: undefined }),
-      options: { samples, seed, engine, observables: ["G"] },
-    }));
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+      observables: ["G"],
+    })),
+  analyse(sims) {
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = ["widths               Var[G] +- SE        exact    corrected beta   notes (mirrored)"];
-    for (const [i, w] of WIDTHS.entries()) {
-      const req = reqs[i];
-      const sim = await ctx.simulate(req.spec, req.options, req.label);
+    for (const w of WIDTHS) {
+      const sim = sims.get({ widths: `[${w}]` });
       const G = sim.stats.G;
       const cfg = `[${w.join(",")}]`;
       const ex = exactGMoments(w);
       const b = beta(w);
       const bm = betaNotesMirrored(w);
-      cols[`G ${cfg}`] = sim.samples.G;
-      summaries.push(...summaryRows(ID, cfg, sim));
       estimates.push(varianceRow("Var[G]", cfg, "simulation", G), meanRow("E[G]", cfg, "simulation", G));
       theory.push(
         { panel: "Var[G]", config: cfg, source: EXACT, value: ex.variance },
@@ -68,7 +58,7 @@ export const nicaUnequalWidths: Experiment = {
       lines.push(
         `${cfg.padEnd(20)} ${G.variance.toFixed(4)} +- ${G.seVariance.toFixed(4)}   ${ex.variance.toFixed(4)}   ${b.toFixed(4).padStart(8)}         ${bm.toFixed(4)}`,
       );
-      const base = { experiment: ID, reference: "log-gaussian.md 2.1" };
+      const base = { reference: "log-gaussian.md 2.1" };
       claims.push(
         zClaim({
           ...base,
@@ -104,14 +94,9 @@ export const nicaUnequalWidths: Experiment = {
       );
     }
     return {
-      id: ID,
-      title: this.title,
-      reference: this.reference,
-      params: { widths: WIDTHS, samples, seed, engine, nIn: 10, nOut: 10, input: "ones" },
+      params: { widths: WIDTHS, nIn: 10, nOut: 10, input: "ones" },
       results: { estimates, theory },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: estimatesVsTheoryChart({
         title:
           "Unequal widths: Var[G] and E[G] against the exact law, the corrected beta and the notes' formula",
@@ -122,7 +107,7 @@ export const nicaUnequalWidths: Experiment = {
       }),
       caption:
         "Simulated moments of G (+-2 SE, exact product engine) for ReLU MLPs with unequal widths, against the exact finite law, the corrected beta (ReLU layers carry n_0..n_{d-1}) and the notes' mirrored formula. The widths are the project's choice.",
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      table: lines,
     };
   },
-};
+});

@@ -6,9 +6,8 @@
  */
 import { parseSpec, presetSpec } from "../spec/index.js";
 import { ksTwoSample } from "../stats/ks.js";
-import { type Claim, claimsTable, ksClaim } from "./claims.js";
-import { resolveOptions, summaryRows } from "./common.js";
-import type { Experiment, ExperimentOutput, SimulationRequest } from "./types.js";
+import { type Claim, ksClaim } from "./claims.js";
+import { defineExperiment } from "./define.js";
 
 const ID = "nica/universality";
 const WIDTHS = [4, 8, 16, 32, 64];
@@ -19,64 +18,48 @@ const INPUTS = [
   { kind: "e1", label: "localised x = e_1" },
 ] as const;
 
-export const nicaUniversality: Experiment = {
+export const nicaUniversality = defineExperiment({
   id: ID,
   title: "Universality: non-Gaussian weights against the Gaussian-weight law of G",
   reference: "Nica's notes (universality, Hanin & Nica 2019b), via log-gaussian.md 2.2",
   description:
     "KS distance between G with uniform / Rademacher weights and G with Gaussian weights, against width, for a delocalised and a localised input",
-  defaults: { samples: 2 ** 13, seed: 1 },
-  full: { samples: 2 ** 15 },
-  plan(opts): SimulationRequest[] {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs: SimulationRequest[] = [];
-    for (const n of WIDTHS) {
-      reqs.push({
-        label: `gaussian n=${n}`,
+  budgets: { default: { samples: 2 ** 13, seed: 1 }, full: { samples: 2 ** 15 } },
+  cells: (run) =>
+    WIDTHS.flatMap((n) => [
+      {
+        key: { n, law: "gaussian" },
         spec: parseSpec({ ...presetSpec("nica-mlp"), width: n, depth: DEPTH }),
-        options: { samples, seed: seed + 1_000_000, engine, observables: ["G"] },
-      });
-      for (const law of LAWS) {
-        for (const inp of INPUTS) {
-          reqs.push({
-            label: `${law} ${inp.kind} n=${n}`,
-            spec: parseSpec({
-              ...presetSpec("nica-mlp"),
-              width: n,
-              depth: DEPTH,
-              weights: { law },
-              inputs: [inp.kind],
-            }),
-            options: { samples, seed, engine: engine === "auto" ? "dense" : engine, observables: ["G"] },
-          });
-        }
-      }
-    }
-    return reqs;
-  },
-  async run(ctx, opts): Promise<ExperimentOutput> {
-    const { samples, seed, engine } = resolveOptions(this, opts);
-    const reqs = this.plan(opts);
+        seed: run.seed + 1_000_000,
+        observables: ["G"],
+      },
+      ...LAWS.flatMap((law) =>
+        INPUTS.map((inp) => ({
+          key: { n, law, input: inp.kind },
+          spec: parseSpec({
+            ...presetSpec("nica-mlp"),
+            width: n,
+            depth: DEPTH,
+            weights: { law },
+            inputs: [inp.kind],
+          }),
+          engine: run.engine === "auto" ? ("dense" as const) : run.engine,
+          observables: ["G"],
+        })),
+      ),
+    ]),
+  analyse(sims, run) {
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
-    const summaries: Record<string, string | number>[] = [];
-    const cols: Record<string, Float64Array> = {};
     const lines = ["   n   law         input        E[G]      Var[G]    KS D vs Gaussian   p"];
-    let r = 0;
     for (const n of WIDTHS) {
-      const gReq = reqs[r++];
-      const gauss = await ctx.simulate(gReq.spec, gReq.options, gReq.label);
-      cols[`G gaussian n=${n}`] = gauss.samples.G;
-      summaries.push(...summaryRows(ID, `gaussian n=${n}`, gauss));
+      const gauss = sims.get({ n, law: "gaussian" });
       lines.push(
         `${String(n).padStart(4)}   gaussian    (any)      ${gauss.stats.G.mean.toFixed(4).padStart(8)}  ${gauss.stats.G.variance.toFixed(4).padStart(8)}`,
       );
       for (const law of LAWS) {
         for (const inp of INPUTS) {
-          const req = reqs[r++];
-          const sim = await ctx.simulate(req.spec, req.options, req.label);
-          cols[`G ${law} ${inp.kind} n=${n}`] = sim.samples.G;
-          summaries.push(...summaryRows(ID, `${law} ${inp.kind} n=${n}`, sim));
+          const sim = sims.get({ n, law, input: inp.kind });
           const ks = ksTwoSample(sim.samples.G, gauss.samples.G);
           rows.push({ n, law, input: inp.label, D: ks.statistic, p: ks.pValue });
           lines.push(
@@ -87,7 +70,6 @@ export const nicaUniversality: Experiment = {
           if ((inp.kind === "ones" && largest) || (inp.kind === "e1" && smallest)) {
             claims.push(
               ksClaim({
-                experiment: ID,
                 reference: "log-gaussian.md 2.2",
                 id: `${ID}:${law}:${inp.kind}:n=${n}`,
                 statement: `G with ${law} weights has the Gaussian-weight law (${inp.label}, n = ${n}, d = ${DEPTH}; two-sample KS)`,
@@ -108,26 +90,18 @@ export const nicaUniversality: Experiment = {
         }
       }
     }
-    const crit = 1.949 * Math.sqrt(2 / samples); // KS two-sample critical value at p = 0.001
+    const crit = 1.949 * Math.sqrt(2 / run.samples); // KS two-sample critical value at p = 0.001
     return {
-      id: ID,
-      title: this.title,
-      reference: this.reference,
       params: {
         widths: WIDTHS,
         depth: DEPTH,
         laws: LAWS,
         inputs: INPUTS.map((i) => i.kind),
-        samples,
-        seed,
-        engine,
         nIn: 10,
         nOut: 10,
       },
       results: { ks: rows, ksCriticalValueP001: crit },
-      summaries,
       claims,
-      samples: [{ name: "samples", columns: cols }],
       figure: {
         $schema: "https://vega.github.io/schema/vega-lite/v6.json",
         title: {
@@ -156,8 +130,8 @@ export const nicaUniversality: Experiment = {
         },
         config: { font: "DejaVu Sans", view: { stroke: "#888" } },
       },
-      caption: `Two-sample KS distance between G with variance-matched uniform or Rademacher weights and G with Gaussian weights (exact product engine), against width. Dashed: the distance a KS test rejects at p = 0.001 with ${samples} samples per side. Depth and widths are the project's choice.`,
-      table: `${lines.join("\n")}\n\n${claimsTable(claims)}`,
+      caption: `Two-sample KS distance between G with variance-matched uniform or Rademacher weights and G with Gaussian weights (exact product engine), against width. Dashed: the distance a KS test rejects at p = 0.001 with ${run.samples} samples per side. Depth and widths are the project's choice.`,
+      table: lines,
     };
   },
-};
+});

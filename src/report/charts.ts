@@ -195,3 +195,29 @@ export function hBetaCellLayers(opts: {
     },
   ];
 }
+
+/** Charts one above the other (each without its top-level-only keys), under the shared config. */
+export function stackCharts(charts: Record<string, unknown>[]): Record<string, unknown> {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    vconcat: charts.map((c) => {
+      const out = { ...c };
+      delete out.$schema;
+      delete out.config;
+      return out;
+    }),
+    config: CONFIG,
+  };
+}
+
+/** Density rows of N(0, 1) on `bins` bins of [lo, hi) (a reference curve under a histogram). */
+export function standardNormalRows(panel: string, series: string, lo: number, hi: number, bins: number): HistogramRow[] {
+  const w = (hi - lo) / bins;
+  return Array.from({ length: bins }, (_, j) => lo + (j + 0.5) * w).map((x) => ({
+    panel,
+    series,
+    x0: x - w / 2,
+    x1: x + w / 2,
+    density: Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI),
+  }));
+}

@@ -1,0 +1,161 @@
+/**
+ * Declared experiments. An experiment declares its budgets, its cells (specs and observables keyed by
+ * parameters, never by position) and an `analyse` step from the cells' results to estimates, claims, a
+ * figure and a table. The runner derives the rest: the plan (`plan()`), the simulations, the summary
+ * rows, the default sample export, the claims' experiment id and the claims table.
+ */
+import type { EngineChoice } from "../engines/types.js";
+import type { SimulationResult } from "../simulate.js";
+import type { ModelSpec } from "../spec/index.js";
+import type { SummaryStats } from "../stats/summary.js";
+import { type Claim, claimsTable } from "./claims.js";
+import { summaryRows } from "./common.js";
+import type { Experiment, ExperimentContext, ExperimentOptions, SampleTable } from "./types.js";
+
+export type CellKey = Record<string, string | number | boolean>;
+
+/** One simulation of an experiment, named by its parameters. */
+export interface Cell {
+  key: CellKey;
+  spec: ModelSpec;
+  observables: readonly string[];
+  /** This cell's sample count, seed or engine when they differ from the run's. */
+  samples?: number;
+  seed?: number;
+  engine?: EngineChoice;
+  /** The label of progress lines and summary rows (default: the key as `k=v ...`). */
+  label?: string;
+}
+
+/** The run's budget: the declared default, the references' (`--full`), or the user's. */
+export interface RunSettings {
+  samples: number;
+  seed: number;
+  engine: EngineChoice;
+  full: boolean;
+}
+
+const sameKey = (a: CellKey, b: CellKey) =>
+  Object.keys(b).every((k) => a[k] === b[k]) && Object.keys(a).length === Object.keys(b).length;
+const keyText = (k: CellKey) => JSON.stringify(k);
+
+/** The simulated cells, looked up by their parameters. */
+export class CellResults {
+  constructor(readonly cells: readonly { cell: Cell; sim: SimulationResult }[]) {}
+  /** The result of the cell whose key equals `key` (every parameter). */
+  get(key: CellKey): SimulationResult {
+    const hit = this.cells.find((c) => sameKey(c.cell.key, key));
+    if (!hit)
+      throw new Error(
+        `internal: no cell ${keyText(key)} (cells: ${this.cells.map((c) => keyText(c.cell.key)).join(", ")})`,
+      );
+    return hit.sim;
+  }
+  stats(key: CellKey, observable: string): SummaryStats {
+    return this.get(key).stats[observable];
+  }
+  samples(key: CellKey, observable: string): Float64Array {
+    return this.get(key).samples[observable];
+  }
+}
+
+/** What an experiment's analysis returns; the runner adds the rest of the output. */
+export interface Analysis {
+  /** Parameters of the run beyond samples, seed and engine (which the runner adds). */
+  params?: Record<string, unknown>;
+  /** Machine-readable results (estimates, theory rows, fits). */
+  results?: unknown;
+  claims: Claim[];
+  figure: Record<string, unknown>;
+  caption: string;
+  /** The terminal table's lines (the claims table is appended). */
+  table: string[];
+  /** Sample exports (default: one table, one column per cell and observable). */
+  samples?: SampleTable[];
+  /** Summary rows (default: one per cell and observable). */
+  summaries?: Record<string, string | number>[];
+}
+
+export interface ExperimentDeclaration {
+  id: string;
+  title: string;
+  reference: string;
+  description: string;
+  budgets: { default: { samples: number; seed: number }; full: { samples: number } };
+  cells(run: RunSettings): Cell[];
+  analyse(results: CellResults, run: RunSettings, ctx: ExperimentContext): Analysis | Promise<Analysis>;
+  /**
+   * Submit every cell at once, so that a thread pool never idles between them (each result depends only
+   * on its own spec and seed, whatever the order they finish in).
+   */
+  concurrent?: boolean;
+  /** See Experiment.memoUnits and extraSeconds (work outside the cells, e.g. training). */
+  memoUnits?: boolean;
+  extraSeconds?(run: RunSettings): number;
+}
+
+export const cellLabel = (c: Cell) =>
+  c.label ??
+  Object.entries(c.key)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+
+export function defineExperiment(d: ExperimentDeclaration): Experiment {
+  const settings = (opts: ExperimentOptions): RunSettings => ({
+    samples: opts.samples ?? (opts.full ? d.budgets.full.samples : d.budgets.default.samples),
+    seed: opts.seed ?? d.budgets.default.seed,
+    engine: opts.engine ?? "auto",
+    full: opts.full ?? false,
+  });
+  const requests = (run: RunSettings) =>
+    d.cells(run).map((cell) => ({
+      cell,
+      label: cellLabel(cell),
+      spec: cell.spec,
+      options: {
+        samples: cell.samples ?? run.samples,
+        seed: cell.seed ?? run.seed,
+        engine: cell.engine ?? run.engine,
+        observables: cell.observables,
+      },
+    }));
+  return {
+    id: d.id,
+    title: d.title,
+    reference: d.reference,
+    description: d.description,
+    defaults: d.budgets.default,
+    full: d.budgets.full,
+    memoUnits: d.memoUnits,
+    extraSeconds: d.extraSeconds && ((opts) => d.extraSeconds!(settings(opts))),
+    plan: (opts) => requests(settings(opts)).map(({ label, spec, options }) => ({ label, spec, options })),
+    async run(ctx, opts) {
+      const run = settings(opts);
+      const reqs = requests(run);
+      const simulate = (r: (typeof reqs)[number]) => ctx.simulate(r.spec, r.options, r.label);
+      const done: { cell: Cell; sim: SimulationResult }[] = [];
+      if (d.concurrent) {
+        const sims = await Promise.all(reqs.map(simulate));
+        reqs.forEach((r, i) => done.push({ cell: r.cell, sim: sims[i] }));
+      } else for (const r of reqs) done.push({ cell: r.cell, sim: await simulate(r) });
+      const a = await d.analyse(new CellResults(done), run, ctx);
+      const claims = a.claims.map((c) => ({ ...c, experiment: d.id }));
+      const columns: Record<string, Float64Array> = {};
+      for (const { cell, sim } of done)
+        for (const o of sim.plan.observables) columns[`${o} ${cellLabel(cell)}`] = sim.samples[o];
+      return {
+        id: d.id,
+        title: d.title,
+        reference: d.reference,
+        params: { ...a.params, samples: run.samples, seed: run.seed, engine: run.engine },
+        results: a.results ?? {},
+        summaries: a.summaries ?? done.flatMap(({ cell, sim }) => summaryRows(d.id, cellLabel(cell), sim)),
+        claims,
+        samples: a.samples ?? [{ name: "samples", columns }],
+        figure: a.figure,
+        caption: a.caption,
+        table: `${a.table.join("\n")}\n\n${claimsTable(claims)}`,
+      };
+    },
+  };
+}

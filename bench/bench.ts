@@ -12,8 +12,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { availableParallelism, cpus, tmpdir } from "node:os";
-import { heatmapGrid, marionHeatmap } from "../src/experiments/marion-heatmap.js";
-import { nicaLogGaussian } from "../src/experiments/nica-log-gaussian.js";
+import { findExperiment } from "../src/experiments/index.js";
+import { heatmapGrid } from "../src/experiments/marion/fig7-heatmap.js";
 import { closePool, simulateParallel, streamChunks } from "../src/node/parallel.js";
 import { StreamedSimulationWriter } from "../src/node/formats/simulation.js";
 import { makePlan } from "../src/simulate.js";
@@ -135,7 +135,7 @@ async function child(workload: string, engine: string, threads: number, samples:
   if (workload === "marion-heatmap") {
     // Marion Fig 7 at the default grid (9 H x 27 beta, 4 networks x 4 inputs, L = 1000 and 100).
     const t = performance.now();
-    await marionHeatmap.run(
+    await findExperiment("marion/fig7-heatmap")!.run(
       { simulate: (spec, opts) => simulateParallel(spec, opts, { threads }) },
       { samples, engine: engine as "dense" },
     );
@@ -144,7 +144,7 @@ async function child(workload: string, engine: string, threads: number, samples:
     return rowOf(workload, engine, threads, samples, seconds, seconds);
   }
   if (workload === "experiment") {
-    await nicaLogGaussian.run(
+    await findExperiment("nica/log-gaussian")!.run(
       { simulate: (spec, opts) => simulateParallel(spec, opts, { threads }) },
       { samples, engine: engine as "product" },
     );

@@ -5,7 +5,7 @@
  * in-cache operands. A workload's achieved rate divided by the ceiling times the threads used is the
  * fraction of the machine it reaches; the larger of its two fractions says which resource binds it.
  */
-import { heatmapGrid } from "../src/experiments/marion-heatmap.js";
+import { heatmapGrid } from "../src/experiments/marion/fig7-heatmap.js";
 import { Rng } from "../src/rng/rng.js";
 import { drawing, reserveSampler, WasmGaussianMatvec } from "../src/engines/dense/gaussian-wasm.js";
 import { Arena } from "../src/wasm/index.js";

@@ -13,7 +13,7 @@ import {
   judge,
   selectExperiments,
 } from "../src/experiments/index.js";
-import type { ExperimentOutput } from "../src/experiments/types.js";
+import type { ExperimentOutput } from "../src/runner/types.js";
 import { simulate } from "../src/simulate.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 
@@ -99,7 +99,7 @@ describe("claims from a real run", () => {
     expect(judge({ ...k, pValue: 1e-9 }).verdict).toBe("deviates");
   });
   it("tolerance claims (empirical laws) judge |simulated - theory| against their tolerance", async () => {
-    const { toleranceClaim } = await import("../src/experiments/claims.js");
+    const { toleranceClaim } = await import("../src/claims/index.js");
     const base = {
       id: "x",
       experiment: "x",
@@ -116,7 +116,7 @@ describe("claims from a real run", () => {
     const bad = toleranceClaim({ ...base, simulated: 0.55, tolerance: 0.1 });
     expect([bad.verdict, holds(bad)]).toEqual(["deviates", false]);
     expect(toleranceClaim({ ...base, simulated: Number.NaN, tolerance: 0.1 }).verdict).toBe("not applicable");
-    const { downCrossing } = await import("../src/experiments/marion-heatmap.js");
+    const { downCrossing } = await import("../src/experiments/marion/fig7-heatmap.js");
     const c = downCrossing([0, 1, 2, 3], [3, 1, -1, -3], [0.1, 0.1, 0.1, 0.1]);
     expect(c.at).toBeCloseTo(1.5, 12);
     expect(c.se).toBeCloseTo(0.05, 12); // se / |slope| = 0.1 / 2

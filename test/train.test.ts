@@ -348,7 +348,9 @@ describe("training experiments on generated IDX files", () => {
     const { join } = await import("node:path");
     const { spawnSync } = await import("node:child_process");
     const { loadMnist } = await import("../src/node/data.js");
-    const { marionAccuracyHeatmap } = await import("../src/experiments/marion-training.js");
+    const marionAccuracyHeatmap = (await import("../src/experiments/index.js")).findExperiment(
+      "marion/accuracy-heatmap",
+    )!;
     const dir = mkdtempSync(join(tmpdir(), "deeplimits-idx-"));
     try {
       writeMnistLike(dir);

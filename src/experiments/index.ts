@@ -1,47 +1,65 @@
 /** The experiment registry: every reference figure is one named experiment. */
 import { makePlan, estimateSeconds } from "../simulate.js";
-import { hayouActivation, hayouGradients, hayouOu, hayouSequential } from "./hayou-limits.js";
-import { hayouCorrelation, hayouQuasiGbm } from "./hayou-paths.js";
-import { hayouCollapse, hayouRegimeChange, hayouWidth1 } from "./hayou-regime.js";
-import { lnrDepthScaled } from "./lnr-depth-scaled.js";
-import { marionHeatmap } from "./marion-heatmap.js";
-import { marionHistograms, marionSmooth } from "./marion-regimes.js";
-import { marionFbmPaths, marionIid } from "./marion-scaling.js";
-import { marionAccuracyHeatmap, marionTrainedWeights } from "./marion-training.js";
-import { lnrResnetLogGaussian } from "./lnr-resnet-log-gaussian.js";
-import { nicaJacobian } from "./nica-jacobian.js";
-import { nicaLogGaussian } from "./nica-log-gaussian.js";
-import { nicaUnequalWidths } from "./nica-unequal-widths.js";
-import { nicaUniversality } from "./nica-universality.js";
-import type { Experiment, ExperimentOptions } from "./types.js";
+import nicaLogGaussian from "./nica/log-gaussian.js";
+import nicaUnequalWidths from "./nica/unequal-widths.js";
+import nicaUniversality from "./nica/universality.js";
+import nicaJacobian from "./nica/jacobian.js";
+import lnrResnetLogGaussian from "./lnr/resnet-log-gaussian.js";
+import lnrDepthScaledBranches from "./lnr/depth-scaled-branches.js";
+import hayouFig1Width1 from "./hayou/fig1-width1.js";
+import hayouFig2Activation from "./hayou/fig2-activation.js";
+import hayouFig3Ou from "./hayou/fig3-ou.js";
+import hayouCollapse from "./hayou/collapse.js";
+import hayouRegimeChange from "./hayou/regime-change.js";
+import hayouFig8Gradients from "./hayou/fig8-gradients.js";
+import hayouSequentialLimits from "./hayou/sequential-limits.js";
+import hayouQuasiGbm from "./hayou/quasi-gbm.js";
+import hayouFig7Correlation from "./hayou/fig7-correlation.js";
+import marionFig1Fig3Iid from "./marion/fig1-fig3-iid.js";
+import marionFig2Histograms from "./marion/fig2-histograms.js";
+import marionFig4Fig5Smooth from "./marion/fig4-fig5-smooth.js";
+import marionFig6Fbm from "./marion/fig6-fbm.js";
+import marionFig7Heatmap from "./marion/fig7-heatmap.js";
+import marionTrainedWeights from "./marion/trained-weights.js";
+import marionAccuracyHeatmap from "./marion/accuracy-heatmap.js";
+import { buildExperiment, type ExperimentDeclaration } from "../runner/define.js";
+import type { Experiment, ExperimentOptions } from "../runner/types.js";
 
-export * from "./claims.js";
-export * from "./types.js";
+export * from "../claims/index.js";
+export * from "../runner/types.js";
 
-export const EXPERIMENTS: Experiment[] = [
-  nicaLogGaussian,
-  nicaUnequalWidths,
-  nicaUniversality,
-  nicaJacobian,
-  lnrResnetLogGaussian,
-  lnrDepthScaled,
-  hayouWidth1,
-  hayouActivation,
-  hayouOu,
-  hayouCollapse,
-  hayouRegimeChange,
-  hayouGradients,
-  hayouSequential,
-  hayouQuasiGbm,
-  hayouCorrelation,
-  marionIid,
-  marionHistograms,
-  marionSmooth,
-  marionFbmPaths,
-  marionHeatmap,
-  marionTrainedWeights,
-  marionAccuracyHeatmap,
-];
+/**
+ * The experiments, in report order: each key is the declaring file's path under src/experiments (its
+ * id; test/architecture.test.ts checks that they match).
+ */
+export const DECLARATIONS: Record<string, ExperimentDeclaration> = {
+  "nica/log-gaussian": nicaLogGaussian,
+  "nica/unequal-widths": nicaUnequalWidths,
+  "nica/universality": nicaUniversality,
+  "nica/jacobian": nicaJacobian,
+  "lnr/resnet-log-gaussian": lnrResnetLogGaussian,
+  "lnr/depth-scaled-branches": lnrDepthScaledBranches,
+  "hayou/fig1-width1": hayouFig1Width1,
+  "hayou/fig2-activation": hayouFig2Activation,
+  "hayou/fig3-ou": hayouFig3Ou,
+  "hayou/collapse": hayouCollapse,
+  "hayou/regime-change": hayouRegimeChange,
+  "hayou/fig8-gradients": hayouFig8Gradients,
+  "hayou/sequential-limits": hayouSequentialLimits,
+  "hayou/quasi-gbm": hayouQuasiGbm,
+  "hayou/fig7-correlation": hayouFig7Correlation,
+  "marion/fig1-fig3-iid": marionFig1Fig3Iid,
+  "marion/fig2-histograms": marionFig2Histograms,
+  "marion/fig4-fig5-smooth": marionFig4Fig5Smooth,
+  "marion/fig6-fbm": marionFig6Fbm,
+  "marion/fig7-heatmap": marionFig7Heatmap,
+  "marion/trained-weights": marionTrainedWeights,
+  "marion/accuracy-heatmap": marionAccuracyHeatmap,
+};
+
+export const EXPERIMENTS: Experiment[] = Object.entries(DECLARATIONS).map(([id, d]) =>
+  buildExperiment(id, d),
+);
 
 export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);

@@ -1,6 +1,6 @@
 /** Data exports: Apache Arrow IPC files (pandas, polars, DuckDB read them) and CSV. */
 import { tableFromArrays, tableToIPC } from "apache-arrow";
-import type { SampleTable } from "../experiments/types.js";
+import type { SampleTable } from "../runner/types.js";
 
 /** Arrow IPC *file* format (Feather V2) bytes of equal-length numeric columns. */
 export function arrowBytes(table: SampleTable): Uint8Array {

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckpointStore } from "../experiments/types.js";
+import type { CheckpointStore } from "../runner/types.js";
 import type { Checkpoint } from "../train/train.js";
 import { writeFileAtomic } from "./io.js";
 

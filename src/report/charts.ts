@@ -221,3 +221,185 @@ export function standardNormalRows(panel: string, series: string, lo: number, hi
     density: Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI),
   }));
 }
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+export interface LineAxis {
+  field: string;
+  title?: string | null;
+  /** A log scale (true: base 10; a number: that base). */
+  log?: boolean | number;
+  /** A fixed domain (values outside are clamped). */
+  domain?: [number, number];
+}
+
+function axisEncoding(a: LineAxis): Record<string, unknown> {
+  const scale = {
+    ...(a.log ? { type: "log", ...(typeof a.log === "number" ? { base: a.log } : {}) } : {}),
+    ...(a.domain ? { domain: a.domain, clamp: true } : {}),
+  };
+  return {
+    field: a.field,
+    type: "quantitative",
+    title: a.title ?? null,
+    ...(Object.keys(scale).length ? { scale } : {}),
+  };
+}
+
+/**
+ * Lines of y against x, coloured by a field, optionally faceted; rows with kind "theory" are drawn as
+ * a dashed black line (name the theory in the caption or by its own colour value), a `rule` field as a
+ * dashed horizontal line at its mean. On a log y scale only positive values are drawn.
+ */
+export function linesChart(o: {
+  title: string;
+  rows: Record<string, unknown>[];
+  x: LineAxis;
+  y: LineAxis;
+  color?: { field: string; title?: string | null };
+  facet?: { field: string; sort?: string[]; independentY?: boolean };
+  theory?: boolean;
+  rule?: string;
+  points?: boolean;
+  strokeWidth?: number;
+  width?: number;
+  height?: number;
+}): Record<string, unknown> {
+  const x = axisEncoding(o.x);
+  const y = axisEncoding(o.y);
+  const filters = [
+    ...(o.theory ? ["datum.kind !== 'theory'"] : []),
+    ...(o.y.log ? [`datum['${o.y.field}'] > 0`] : []),
+  ];
+  const layer: Record<string, unknown>[] = [
+    {
+      ...(filters.length ? { transform: [{ filter: filters.join(" && ") }] } : {}),
+      mark: {
+        type: "line",
+        strokeWidth: o.strokeWidth ?? 1.5,
+        ...(o.points ? { point: true, tooltip: true } : {}),
+      },
+      encoding: {
+        x,
+        y,
+        ...(o.color
+          ? {
+              color: {
+                field: o.color.field,
+                type: "nominal",
+                title: o.color.title ?? null,
+                legend: { orient: "bottom" },
+              },
+            }
+          : {}),
+      },
+    },
+  ];
+  if (o.theory)
+    layer.unshift({
+      transform: [{ filter: "datum.kind === 'theory'" }],
+      mark: { type: "line", color: "#222", strokeDash: [5, 3] },
+      encoding: { x, y },
+    });
+  if (o.rule)
+    layer.push({
+      mark: { type: "rule", strokeDash: [4, 3], color: "#666" },
+      encoding: { y: { field: o.rule, aggregate: "mean", type: "quantitative" } },
+    });
+  const view = { width: o.width ?? 320, height: o.height ?? 220, layer };
+  const head = { $schema: SCHEMA, title: { text: o.title, fontSize: 14 }, data: { values: o.rows } };
+  if (!o.facet) return { ...head, ...view, config: CONFIG };
+  return {
+    ...head,
+    facet: { column: { field: o.facet.field, type: "nominal", title: null, ...(o.facet.sort ? { sort: o.facet.sort } : {}) } },
+    ...(o.facet.independentY ? { resolve: { scale: { y: "independent" } } } : {}),
+    spec: view,
+    config: CONFIG,
+  };
+}
+
+/**
+ * A density histogram (rows with kind "hist": x0, x1, density) under theory curves (rows with kind
+ * "curve": y, density, curve = the label naming the source), optionally one panel per facet value;
+ * a click on the legend highlights one curve. `styles` fixes the curves' colours and dashes.
+ */
+export function histogramCurvesChart(o: {
+  title: string;
+  rows: Record<string, unknown>[];
+  xTitle: string;
+  facet?: { field: string; sort: string[] };
+  styles?: { domain: string[]; colors: string[]; dashes: number[][] };
+  width?: number | "container";
+  height?: number;
+}): Record<string, unknown> {
+  const legend = { orient: "bottom", direction: "vertical", labelLimit: 600 };
+  const scale = (range: unknown[]) => (o.styles ? { scale: { domain: o.styles.domain, range } } : {});
+  const view = {
+    width: o.width ?? 260,
+    height: o.height ?? 220,
+    layer: [
+      {
+        transform: [{ filter: "datum.kind === 'hist'" }],
+        mark: { type: "rect", color: "#c7c7c7", stroke: "#ffffff", strokeWidth: 0.3, tooltip: true },
+        encoding: {
+          x: { field: "x0", type: "quantitative", title: o.xTitle, scale: { zero: false } },
+          x2: { field: "x1" },
+          y: { field: "density", type: "quantitative", title: "density" },
+        },
+      },
+      {
+        transform: [{ filter: "datum.kind === 'curve'" }],
+        params: [{ name: "pick", select: { type: "point", fields: ["curve"] }, bind: "legend" }],
+        mark: { type: "line", strokeWidth: 1.8 },
+        encoding: {
+          x: { field: "y", type: "quantitative" },
+          y: { field: "density", type: "quantitative" },
+          color: { field: "curve", type: "nominal", title: null, ...scale(o.styles?.colors ?? []), legend },
+          ...(o.styles
+            ? { strokeDash: { field: "curve", type: "nominal", title: null, ...scale(o.styles.dashes), legend } }
+            : {}),
+          opacity: { condition: { param: "pick", value: 1 }, value: 0.15 },
+        },
+      },
+    ],
+  };
+  const head = { $schema: SCHEMA, title: { text: o.title, fontSize: 14 }, data: { values: o.rows } };
+  if (!o.facet)
+    return {
+      ...head,
+      ...view,
+      ...(o.width === "container" ? { autosize: { type: "fit-x", contains: "padding" } } : {}),
+      config: CONFIG,
+    };
+  return {
+    ...head,
+    facet: { column: { field: o.facet.field, type: "nominal", title: null, sort: o.facet.sort } },
+    resolve: { scale: { x: "independent", y: "independent" } },
+    spec: view,
+    config: CONFIG,
+  };
+}
+
+/**
+ * The estimates of an experiment with the theory values at the same (panel, config), as a plain-text
+ * table: one line per estimate, value and its +-2 SE interval, then one column per theory source
+ * (numbered; the sources are listed under the table).
+ */
+export function estimatesTable(estimates: EstimateRow[], theory: TheoryRow[]): string[] {
+  const sources = [...new Set(theory.map((t) => t.source))];
+  const f = (v: number | undefined) => (v === undefined ? "" : Number.isFinite(v) ? v.toPrecision(5) : String(v));
+  const w = (k: keyof EstimateRow) => Math.max(k.length, ...estimates.map((e) => String(e[k]).length));
+  const [wp, wc, ws] = [w("panel"), w("config"), w("series")];
+  const lines = [
+    `${"panel".padEnd(wp)}  ${"config".padEnd(wc)}  ${"series".padEnd(ws)}  ${"value".padStart(11)}  ${"+-2 SE interval".padEnd(25)}${sources.map((_, i) => `[${i + 1}]`.padStart(12)).join("")}`,
+  ];
+  for (const e of estimates) {
+    const th = sources.map((s) =>
+      f(theory.find((t) => t.source === s && t.panel === e.panel && t.config === e.config)?.value).padStart(12),
+    );
+    lines.push(
+      `${e.panel.padEnd(wp)}  ${e.config.padEnd(wc)}  ${e.series.padEnd(ws)}  ${f(e.value).padStart(11)}  ${`[${f(e.lo)}, ${f(e.hi)}]`.padEnd(25)}${th.join("")}`,
+    );
+  }
+  return [...lines, ...sources.map((s, i) => `[${i + 1}] ${s}`)];
+}

@@ -3,7 +3,7 @@
  * interactive Vega-Lite (data embedded; vega and vega-lite inlined) over a PNG fallback, the claims
  * table, run metadata and links to the raw data.
  */
-import { type Claim, holds } from "../experiments/claims.js";
+import { type Claim, holds } from "../claims/index.js";
 
 export interface ReportSection {
   id: string;

@@ -2,7 +2,7 @@
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { FAMILY_LIST } from "../../src/families/index.js";
-import { fitToGridDensity } from "../../src/experiments/fit.js";
+import { fitToGridDensity } from "../../src/stats/fit.js";
 import { assemble, type ChunkResult, type Plan } from "../../src/simulate.js";
 import { describeSpec, parseSpec } from "../../src/spec/index.js";
 import { histDensity, histogramOf } from "../../src/stats/histogram.js";

@@ -5,7 +5,7 @@
 import { rmdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { holds } from "../../experiments/index.js";
-import type { Experiment, ExperimentContext, ExperimentOptions } from "../../experiments/types.js";
+import type { Experiment, ExperimentContext, ExperimentOptions } from "../../runner/types.js";
 import { type ChunkResult, makePlan, type Plan } from "../../simulate.js";
 import { SpecError } from "../../spec/errors.js";
 import { DataError } from "../../train/data.js";

@@ -3,7 +3,7 @@ import { totalmem } from "node:os";
 import type { Command } from "commander";
 import type { EngineChoice } from "../../engines/types.js";
 import { findExperiment } from "../../experiments/index.js";
-import type { ExperimentContext } from "../../experiments/types.js";
+import type { ExperimentContext } from "../../runner/types.js";
 import { makePlan } from "../../simulate.js";
 import { SpecError } from "../../spec/errors.js";
 import { claimOutput, writeResultFolder } from "../formats/result-folder.js";

@@ -5,11 +5,12 @@
  * rows, the default sample export, the claims' experiment id and the claims table.
  */
 import type { EngineChoice } from "../engines/types.js";
+import { type EstimateRow, estimatesTable, type TheoryRow } from "../report/charts.js";
 import type { SimulationResult } from "../simulate.js";
 import type { ModelSpec } from "../spec/index.js";
 import type { SummaryStats } from "../stats/summary.js";
-import { type Claim, claimsTable } from "./claims.js";
-import { summaryRows } from "./common.js";
+import { type Claim, claimsTable } from "../claims/index.js";
+import { summaryRows } from "./rows.js";
 import type { Experiment, ExperimentContext, ExperimentOptions, SampleTable } from "./types.js";
 
 export type CellKey = Record<string, string | number | boolean>;
@@ -63,13 +64,16 @@ export class CellResults {
 export interface Analysis {
   /** Parameters of the run beyond samples, seed and engine (which the runner adds). */
   params?: Record<string, unknown>;
-  /** Machine-readable results (estimates, theory rows, fits). */
+  /** Simulated estimates (+-2 SE) and the theory values at the same (panel, config). */
+  estimates?: EstimateRow[];
+  theory?: TheoryRow[];
+  /** Machine-readable results (default: the estimates and theory rows). */
   results?: unknown;
   claims: Claim[];
   figure: Record<string, unknown>;
   caption: string;
-  /** The terminal table's lines (the claims table is appended). */
-  table: string[];
+  /** The terminal table's lines (default: the estimates against theory; the claims table is appended). */
+  table?: string[];
   /** Sample exports (default: one table, one column per cell and observable). */
   samples?: SampleTable[];
   /** Summary rows (default: one per cell and observable). */
@@ -77,7 +81,6 @@ export interface Analysis {
 }
 
 export interface ExperimentDeclaration {
-  id: string;
   title: string;
   reference: string;
   description: string;
@@ -100,7 +103,14 @@ export const cellLabel = (c: Cell) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
 
-export function defineExperiment(d: ExperimentDeclaration): Experiment {
+/** Type a declaration (one file under src/experiments/; its id is its path there, given by the registry). */
+export const defineExperiment = (d: ExperimentDeclaration): ExperimentDeclaration => d;
+
+/**
+ * The experiment a declaration describes, under its id (the declaring file's path under src/experiments,
+ * without the extension). Claims declare local ids; the experiment's claims carry `<id>:<local id>`.
+ */
+export function buildExperiment(id: string, d: ExperimentDeclaration): Experiment {
   const settings = (opts: ExperimentOptions): RunSettings => ({
     samples: opts.samples ?? (opts.full ? d.budgets.full.samples : d.budgets.default.samples),
     seed: opts.seed ?? d.budgets.default.seed,
@@ -120,7 +130,7 @@ export function defineExperiment(d: ExperimentDeclaration): Experiment {
       },
     }));
   return {
-    id: d.id,
+    id,
     title: d.title,
     reference: d.reference,
     description: d.description,
@@ -139,22 +149,22 @@ export function defineExperiment(d: ExperimentDeclaration): Experiment {
         reqs.forEach((r, i) => done.push({ cell: r.cell, sim: sims[i] }));
       } else for (const r of reqs) done.push({ cell: r.cell, sim: await simulate(r) });
       const a = await d.analyse(new CellResults(done), run, ctx);
-      const claims = a.claims.map((c) => ({ ...c, experiment: d.id }));
+      const claims = a.claims.map((c) => ({ ...c, id: `${id}:${c.id}`, experiment: id }));
       const columns: Record<string, Float64Array> = {};
       for (const { cell, sim } of done)
         for (const o of sim.plan.observables) columns[`${o} ${cellLabel(cell)}`] = sim.samples[o];
       return {
-        id: d.id,
+        id: id,
         title: d.title,
         reference: d.reference,
         params: { ...a.params, samples: run.samples, seed: run.seed, engine: run.engine },
-        results: a.results ?? {},
-        summaries: a.summaries ?? done.flatMap(({ cell, sim }) => summaryRows(d.id, cellLabel(cell), sim)),
+        results: a.results ?? (a.estimates ? { estimates: a.estimates, theory: a.theory ?? [] } : {}),
+        summaries: a.summaries ?? done.flatMap(({ cell, sim }) => summaryRows(id, cellLabel(cell), sim)),
         claims,
         samples: a.samples ?? [{ name: "samples", columns }],
         figure: a.figure,
         caption: a.caption,
-        table: `${a.table.join("\n")}\n\n${claimsTable(claims)}`,
+        table: `${(a.table ?? estimatesTable(a.estimates ?? [], a.theory ?? [])).join("\n")}\n\n${claimsTable(claims)}`,
       };
     },
   };

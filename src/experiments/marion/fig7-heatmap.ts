@@ -12,11 +12,11 @@
  *    so the colour centre lags beta_c by about log10(c) / log10(L) (0.1 at L = 1000 for H >= 0.7);
  *    the depth-invariance estimator has no such offset.
  */
-import { hBetaCellLayers } from "../report/charts.js";
-import { parseSpec } from "../spec/index.js";
-import { criticalBeta } from "../theory/marion/index.js";
-import { type Claim, toleranceClaim } from "./claims.js";
-import { defineExperiment } from "./define.js";
+import { hBetaCellLayers } from "../../report/charts.js";
+import { parseSpec } from "../../spec/index.js";
+import { criticalBeta } from "../../theory/marion/index.js";
+import { type Claim, toleranceClaim } from "../../claims/index.js";
+import { defineExperiment } from "../../runner/define.js";
 
 const L_MAIN = 1000;
 const L_SHORT = 100;
@@ -126,8 +126,7 @@ function cellTable(rows: Record<string, unknown>[]) {
   };
 }
 
-export const marionHeatmap = defineExperiment({
-  id: "marion/fig7-heatmap",
+export default defineExperiment({
   title: "fBM weights: regimes over (H, beta) with the critical curve beta_c(H) = max(1/2, H)",
   reference: "Marion et al. 2025, Fig. 7 (marion-scaling-resnets.md 2.6, 4)",
   description:
@@ -215,7 +214,7 @@ export const marionHeatmap = defineExperiment({
       claims.push(
         toleranceClaim({
           reference: "marion-scaling-resnets.md 2.6 (empirical law)",
-          id: `marion/fig7-heatmap:depth-invariance:${b.quantity}:H=${b.H}`,
+          id: `depth-invariance:${b.quantity}:H=${b.H}`,
           statement: `${which} boundary where the ratio stops depending on depth is within 0.1 of beta_c(H) = max(1/2, H) = ${bc} (H = ${b.H})`,
           theory: bc,
           simulated: b.depthInvariance.at,
@@ -231,7 +230,7 @@ export const marionHeatmap = defineExperiment({
         claims.push(
           toleranceClaim({
             reference: "marion-scaling-resnets.md 2.6 (the reference's colour centre)",
-            id: `marion/fig7-heatmap:colour-centre:${b.quantity}:H=${b.H}`,
+            id: `colour-centre:${b.quantity}:H=${b.H}`,
             statement: `forward boundary where the mean log10 ratio at L = 1000 crosses 0 is within 0.1 of beta_c(H) = ${bc} (H = ${b.H})`,
             theory: bc,
             simulated: b.colourCentre.at,

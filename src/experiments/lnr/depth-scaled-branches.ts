@@ -2,15 +2,14 @@
  * lnr/depth-scaled-branches: ResNets with lambda^2 = c/d (log-gaussian.md 2.3 v). beta -> (2 + 4c)/n,
  * independent of the depth: G -> 0 as n -> infinity, a Gaussian limit whatever d (Hayou & Yang 2023).
  */
-import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../report/charts.js";
-import { parseSpec, presetSpec } from "../spec/index.js";
-import { betaDepthScaled, betaDepthScaledFinite } from "../theory/lnr/index.js";
-import { type Claim, zClaim } from "./claims.js";
-import { varianceRow } from "./common.js";
-import { defineExperiment } from "./define.js";
-import { secondOrderAllowance } from "./lnr-resnet-log-gaussian.js";
+import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
+import { parseSpec, presetSpec } from "../../spec/index.js";
+import { betaDepthScaled, betaDepthScaledFinite } from "../../theory/lnr/index.js";
+import { type Claim, zClaim } from "../../claims/index.js";
+import { varianceRow } from "../../runner/rows.js";
+import { defineExperiment } from "../../runner/define.js";
+import { secondOrderAllowance } from "./resnet-log-gaussian.js";
 
-const ID = "lnr/depth-scaled-branches";
 const N = 100;
 const C = 1;
 const DEPTHS = [10, 30, 100, 300];
@@ -19,8 +18,7 @@ const ARCHS = [
   { name: "balanced", balanced: true },
 ] as const;
 
-export const lnrDepthScaled = defineExperiment({
-  id: ID,
+export default defineExperiment({
   title: "Depth-scaled ResNet branches: Var[G] stops growing with depth",
   reference: "log-gaussian.md 2.3 (v); Hayou & Yang 2023 (width and depth limits commute)",
   description:
@@ -45,7 +43,6 @@ export const lnrDepthScaled = defineExperiment({
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const lines = ["   d   arch       Var[G] +- SE        beta(d)   (2+4c)/n"];
     const standardVar: { d: number; v: number; se: number }[] = [];
     for (const d of DEPTHS) {
       const bFinite = betaDepthScaledFinite(N, d, C);
@@ -66,15 +63,12 @@ export const lnrDepthScaled = defineExperiment({
       for (const a of ARCHS) {
         const G = sims.stats({ arch: a.name, d }, "G");
         estimates.push(varianceRow("Var[G]", `d=${d}`, a.name, G));
-        lines.push(
-          `${String(d).padStart(4)}   ${a.name.padEnd(9)}  ${G.variance.toFixed(4)} +- ${G.seVariance.toFixed(4)}   ${bFinite.toFixed(4)}    ${betaDepthScaled(N, C).toFixed(4)}`,
-        );
         if (a.balanced) {
           const allow = secondOrderAllowance(N, d, 1 - C / d);
           claims.push(
             zClaim({
               reference: "log-gaussian.md 2.3 (v)",
-              id: `${ID}:balanced-var:d=${d}`,
+              id: `balanced-var:d=${d}`,
               statement: `balanced ResNet, lambda^2 = c/d: Var[G] = beta (n = ${N}, c = ${C}, d = ${d})`,
               theory: bFinite,
               simulated: G.variance,
@@ -92,7 +86,7 @@ export const lnrDepthScaled = defineExperiment({
     claims.push(
       zClaim({
         reference: "log-gaussian.md 2.3 (v)",
-        id: `${ID}:standard-var-bounded`,
+        id: `standard-var-bounded`,
         statement: `standard ResNet, lambda^2 = c/d: Var[G] at d = ${last.d} equals Var[G] at d = ${first.d}`,
         theory: first.v,
         simulated: last.v,
@@ -103,7 +97,8 @@ export const lnrDepthScaled = defineExperiment({
     );
     return {
       params: { width: N, c: C, depths: DEPTHS, nIn: 10, nOut: 10, input: "ones" },
-      results: { estimates, theory },
+      estimates,
+      theory,
       claims,
       figure: estimatesVsTheoryChart({
         title: "Var[G] for ResNets with lambda^2 = c/d (n = 100, c = 1)",
@@ -116,7 +111,6 @@ export const lnrDepthScaled = defineExperiment({
       }),
       caption:
         "Simulated Var[G] (+-2 SE) against depth with branch scale lambda^2 = c/d, against the notes' beta at that lambda (finite d) and its limit (2 + 4c)/n. Both stay bounded as d grows; the standard ResNet's value (about 0.08) is above the balanced one because of its interlayer correlations.",
-      table: lines,
     };
   },
 });

@@ -3,21 +3,20 @@
  * corrected standard-ResNet formulas (log-gaussian.md 2.3). Configurations alpha^2 in {0.5, 0.9} and
  * (n, d) in {(100, 10), (100, 100)} (the sheet's table; LNR21's own parameters are not recovered).
  */
-import { parseSpec, presetSpec } from "../spec/index.js";
-import { summarize, stats } from "../stats/summary.js";
+import { parseSpec, presetSpec } from "../../spec/index.js";
+import { summarize, stats } from "../../stats/summary.js";
 import {
   betaResNet,
   HYPOACTIVATION_ESTIMATES,
   meanStandardResNet,
   outputVarianceGrowth,
   varianceStandardResNet,
-} from "../theory/lnr/index.js";
-import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../report/charts.js";
-import { type Claim, expectedFor, zClaim } from "./claims.js";
-import { meanRow, varianceRow } from "./common.js";
-import { defineExperiment } from "./define.js";
+} from "../../theory/lnr/index.js";
+import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
+import { type Claim, expectedFor, zClaim } from "../../claims/index.js";
+import { meanRow, varianceRow } from "../../runner/rows.js";
+import { defineExperiment } from "../../runner/define.js";
 
-const ID = "lnr/resnet-log-gaussian";
 const REF = "Nica's notes on skips; Li, Nica & Roy 2021 (log-gaussian.md 2.3)";
 const CONFIGS = [
   { alpha2: 0.5, n: 100, d: 10 },
@@ -46,8 +45,7 @@ export function secondOrderAllowance(n: number, d: number, alpha2: number) {
 
 const label = (c: (typeof CONFIGS)[number]) => `alpha^2=${c.alpha2}, d=${c.d}`;
 
-export const lnrResnetLogGaussian = defineExperiment({
-  id: ID,
+export default defineExperiment({
   title: "Log-Gaussian ResNets: standard vs balanced vs the notes' beta",
   reference: "Nica's notes (ResNets) and Li, Nica & Roy 2021, via log-gaussian.md 2.3",
   description:
@@ -118,7 +116,7 @@ export const lnrResnetLogGaussian = defineExperiment({
           claims.push(
             zClaim({
               ...base,
-              id: `${ID}:balanced-mean:${tag}`,
+              id: `balanced-mean:${tag}`,
               statement: `balanced ResNet: E[G] = -beta/2 to leading order (${cfg})`,
               theory: -beta / 2,
               simulated: G.mean,
@@ -128,7 +126,7 @@ export const lnrResnetLogGaussian = defineExperiment({
             }),
             zClaim({
               ...base,
-              id: `${ID}:balanced-var:${tag}`,
+              id: `balanced-var:${tag}`,
               statement: `balanced ResNet: Var[G] = beta to leading order (${cfg})`,
               theory: beta,
               simulated: G.variance,
@@ -138,7 +136,7 @@ export const lnrResnetLogGaussian = defineExperiment({
             }),
             zClaim({
               ...base,
-              id: `${ID}:balanced-expG:${tag}`,
+              id: `balanced-expG:${tag}`,
               statement: `balanced ResNet: E[e^G] = 1 (${cfg})`,
               theory: 1,
               simulated: eG.mean,
@@ -151,7 +149,7 @@ export const lnrResnetLogGaussian = defineExperiment({
           claims.push(
             zClaim({
               ...base,
-              id: `${ID}:standard-var-notes:${tag}`,
+              id: `standard-var-notes:${tag}`,
               statement: `standard ResNet: Var[G] = the notes' beta (${cfg})`,
               theory: beta,
               simulated: G.variance,
@@ -161,7 +159,7 @@ export const lnrResnetLogGaussian = defineExperiment({
             }),
             zClaim({
               ...base,
-              id: `${ID}:standard-var-corrected:${tag}`,
+              id: `standard-var-corrected:${tag}`,
               statement: `standard ResNet: Var[G] within 10% of the corrected formula (${cfg})`,
               theory: corrVar,
               simulated: G.variance,
@@ -172,7 +170,7 @@ export const lnrResnetLogGaussian = defineExperiment({
             }),
             zClaim({
               ...base,
-              id: `${ID}:standard-mean-notes:${tag}`,
+              id: `standard-mean-notes:${tag}`,
               statement: `standard ResNet: E[G] = -beta/2 (${cfg})`,
               theory: -beta / 2,
               simulated: G.mean,
@@ -184,7 +182,7 @@ export const lnrResnetLogGaussian = defineExperiment({
             }),
             zClaim({
               ...base,
-              id: `${ID}:standard-expG:${tag}`,
+              id: `standard-expG:${tag}`,
               statement: `standard ResNet: E[e^G] ~ exp((2 lambda^2 c + 2 lambda^4 S) d/n) (${cfg}, within 10%)`,
               theory: outputVarianceGrowth(c.n, c.d, c.alpha2, hyp.c),
               simulated: eG.mean,

@@ -4,12 +4,12 @@
  * enters only at O(1/n^2) per layer; for a localised input (x = e_1) it enters the first layer at
  * leading order, so the Gaussian law is visibly off at small width.
  */
-import { parseSpec, presetSpec } from "../spec/index.js";
-import { ksTwoSample } from "../stats/ks.js";
-import { type Claim, ksClaim } from "./claims.js";
-import { defineExperiment } from "./define.js";
+import { linesChart } from "../../report/charts.js";
+import { parseSpec, presetSpec } from "../../spec/index.js";
+import { ksTwoSample } from "../../stats/ks.js";
+import { type Claim, ksClaim } from "../../claims/index.js";
+import { defineExperiment } from "../../runner/define.js";
 
-const ID = "nica/universality";
 const WIDTHS = [4, 8, 16, 32, 64];
 const DEPTH = 5;
 const LAWS = ["uniform", "rademacher"] as const;
@@ -18,8 +18,7 @@ const INPUTS = [
   { kind: "e1", label: "localised x = e_1" },
 ] as const;
 
-export const nicaUniversality = defineExperiment({
-  id: ID,
+export default defineExperiment({
   title: "Universality: non-Gaussian weights against the Gaussian-weight law of G",
   reference: "Nica's notes (universality, Hanin & Nica 2019b), via log-gaussian.md 2.2",
   description:
@@ -71,7 +70,7 @@ export const nicaUniversality = defineExperiment({
             claims.push(
               ksClaim({
                 reference: "log-gaussian.md 2.2",
-                id: `${ID}:${law}:${inp.kind}:n=${n}`,
+                id: `${law}:${inp.kind}:n=${n}`,
                 statement: `G with ${law} weights has the Gaussian-weight law (${inp.label}, n = ${n}, d = ${DEPTH}; two-sample KS)`,
                 theory: Number.NaN,
                 simulated: Number.NaN,
@@ -102,34 +101,16 @@ export const nicaUniversality = defineExperiment({
       },
       results: { ks: rows, ksCriticalValueP001: crit },
       claims,
-      figure: {
-        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-        title: {
-          text: `Universality: KS distance of G to the Gaussian-weight law (ReLU MLP, d = ${DEPTH})`,
-          fontSize: 14,
-        },
-        data: { values: rows.map((r) => ({ ...r, crit })) },
-        facet: { field: "input", type: "nominal", title: null },
-        spec: {
-          width: 320,
-          height: 220,
-          layer: [
-            {
-              mark: { type: "line", point: true, tooltip: true },
-              encoding: {
-                x: { field: "n", type: "quantitative", scale: { type: "log", base: 2 }, title: "width n" },
-                y: { field: "D", type: "quantitative", scale: { type: "log" }, title: "KS distance D" },
-                color: { field: "law", type: "nominal", title: "weights", legend: { orient: "bottom" } },
-              },
-            },
-            {
-              mark: { type: "rule", strokeDash: [4, 3], color: "#666" },
-              encoding: { y: { field: "crit", aggregate: "mean", type: "quantitative" } },
-            },
-          ],
-        },
-        config: { font: "DejaVu Sans", view: { stroke: "#888" } },
-      },
+      figure: linesChart({
+        title: `Universality: KS distance of G to the Gaussian-weight law (ReLU MLP, d = ${DEPTH})`,
+        rows: rows.map((r) => ({ ...r, crit })),
+        x: { field: "n", title: "width n", log: 2 },
+        y: { field: "D", title: "KS distance D", log: true },
+        color: { field: "law", title: "weights" },
+        facet: { field: "input" },
+        rule: "crit",
+        points: true,
+      }),
       caption: `Two-sample KS distance between G with variance-matched uniform or Rademacher weights and G with Gaussian weights (exact product engine), against width. Dashed: the distance a KS test rejects at p = 0.001 with ${run.samples} samples per side. Depth and widths are the project's choice.`,
       table: lines,
     };

@@ -4,14 +4,13 @@
  * 45 degrees; the law of ln||J u||^2 against that of ln||z_out||^2 (independent runs, two-sample KS).
  * Holds for the MLP and the balanced ResNet; fails for the standard ResNet.
  */
-import { overlaidHistogramsChart, type HistogramRow } from "../report/charts.js";
-import { parseSpec, presetSpec } from "../spec/index.js";
-import { ksTwoSample } from "../stats/ks.js";
-import { type Claim, ksClaim } from "./claims.js";
-import { commonRange, histogramRows } from "./common.js";
-import { defineExperiment } from "./define.js";
+import { overlaidHistogramsChart, type HistogramRow } from "../../report/charts.js";
+import { parseSpec, presetSpec } from "../../spec/index.js";
+import { ksTwoSample } from "../../stats/ks.js";
+import { type Claim, ksClaim } from "../../claims/index.js";
+import { commonRange, histogramRows } from "../../runner/rows.js";
+import { defineExperiment } from "../../runner/define.js";
 
-const ID = "nica/jacobian";
 const N = 10;
 const D = 10;
 const ARCHS = [
@@ -44,8 +43,7 @@ const STANDARD_RESNET_KS_EFFECT: Record<(typeof TANGENTS)[number], number> = {
   diagonal: 0.05,
 };
 
-export const nicaJacobian = defineExperiment({
-  id: ID,
+export default defineExperiment({
   title:
     "Input-output Jacobian: d z_out/dx [u] has the law of z_out (MLP, balanced ResNet), not for the standard ResNet",
   reference: "Nica's notes (gradients) and Li, Nica & Roy 2021, via log-gaussian.md 2.4",
@@ -94,7 +92,7 @@ export const nicaJacobian = defineExperiment({
         claims.push(
           ksClaim({
             reference: "log-gaussian.md 2.4",
-            id: `${ID}:${a.name.replace(/ /g, "-")}:${t}`,
+            id: `${a.name.replace(/ /g, "-")}:${t}`,
             statement: `${a.name}: ln||(dz_out/dx) u||^2 has the law of ln||z_out||^2 (||x|| = 1, u ${t}; n = d = ${N}; two-sample KS)`,
             theory: Number.NaN,
             simulated: Number.NaN,

@@ -4,7 +4,7 @@ import type { SimulateOptions, SimulationResult } from "../simulate.js";
 import type { ModelSpec } from "../spec/index.js";
 import type { Dataset } from "../train/data.js";
 import type { Checkpoint } from "../train/train.js";
-import type { Claim } from "./claims.js";
+import type { Claim } from "../claims/index.js";
 
 /** How an experiment runs its simulations (sequential in a browser worker, a thread pool in Node). */
 export interface ExperimentContext {

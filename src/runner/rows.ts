@@ -83,13 +83,14 @@ export const varianceRow = (panel: string, config: string, series: string, s: Su
   hi: s.variance + 2 * s.seVariance,
 });
 
-/** The raw-data table of a mean-against-depth figure: one row per (panel, quantity, L) with its mean. */
-export function curvesTable(rows: Record<string, unknown>[]): SampleTable {
+/** A sample export of numeric row fields (one column per field). */
+export function rowsTable(
+  name: string,
+  rows: Record<string, unknown>[],
+  fields: readonly string[],
+): SampleTable {
   return {
-    name: "curves",
-    columns: {
-      L: Float64Array.from(rows.map((x) => x.L as number)),
-      mean: Float64Array.from(rows.map((x) => x.mean as number)),
-    },
+    name,
+    columns: Object.fromEntries(fields.map((f) => [f, Float64Array.from(rows.map((r) => r[f] as number))])),
   };
 }

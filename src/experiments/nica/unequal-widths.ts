@@ -2,14 +2,13 @@
  * nica/unequal-widths: Var[G] for MLPs with unequal widths (log-gaussian.md 2.1): the exact sum, the
  * corrected beta = 5 sum_{l<d} 1/n_l + 2/n_d, and the notes' mirrored 2/n_0 + 5 sum_{l>=1} 1/n_l.
  */
-import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../report/charts.js";
-import { parseSpec, presetSpec } from "../spec/index.js";
-import { beta, betaNotesMirrored, exactGMoments } from "../theory/loggaussian/index.js";
-import { type Claim, expectedFor, zClaim } from "./claims.js";
-import { meanRow, varianceRow } from "./common.js";
-import { defineExperiment } from "./define.js";
+import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
+import { parseSpec, presetSpec } from "../../spec/index.js";
+import { beta, betaNotesMirrored, exactGMoments } from "../../theory/loggaussian/index.js";
+import { type Claim, expectedFor, zClaim } from "../../claims/index.js";
+import { meanRow, varianceRow } from "../../runner/rows.js";
+import { defineExperiment } from "../../runner/define.js";
 
-const ID = "nica/unequal-widths";
 const WIDTHS = [
   [20, 400],
   [400, 20],
@@ -21,8 +20,7 @@ const EXACT = "exact finite law (sheet 1.3, 2.1)";
 const CORRECTED = "beta = 5 sum 1/n_l (l < d) + 2/n_d (corrected, sheet 2.1)";
 const MIRRORED = "notes: 2/n_0 + 5 sum 1/n_l (l >= 1) (mirrored)";
 
-export const nicaUnequalWidths = defineExperiment({
-  id: ID,
+export default defineExperiment({
   title: "Unequal widths: the corrected beta against the notes' mirrored formula",
   reference: "Nica's notes, unequal widths; erratum in log-gaussian.md 2.1",
   description:
@@ -38,7 +36,6 @@ export const nicaUnequalWidths = defineExperiment({
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
-    const lines = ["widths               Var[G] +- SE        exact    corrected beta   notes (mirrored)"];
     for (const w of WIDTHS) {
       const sim = sims.get({ widths: `[${w}]` });
       const G = sim.stats.G;
@@ -55,14 +52,11 @@ export const nicaUnequalWidths = defineExperiment({
         { panel: "E[G]", config: cfg, source: CORRECTED, value: -b / 2 },
         { panel: "E[G]", config: cfg, source: MIRRORED, value: -bm / 2 },
       );
-      lines.push(
-        `${cfg.padEnd(20)} ${G.variance.toFixed(4)} +- ${G.seVariance.toFixed(4)}   ${ex.variance.toFixed(4)}   ${b.toFixed(4).padStart(8)}         ${bm.toFixed(4)}`,
-      );
       const base = { reference: "log-gaussian.md 2.1" };
       claims.push(
         zClaim({
           ...base,
-          id: `${ID}:var-exact:${cfg}`,
+          id: `var-exact:${cfg}`,
           statement: `Var[G] equals the exact sum for widths ${cfg}`,
           theory: ex.variance,
           simulated: G.variance,
@@ -72,7 +66,7 @@ export const nicaUnequalWidths = defineExperiment({
         }),
         zClaim({
           ...base,
-          id: `${ID}:var-corrected-beta:${cfg}`,
+          id: `var-corrected-beta:${cfg}`,
           statement: `Var[G] = corrected beta + O(1/n^2) for widths ${cfg}`,
           theory: b,
           simulated: G.variance,
@@ -82,7 +76,7 @@ export const nicaUnequalWidths = defineExperiment({
         }),
         zClaim({
           ...base,
-          id: `${ID}:var-notes-mirrored:${cfg}`,
+          id: `var-notes-mirrored:${cfg}`,
           statement: `Var[G] = the notes' beta 2/n_0 + 5 sum_{l>=1} 1/n_l for widths ${cfg}`,
           theory: bm,
           simulated: G.variance,
@@ -95,7 +89,8 @@ export const nicaUnequalWidths = defineExperiment({
     }
     return {
       params: { widths: WIDTHS, nIn: 10, nOut: 10, input: "ones" },
-      results: { estimates, theory },
+      estimates,
+      theory,
       claims,
       figure: estimatesVsTheoryChart({
         title:
@@ -107,7 +102,6 @@ export const nicaUnequalWidths = defineExperiment({
       }),
       caption:
         "Simulated moments of G (+-2 SE, exact product engine) for ReLU MLPs with unequal widths, against the exact finite law, the corrected beta (ReLU layers carry n_0..n_{d-1}) and the notes' mirrored formula. The widths are the project's choice.",
-      table: lines,
     };
   },
 });

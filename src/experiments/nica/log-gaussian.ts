@@ -5,10 +5,10 @@
  * The input is x = (1,...,1) (||x||^2 = n_in, so c = 1): the sheet's recommended choice; the notes do
  * not state theirs, nor the bins or the seed (project's choices: 60 bins, seed 1).
  */
-import { type ModelSpec, parseSpec, presetSpec } from "../spec/index.js";
-import { histDensity, histogramOf } from "../stats/histogram.js";
-import { summarize, stats } from "../stats/summary.js";
-import type { SummaryStats } from "../stats/summary.js";
+import { type ModelSpec, parseSpec, presetSpec } from "../../spec/index.js";
+import { histDensity, histogramOf } from "../../stats/histogram.js";
+import { summarize, stats } from "../../stats/summary.js";
+import type { SummaryStats } from "../../stats/summary.js";
 import {
   betaEqual,
   blueDensity,
@@ -16,12 +16,11 @@ import {
   exactGMoments,
   exactMass,
   redDensity,
-} from "../theory/loggaussian/index.js";
-import { type Claim, expectedFor, ksClaim, zClaim } from "./claims.js";
-import { type FitStats, fitToGridDensity } from "./fit.js";
-import { defineExperiment } from "./define.js";
+} from "../../theory/loggaussian/index.js";
+import { type Claim, expectedFor, ksClaim, zClaim } from "../../claims/index.js";
+import { type FitStats, fitToGridDensity } from "../../stats/fit.js";
+import { defineExperiment } from "../../runner/define.js";
 
-const ID = "nica/log-gaussian";
 const REF = "Nica, log-Gaussian notes, Thm 2 (log-gaussian.md 1.2-1.5)";
 const N_WIDTH = 100;
 const DEPTHS = [1, 10, 100];
@@ -47,8 +46,7 @@ function quantileSorted(s: Float64Array, q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
 }
 
-export const nicaLogGaussian = defineExperiment({
-  id: ID,
+export default defineExperiment({
   title: "Log-Gaussian output norm of deep ReLU MLPs",
   reference: "Nica, log-Gaussian notes, Theorem 2 and its Monte Carlo figure (log-gaussian.md 1.5, 3.1)",
   description:
@@ -145,7 +143,7 @@ export const nicaLogGaussian = defineExperiment({
       claims.push(
         zClaim({
           ...base,
-          id: `${ID}:mean-G-exact:${tag}`,
+          id: `mean-G-exact:${tag}`,
           statement: `E[G] equals the exact finite-(n, d) mean (n = 100, ${tag})`,
           theory: exact.mean,
           simulated: sG.mean,
@@ -156,7 +154,7 @@ export const nicaLogGaussian = defineExperiment({
         }),
         zClaim({
           ...base,
-          id: `${ID}:var-G-exact:${tag}`,
+          id: `var-G-exact:${tag}`,
           statement: `Var[G] equals the exact finite-(n, d) variance (n = 100, ${tag})`,
           theory: exact.variance,
           simulated: sG.variance,
@@ -166,7 +164,7 @@ export const nicaLogGaussian = defineExperiment({
         }),
         zClaim({
           ...base,
-          id: `${ID}:mean-G-asymptotic:${tag}`,
+          id: `mean-G-asymptotic:${tag}`,
           statement: `E[G] = -beta/2 + O(d/n^2), beta = 2/n + 5d/n (n = 100, ${tag})`,
           theory: -b / 2,
           simulated: sG.mean,
@@ -176,7 +174,7 @@ export const nicaLogGaussian = defineExperiment({
         }),
         zClaim({
           ...base,
-          id: `${ID}:var-G-asymptotic:${tag}`,
+          id: `var-G-asymptotic:${tag}`,
           statement: `Var[G] = beta + O(d/n^2) (n = 100, ${tag})`,
           theory: b,
           simulated: sG.variance,
@@ -191,7 +189,7 @@ export const nicaLogGaussian = defineExperiment({
       claims.push(
         zClaim({
           ...base,
-          id: `${ID}:exp-G:${tag}`,
+          id: `exp-G:${tag}`,
           statement: `E[e^G] = 1 exactly (He scaling preserves E||z||^2; ${tag})`,
           theory: 1,
           simulated: seG.mean,
@@ -211,7 +209,7 @@ export const nicaLogGaussian = defineExperiment({
       claims.push(
         ksClaim({
           ...base,
-          id: `${ID}:law-exact:${tag}`,
+          id: `law-exact:${tag}`,
           statement: `ln||z_out||^2 follows the exact finite-(n, d) law (KS; ${tag})`,
           theory: Number.NaN,
           simulated: Number.NaN,
@@ -221,7 +219,7 @@ export const nicaLogGaussian = defineExperiment({
         }),
         ksClaim({
           ...base,
-          id: `${ID}:law-log-gaussian:${tag}`,
+          id: `law-log-gaussian:${tag}`,
           statement: `ln||z_out||^2 follows the log-Gaussian law, G ~ N(-beta/2, beta) (KS; ${tag})`,
           theory: Number.NaN,
           simulated: Number.NaN,
@@ -231,7 +229,7 @@ export const nicaLogGaussian = defineExperiment({
         }),
         ksClaim({
           ...base,
-          id: `${ID}:law-infinite-width:${tag}`,
+          id: `law-infinite-width:${tag}`,
           statement: `ln||z_out||^2 follows the infinite-width law, G = 0 (KS; ${tag})`,
           theory: Number.NaN,
           simulated: Number.NaN,
@@ -247,7 +245,7 @@ export const nicaLogGaussian = defineExperiment({
     claims.push(
       zClaim({
         reference: "log-gaussian.md 1.3 (dead network)",
-        id: `${ID}:dead-networks:n=${DEAD.width},d=${DEAD.depth}`,
+        id: `dead-networks:n=${DEAD.width},d=${DEAD.depth}`,
         statement: `P(dead network, G = -inf) = 1 - (1 - 2^-n)^d (n = ${DEAD.width}, d = ${DEAD.depth})`,
         theory: pDead,
         simulated: deadSim.stats.G.negInf / samples,

@@ -3,7 +3,11 @@
  * serve it; a served observable is always written into its own slot (never silently left unwritten
  * while another slot takes its value).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DECLARATIONS, EXPERIMENTS } from "../src/experiments/index.js";
+import { families } from "../src/families/index.js";
 import { ENGINES, OBSERVABLE_NAMES, parseObservables, selectEngine } from "../src/engines/index.js";
 import { Rng } from "../src/rng/rng.js";
 import { type ModelSpec, parseSpec, presetSpec, SpecError } from "../src/spec/index.js";
@@ -99,4 +103,36 @@ describe("architecture: engines serve what they declare, or refuse", () => {
       expect(served).toBeGreaterThanOrEqual(keys.length); // the dense engine serves every observable
     });
   }
+});
+
+describe("architecture: the shape of the tree", () => {
+  const root = new URL("..", import.meta.url).pathname;
+  const sources = (dir: string): string[] =>
+    readdirSync(join(root, dir), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => join(dir, f));
+  it("no switch on a family's name outside src/families (engines, theory, CLI and explorer read the registry)", () => {
+    const names = families().map((f) => f.name);
+    const n = names.join("|");
+    const pattern = new RegExp(
+      `family\\s*[!=]==?\\s*["'\`]|case\\s*["'](${n})["']|[!=]==?\\s*["'](${n})["']|["'](${n})["']\\s*[!=]==?`,
+    );
+    const offenders = [...sources("src"), ...sources("web/src")]
+      .filter((f) => !f.startsWith("src/families/"))
+      .flatMap((f) =>
+        readFileSync(join(root, f), "utf8")
+          .split("\n")
+          .map((line, i) => `${f}:${i + 1}: ${line.trim()}`)
+          .filter((line) => pattern.test(line)),
+      );
+    expect(offenders).toEqual([]);
+  });
+  it("every experiment is one file whose path under src/experiments is its id", () => {
+    const files = sources("src/experiments")
+      .filter((f) => f !== "src/experiments/index.ts")
+      .map((f) => f.slice("src/experiments/".length, -".ts".length))
+      .sort();
+    expect(Object.keys(DECLARATIONS).sort()).toEqual(files);
+    expect(EXPERIMENTS.map((e) => e.id)).toEqual(Object.keys(DECLARATIONS));
+  });
 });

@@ -4,18 +4,15 @@
  * optional input `@k` (default 0). Names are a public contract (scripts and result files use them);
  * docs/observables.md lists them per family.
  */
-import { FAMILY_LIST, familyOf, type ModelSpec } from "../families/index.js";
+import { families, familyOf, type ModelSpec } from "../families/index.js";
 import { SpecError } from "../spec/errors.js";
 
-/** Every observable name of every registered family (registry order, each once). */
-export const OBSERVABLE_NAMES: readonly string[] = [
-  ...new Set(FAMILY_LIST.flatMap((f) => Object.keys(f.observables))),
-];
+export { OBSERVABLE_NAMES } from "../families/index.js";
 export type ObservableName = string;
 
 /** Every observable name of a family (what its dense engine computes). */
 export function familyObservables(family: string): string[] {
-  return Object.keys(FAMILY_LIST.find((f) => f.name === family)?.observables ?? {});
+  return Object.keys(families().find((f) => f.name === family)?.observables ?? {});
 }
 
 export interface Observable {

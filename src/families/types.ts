@@ -70,6 +70,11 @@ export interface Family<S extends SpecBase = SpecBase> {
   /** One line for logs and figure titles. */
   describe(s: S): string;
   presets: Record<string, Preset>;
+  /**
+   * Small specs on which the generated law suite (test/families.test.ts) checks every exact engine
+   * against the dense engine; together they must let each engine serve each observable it declares.
+   */
+  examples: { label: string; spec: Record<string, unknown> }[];
   /** What a run records when no observables are named. */
   defaultObservables: readonly string[];
   observables: Record<string, ObservableDef<S>>;

@@ -12,7 +12,7 @@
 import { makeActivation } from "../activations/index.js";
 import { fillCorrelated } from "../families/marion/weights.js";
 import { Rng } from "../rng/rng.js";
-import { FAMILY_LIST, familyOf, type ModelSpec } from "../families/index.js";
+import { families, familyOf, type ModelSpec } from "../families/index.js";
 import { marionFamily } from "../families/marion/index.js";
 import type { MarionSpec } from "../families/marion/schema.js";
 import { Arena, type F64Buf } from "../wasm/index.js";
@@ -308,7 +308,9 @@ export function trainableNet(
 ): MarionNet {
   const how = familyOf(spec).trainAs?.(spec);
   if (!how) {
-    const trainable = FAMILY_LIST.filter((f) => "trainAs" in f).map((f) => f.name);
+    const trainable = families()
+      .filter((f) => f.trainAs)
+      .map((f) => f.name);
     throw new Error(`family ${spec.family} is not trainable yet (use ${trainable.join(", ")})`);
   }
   if (how.native) return new MarionNet(spec as MarionSpec, classes, opts);

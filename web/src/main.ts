@@ -1,7 +1,8 @@
 /** The explorer's page: form state in the URL, a simulation worker, live histogram, fits and sweeps. */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import { FAMILY_LIST } from "../../src/families/index.js";
+import { families } from "../../src/families/index.js";
+import { histogramCurvesChart } from "../../src/report/charts.js";
 import { fitToGridDensity } from "../../src/stats/fit.js";
 import { assemble, type ChunkResult, type Plan } from "../../src/simulate.js";
 import { describeSpec, parseSpec } from "../../src/spec/index.js";
@@ -52,9 +53,9 @@ function makeWorker(): Worker {
 // ---- state, URL, visibility -------------------------------------------------------------------
 
 // The family menu lists the registered families (src/families/index.ts).
-(form.elements.namedItem("family") as HTMLSelectElement).innerHTML = FAMILY_LIST.map(
-  (f) => `<option value="${f.name}">${f.title}</option>`,
-).join("");
+(form.elements.namedItem("family") as HTMLSelectElement).innerHTML = families()
+  .map((f) => `<option value="${f.name}">${f.title}</option>`)
+  .join("");
 
 /** Fill the observable menu for the family (keeping the current choice when it applies). */
 function syncObservables(s: State): void {
@@ -103,50 +104,6 @@ async function render(spec: Record<string, unknown>): Promise<void> {
   view = v;
   await v.runAsync();
   chartEl.dataset.rendered = "true";
-}
-
-function histogramSpec(
-  title: string,
-  xTitle: string,
-  rows: object[],
-  curves: Curve[],
-): Record<string, unknown> {
-  const curveRows = curves.flatMap((c) =>
-    c.x.map((x, i) => ({ kind: "curve", curve: `${c.name} [${c.source}]`, y: x, density: c.density[i] })),
-  );
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    width: "container",
-    height: 300,
-    autosize: { type: "fit-x", contains: "padding" },
-    data: { values: [...rows, ...curveRows] },
-    layer: [
-      {
-        transform: [{ filter: "datum.kind === 'hist'" }],
-        mark: { type: "rect", color: "#c7c7c7", stroke: "#fff", strokeWidth: 0.3, tooltip: true },
-        encoding: {
-          x: { field: "x0", type: "quantitative", title: xTitle, scale: { zero: false } },
-          x2: { field: "x1" },
-          y: { field: "density", type: "quantitative", title: "density" },
-        },
-      },
-      {
-        transform: [{ filter: "datum.kind === 'curve'" }],
-        mark: { type: "line", strokeWidth: 2 },
-        encoding: {
-          x: { field: "y", type: "quantitative" },
-          y: { field: "density", type: "quantitative" },
-          color: {
-            field: "curve",
-            type: "nominal",
-            title: null,
-            legend: { orient: "bottom", direction: "vertical", labelLimit: 600 },
-          },
-        },
-      },
-    ],
-  };
 }
 
 // ---- histogram runs ---------------------------------------------------------------------------
@@ -224,7 +181,18 @@ function draw(r: Run, final: boolean, partial = false): void {
   }));
   const obs =
     observableOptions(r.state.family).find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
-  void render(histogramSpec(`${describeSpec(parseSpec(specJson(r.state)))}`, obs, rows, curves));
+  const curveRows = curves.flatMap((c) =>
+    c.x.map((x, i) => ({ kind: "curve", curve: `${c.name} [${c.source}]`, y: x, density: c.density[i] })),
+  );
+  void render(
+    histogramCurvesChart({
+      title: describeSpec(parseSpec(specJson(r.state))),
+      rows: [...rows, ...curveRows],
+      xTitle: obs,
+      width: "container",
+      height: 300,
+    }),
+  );
   statsEl.hidden = false;
   statsEl.tBodies[0].innerHTML = statsRows(s, r, partial);
   statsEl.dataset.final = String(final && !partial);

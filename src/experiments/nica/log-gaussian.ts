@@ -5,6 +5,7 @@
  * The input is x = (1,...,1) (||x||^2 = n_in, so c = 1): the sheet's recommended choice; the notes do
  * not state theirs, nor the bins or the seed (project's choices: 60 bins, seed 1).
  */
+import { histogramCurvesChart } from "../../report/charts.js";
 import { type ModelSpec, parseSpec, presetSpec } from "../../spec/index.js";
 import { histDensity, histogramOf } from "../../stats/histogram.js";
 import { summarize, stats } from "../../stats/summary.js";
@@ -267,71 +268,27 @@ export default defineExperiment({
       results: { panels, deadNetworks: { ...DEAD, pDead, observed: deadSim.stats.G.negInf, samples } },
       claims,
       samples: [{ name: "samples", columns: { depth: depthCol, G: gCol, logOutNorm2: yCol } }],
-      figure: figureSpec(rows),
+      figure: histogramCurvesChart({
+        title: "Density of ln ||z_out||^2, ReLU MLP, n = 100, n_in = n_out = 10",
+        rows,
+        xTitle: "ln ||z_out||^2",
+        facet: { field: "panel", sort: DEPTHS.map((d) => `d = ${d}`) },
+        styles: {
+          domain: [...CURVES],
+          colors: ["#d62728", "#1f77b4", "#222222"],
+          dashes: [
+            [1, 0],
+            [1, 0],
+            [5, 3],
+          ],
+        },
+      }),
       caption:
         "Histogram (60 bins) of ln||z_out||^2 over the sampled networks, x = (1,...,1), with the infinite-width law (G = 0), Theorem 2's log-Gaussian law (G ~ N(-beta/2, beta)) and the exact finite-(n, d) law. Input, bins and seed are the project's choices (the notes do not state them).",
       table: textTable(panels),
     };
   },
 });
-
-function figureSpec(rows: Record<string, unknown>[]): Record<string, unknown> {
-  const legend = { orient: "bottom", labelLimit: 400 };
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Density of ln ||z_out||^2, ReLU MLP, n = 100, n_in = n_out = 10", fontSize: 14 },
-    data: { values: rows },
-    facet: { column: { field: "panel", type: "nominal", title: null, sort: ["d = 1", "d = 10", "d = 100"] } },
-    resolve: { scale: { x: "independent", y: "independent" } },
-    spec: {
-      width: 260,
-      height: 220,
-      layer: [
-        {
-          transform: [{ filter: "datum.kind === 'hist'" }],
-          mark: { type: "rect", color: "#c7c7c7", stroke: "#ffffff", strokeWidth: 0.3, tooltip: true },
-          encoding: {
-            x: { field: "x0", type: "quantitative", title: "ln ||z_out||^2", scale: { zero: false } },
-            x2: { field: "x1" },
-            y: { field: "density", type: "quantitative", title: "density" },
-          },
-        },
-        {
-          transform: [{ filter: "datum.kind === 'curve'" }],
-          params: [{ name: "pick", select: { type: "point", fields: ["curve"] }, bind: "legend" }],
-          mark: { type: "line", strokeWidth: 1.8 },
-          encoding: {
-            x: { field: "y", type: "quantitative" },
-            y: { field: "density", type: "quantitative" },
-            color: {
-              field: "curve",
-              type: "nominal",
-              title: null,
-              scale: { domain: [...CURVES], range: ["#d62728", "#1f77b4", "#222222"] },
-              legend,
-            },
-            strokeDash: {
-              field: "curve",
-              type: "nominal",
-              title: null,
-              scale: {
-                domain: [...CURVES],
-                range: [
-                  [1, 0],
-                  [1, 0],
-                  [5, 3],
-                ],
-              },
-              legend,
-            },
-            opacity: { condition: { param: "pick", value: 1 }, value: 0.15 },
-          },
-        },
-      ],
-    },
-    config: { font: "DejaVu Sans", view: { stroke: "#888" } },
-  };
-}
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
 

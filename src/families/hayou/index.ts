@@ -119,6 +119,13 @@ export const hayouFamily: Family<HayouSpec> = {
       },
     },
   },
+  examples: [
+    { label: "n = 4, L = 8", spec: { family: "hayou", width: 4, depth: 8, nIn: 3 } },
+    {
+      label: "n = 3, L = 6, 2 inputs, tanh",
+      spec: { family: "hayou", width: 3, depth: 6, nIn: 2, activation: "tanh", inputs: ["unit", "e1"] },
+    },
+  ],
   defaultObservables: ["logPostNormGrowth", "collapsed"],
   observables: OBSERVABLES,
   kernels: {

@@ -106,6 +106,24 @@ export const marionFamily: Family<MarionSpec> = {
       spec: { ...MARION_RES3, model: "res1", width: 30 },
     },
   },
+  examples: [
+    {
+      label: "res-3, d = 4, L = 6",
+      spec: { ...MARION_RES3, width: 4, depth: 6, nIn: 3, weights: { law: "gaussian" } },
+    },
+    {
+      label: "res-1, d = 3, L = 8, beta = 1",
+      spec: {
+        ...MARION_RES3,
+        model: "res1",
+        width: 3,
+        depth: 8,
+        nIn: 2,
+        beta: 1,
+        weights: { law: "gaussian" },
+      },
+    },
+  ],
   defaultObservables: ["relDisp", "gradRelDisp"],
   observables: OBSERVABLES,
   betas: (s) => s.alphas.length,

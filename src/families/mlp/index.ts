@@ -88,6 +88,13 @@ export const mlpFamily: Family<MlpSpec> = {
       },
     },
   },
+  examples: [
+    { label: "n = 6, d = 4", spec: { family: "mlp", width: 6, depth: 4, nIn: 3, nOut: 2 } },
+    {
+      label: "widths [3, 8, 5]",
+      spec: { family: "mlp", width: [3, 8, 5], nIn: 2, nOut: 3, activation: "leaky-relu" },
+    },
+  ],
   defaultObservables: DEFAULT_LOG_GAUSSIAN,
   observables: LOG_GAUSSIAN_OBSERVABLES,
   kernels: {

@@ -106,6 +106,13 @@ export const resnetFamily: Family<ResNetSpec> = {
       spec: { ...LNR_RESNET, balanced: true },
     },
   },
+  examples: [
+    { label: "n = 6, d = 5", spec: { ...LNR_RESNET, width: 6, depth: 5, nIn: 3, nOut: 2 } },
+    {
+      label: "balanced, tanh",
+      spec: { ...LNR_RESNET, width: 5, depth: 4, nIn: 3, balanced: true, activation: "tanh" },
+    },
+  ],
   defaultObservables: DEFAULT_LOG_GAUSSIAN,
   observables: LOG_GAUSSIAN_OBSERVABLES,
   kernels: {

@@ -279,7 +279,8 @@ describe("Marion theory functions", () => {
 
 describe("Marion Fig 7: the fBM regime boundary at L = 1000", () => {
   it("the simulated forward boundary (where the ratio stops depending on depth) is within 0.1 of max(1/2, H) for H in {0.3, 0.5, 0.7, 0.9}", async () => {
-    const { heatmapSpec, downCrossing } = await import("../src/experiments/marion/fig7-heatmap.js");
+    const { heatmapSpec } = await import("../src/experiments/marion/fig7-heatmap.js");
+    const { downCrossing } = await import("../src/stats/estimators.js");
     const betas = Array.from({ length: 17 }, (_, i) => Number((0.3 + 0.05 * i).toFixed(2)));
     const inputs = 4;
     const obs = betas.flatMap((_, j) =>

@@ -116,7 +116,7 @@ describe("claims from a real run", () => {
     const bad = toleranceClaim({ ...base, simulated: 0.55, tolerance: 0.1 });
     expect([bad.verdict, holds(bad)]).toEqual(["deviates", false]);
     expect(toleranceClaim({ ...base, simulated: Number.NaN, tolerance: 0.1 }).verdict).toBe("not applicable");
-    const { downCrossing } = await import("../src/experiments/marion/fig7-heatmap.js");
+    const { downCrossing } = await import("../src/stats/estimators.js");
     const c = downCrossing([0, 1, 2, 3], [3, 1, -1, -3], [0.1, 0.1, 0.1, 0.1]);
     expect(c.at).toBeCloseTo(1.5, 12);
     expect(c.se).toBeCloseTo(0.05, 12); // se / |slope| = 0.1 / 2

@@ -11,7 +11,7 @@ import {
   reluFourthMoment,
   varianceStandardResNet,
 } from "../src/theory/lnr/index.js";
-import { secondOrderAllowance } from "../src/experiments/lnr/resnet-log-gaussian.js";
+import { secondOrderAllowance } from "../src/theory/lnr/index.js";
 
 const resnet = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("lnr-resnet"), ...extra });
 

@@ -403,3 +403,42 @@ export function estimatesTable(estimates: EstimateRow[], theory: TheoryRow[]): s
   }
   return [...lines, ...sources.map((s, i) => `[${i + 1}] ${s}`)];
 }
+
+/**
+ * An (H, beta) heatmap (rows with kind "cell" and "critical", see hBetaCellLayers), optionally one panel
+ * per `facet` value, with rows of kind "boundary" (H, beta, and the `points` field naming the estimator)
+ * drawn as points.
+ */
+export function hBetaHeatmapChart(
+  o: Parameters<typeof hBetaCellLayers>[0] & {
+    title: string;
+    rows: Record<string, unknown>[];
+    facet?: string;
+    points?: { field: string; title: string };
+    width?: number;
+    height?: number;
+  },
+): Record<string, unknown> {
+  const layer = hBetaCellLayers(o);
+  if (o.points)
+    layer.push({
+      transform: [{ filter: "datum.kind === 'boundary' && isFinite(datum.beta)" }],
+      mark: { type: "point", filled: true, size: 45, tooltip: true },
+      encoding: {
+        x: { field: "H", type: "quantitative" },
+        y: { field: "beta", type: "quantitative" },
+        shape: {
+          field: o.points.field,
+          type: "nominal",
+          title: o.points.title,
+          legend: { orient: "bottom", direction: "vertical" },
+        },
+        color: { value: "#111" },
+      },
+    });
+  const view = { width: o.width ?? 320, height: o.height ?? 280, layer };
+  const head = { $schema: SCHEMA, title: { text: o.title, fontSize: 14 }, data: { values: o.rows } };
+  return o.facet
+    ? { ...head, facet: { column: { field: o.facet, type: "nominal", title: null } }, spec: view, config: CONFIG }
+    : { ...head, ...view, config: CONFIG };
+}

@@ -12,8 +12,6 @@ import { defineExperiment } from "../../runner/define.js";
 
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
-// ---- collapse probability --------------------------------------------------------------------
-
 const C_WIDTHS = [1, 2, 3, 4, 5];
 const C_DEPTHS = [1, 2, 3, 5, 10, 20];
 

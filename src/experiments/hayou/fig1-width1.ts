@@ -13,8 +13,6 @@ import { defineExperiment } from "../../runner/define.js";
 
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
-// ---- width-1 histograms (Fig. 1) ---------------------------------------------------------------
-
 const F1_DEPTHS = [5, 50, 500];
 
 export default defineExperiment({

@@ -10,8 +10,6 @@ import { type Claim, zClaim } from "../../claims/index.js";
 
 import { defineExperiment } from "../../runner/define.js";
 
-// ---- the activation's graph (Fig. 2) ------------------------------------------------------------
-
 const F2_PARAMS: [number, number][] = [
   [1, 1],
   [0.5, 2],

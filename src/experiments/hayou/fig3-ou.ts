@@ -13,8 +13,6 @@ import { defineExperiment } from "../../runner/define.js";
 
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
-// ---- OU activation (Figs. 2, 3) ----------------------------------------------------------------
-
 const OU = { alpha: 1, beta: 1, y0: 1, L: 1000 };
 
 export default defineExperiment({

@@ -13,8 +13,6 @@ import { defineExperiment } from "../../runner/define.js";
 
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
-// ---- gradients through depth (Fig. 8) and sequential limits ------------------------------------
-
 const G_WIDTHS = [3, 10, 100];
 const G_L = 100;
 const G_LAYERS = [0, 10, 25, 50, 75, 90, 100];

@@ -13,8 +13,6 @@ import { defineExperiment } from "../../runner/define.js";
 const REF = "Hayou 2023, Thm 1 and the regime change (hayou-infinite-depth.md 3)";
 const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
-// ---- regime change ---------------------------------------------------------------------------
-
 const WIDTHS = [1, 2, 3, 4, 5, 6, 8, 10];
 const L_REGIME = 400;
 

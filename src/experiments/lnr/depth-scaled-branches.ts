@@ -4,11 +4,10 @@
  */
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
 import { parseSpec, presetSpec } from "../../spec/index.js";
-import { betaDepthScaled, betaDepthScaledFinite } from "../../theory/lnr/index.js";
+import { betaDepthScaled, betaDepthScaledFinite, secondOrderAllowance } from "../../theory/lnr/index.js";
 import { type Claim, zClaim } from "../../claims/index.js";
 import { varianceRow } from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
-import { secondOrderAllowance } from "./resnet-log-gaussian.js";
 
 const N = 100;
 const C = 1;

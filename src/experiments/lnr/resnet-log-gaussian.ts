@@ -10,6 +10,7 @@ import {
   HYPOACTIVATION_ESTIMATES,
   meanStandardResNet,
   outputVarianceGrowth,
+  secondOrderAllowance,
   varianceStandardResNet,
 } from "../../theory/lnr/index.js";
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
@@ -32,16 +33,6 @@ const NOTES =
   "notes' beta: N(-beta/2, beta), beta = 2/n + (5 lambda^4 + 4 alpha^2 lambda^2) d/n (Nica, sec. 2.3)";
 const CORRECTED =
   "standard ResNet, corrected: interlayer correlations S(alpha) and hypoactivation c(alpha) (sheet 2.3 iv)";
-
-/**
- * Allowance for the neglected O(d/n^2) terms in the balanced-ResNet claims: the MLP's exact
- * second-order coefficients (49/12 for the mean, 37/2 for the variance, sheet 1.4) times lambda^4 <= 1,
- * doubled: a bound, not an estimate (the balanced net's own coefficients are not known).
- */
-export function secondOrderAllowance(n: number, d: number, alpha2: number) {
-  const l4 = (1 - alpha2) ** 2;
-  return { mean: (2 * (49 / 12) * l4 * d + 1) / n ** 2, variance: (2 * (37 / 2) * l4 * d + 4) / n ** 2 };
-}
 
 const label = (c: (typeof CONFIGS)[number]) => `alpha^2=${c.alpha2}, d=${c.d}`;
 

@@ -5,6 +5,7 @@
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 
+import { histogramCurvesChart } from "../../report/charts.js";
 import { parseSpec } from "../../spec/index.js";
 import { ksOneSample, ksTwoSample } from "../../stats/ks.js";
 import { stats, summarize } from "../../stats/summary.js";
@@ -12,10 +13,6 @@ import { logNormRatioLaw, meanSquaredNormRatio } from "../../theory/marion/index
 import { type Claim, ksClaim, zClaim } from "../../claims/index.js";
 import { commonRange, histogramRows } from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
-
-const CONFIG = { font: "DejaVu Sans", view: { stroke: "#888" } };
-
-// ---- Fig 2: histograms at beta = 1/2 -----------------------------------------------------------
 
 const F2 = { d: 100, L: 1000, beta: 0.5 };
 
@@ -62,7 +59,13 @@ export default defineExperiment({
         rows.push({ ...r, kind: "hist" });
       for (let i = 0; i <= 200; i++) {
         const r = lo + ((hi - lo) * i) / 200;
-        rows.push({ panel: names[key], kind: "curve", x: r, density: density(r) });
+        rows.push({
+          panel: names[key],
+          kind: "curve",
+          curve: "log-normal (sheet 2.2)",
+          y: r,
+          density: density(r),
+        });
       }
       const sq = stats(summarize(x.map((v) => v * v)));
       const s = sim.stats[key];
@@ -126,36 +129,14 @@ export default defineExperiment({
           columns: { normRatio: sim.samples.normRatio, gradNormRatio: sim.samples.gradNormRatio },
         },
       ],
-      figure: {
-        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-        title: { text: "beta = 1/2, L = 1000, d = 100: forward and backward norm ratios", fontSize: 14 },
-        data: { values: rows },
-        facet: { field: "panel", type: "nominal", title: null },
-        spec: {
-          width: 300,
-          height: 210,
-          layer: [
-            {
-              transform: [{ filter: "datum.kind === 'hist'" }],
-              mark: { type: "rect", opacity: 0.5, color: "#4c78a8", tooltip: true },
-              encoding: {
-                x: { field: "x0", type: "quantitative", title: "ratio", scale: { zero: false } },
-                x2: { field: "x1" },
-                y: { field: "density", type: "quantitative", title: "density" },
-              },
-            },
-            {
-              transform: [{ filter: "datum.kind === 'curve'" }],
-              mark: { type: "line", color: "#d62728", strokeWidth: 2 },
-              encoding: {
-                x: { field: "x", type: "quantitative" },
-                y: { field: "density", type: "quantitative" },
-              },
-            },
-          ],
-        },
-        config: CONFIG,
-      },
+      figure: histogramCurvesChart({
+        title: "beta = 1/2, L = 1000, d = 100: forward and backward norm ratios",
+        rows,
+        xTitle: "ratio",
+        facet: { field: "panel", sort: Object.values(names) },
+        width: 300,
+        height: 210,
+      }),
       caption:
         "Histograms of the forward ratio ||h_L||/||h_0|| and of the backward ratio ||p_0||/||p_L|| over independent networks (uniform weights, x ~ U[0,1)^64). Red: the log-normal approximation ln ratio^2 ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2/d) of sheet 2.2, drawn for both panels.",
       table: lines,

@@ -2,6 +2,7 @@
  * Marion et al. (JMLR 2025) Figs 4-5: smooth (RBF) initialisations, res-3, ReLU, d = 40, the 2023 variant
  * V_k = G(k/L)/sqrt(d); the neural ODE regime at beta = 1 (marion-scaling-resnets.md 2.5, 3).
  */
+import { weightedSlope } from "../../stats/estimators.js";
 import { bandAgainstDepthChart } from "../../report/charts.js";
 import { parseSpec } from "../../spec/index.js";
 
@@ -12,24 +13,7 @@ import { defineExperiment } from "../../runner/define.js";
 
 const DEPTHS = Array.from({ length: 10 }, (_, i) => Math.round(10 + (i * 990) / 9)); // linspace(10, 1000, 10)
 
-// ---- Figs 4-5: smooth initialisation ------------------------------------------------------------
-
 const SMOOTH_BETAS = [2, 0.5, 1];
-
-/** Least-squares slope of y on x with its standard error from the given per-point SEs (weighted). */
-export function weightedSlope(x: number[], y: number[], se: number[]): { slope: number; se: number } {
-  const w = se.map((s) => 1 / (s * s));
-  const sw = w.reduce((a, b) => a + b, 0);
-  const mx = x.reduce((a, v, i) => a + w[i] * v, 0) / sw;
-  const my = y.reduce((a, v, i) => a + w[i] * v, 0) / sw;
-  let sxx = 0;
-  let sxy = 0;
-  x.forEach((v, i) => {
-    sxx += w[i] * (v - mx) ** 2;
-    sxy += w[i] * (v - mx) * (y[i] - my);
-  });
-  return { slope: sxy / sxx, se: 1 / Math.sqrt(sxx) };
-}
 
 export default defineExperiment({
   title: "Smooth (RBF) initialisation: the neural ODE regime at beta = 1",

@@ -12,7 +12,8 @@
  *    so the colour centre lags beta_c by about log10(c) / log10(L) (0.1 at L = 1000 for H >= 0.7);
  *    the depth-invariance estimator has no such offset.
  */
-import { hBetaCellLayers } from "../../report/charts.js";
+import { downCrossing } from "../../stats/estimators.js";
+import { hBetaHeatmapChart } from "../../report/charts.js";
 import { parseSpec } from "../../spec/index.js";
 import { criticalBeta } from "../../theory/marion/index.js";
 import { type Claim, toleranceClaim } from "../../claims/index.js";
@@ -49,22 +50,6 @@ export function heatmapSpec(H: number, L: number, betas: number[], inputs: numbe
     nInputs: inputs,
     correlation: { kind: "fbm", H },
   });
-}
-
-/**
- * First downward crossing of 0 by y along x (linear interpolation), or NaN. With `se` (per-point SEs),
- * also the delta-method SE of the crossing: se at the crossing / |slope|.
- */
-export function downCrossing(x: number[], y: number[], se?: number[]): { at: number; se: number } {
-  for (let j = 1; j < y.length; j++) {
-    if (y[j - 1] > 0 && y[j] <= 0) {
-      const f = y[j - 1] / (y[j - 1] - y[j]);
-      const slope = (y[j] - y[j - 1]) / (x[j] - x[j - 1]);
-      const s = se ? (1 - f) * se[j - 1] + f * se[j] : Number.NaN;
-      return { at: x[j - 1] + f * (x[j] - x[j - 1]), se: s / Math.abs(slope) };
-    }
-  }
-  return { at: Number.NaN, se: Number.NaN };
 }
 
 /** Per beta: mean over networks of the input-averaged value, and its SE over networks. */
@@ -267,44 +252,19 @@ export default defineExperiment({
       results: { boundaries, nonFiniteMappedTo16: nonFinite },
       claims,
       samples: [cellTable(rows)],
-      figure: {
-        $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-        title: {
-          text: `fBM weights, L = ${L_MAIN}, d = ${D}: mean log10 relative displacement`,
-          fontSize: 14,
-        },
-        data: { values: rows },
-        facet: { column: { field: "quantity", type: "nominal", title: null } },
-        spec: {
-          width: 300,
-          height: 260,
-          layer: [
-            ...hBetaCellLayers({
-              colorField: "value",
-              colorTitle: "mean log10",
-              colorScale: { scheme: "redblue", reverse: true, domain: [-1, 1], clamp: true, domainMid: 0 },
-              betaDomain: [betas[0] - dB / 2, betas[betas.length - 1] + dB / 2],
-              curveColor: "#111",
-            }),
-            {
-              transform: [{ filter: "datum.kind === 'boundary' && isFinite(datum.beta)" }],
-              mark: { type: "point", filled: true, size: 45, tooltip: true },
-              encoding: {
-                x: { field: "H", type: "quantitative" },
-                y: { field: "beta", type: "quantitative" },
-                shape: {
-                  field: "estimator",
-                  type: "nominal",
-                  title: "simulated boundary",
-                  legend: { orient: "bottom", direction: "vertical" },
-                },
-                color: { value: "#111" },
-              },
-            },
-          ],
-        },
-        config: { font: "DejaVu Sans", view: { stroke: "#888" }, legend: { labelLimit: 400 } },
-      },
+      figure: hBetaHeatmapChart({
+        title: `fBM weights, L = ${L_MAIN}, d = ${D}: mean log10 relative displacement`,
+        rows,
+        facet: "quantity",
+        colorField: "value",
+        colorTitle: "mean log10",
+        colorScale: { scheme: "redblue", reverse: true, domain: [-1, 1], clamp: true, domainMid: 0 },
+        betaDomain: [betas[0] - dB / 2, betas[betas.length - 1] + dB / 2],
+        curveColor: "#111",
+        points: { field: "estimator", title: "simulated boundary" },
+        width: 300,
+        height: 260,
+      }),
       caption:
         "Mean over networks and inputs of log10 of the relative displacement (blue: identity, red: explosion, clamped to [-1, 1] as in the reference). Dashed: beta_c(H) = max(1/2, H) (sheet 2.6, an empirical law). Points: the simulated boundary, where the ratio stops depending on depth (L = 100 vs 1000) and where the L = 1000 colour crosses 0. Every beta reuses the same networks, as in the reference code.",
       table: lines,

@@ -14,8 +14,6 @@ import { memo, mnist, roughness, trainingSeconds, trainOne } from "../../train/r
 import { type Claim, toleranceClaim } from "../../claims/index.js";
 import { defineExperiment } from "../../runner/define.js";
 
-// ---- Fig 8: trained weights against depth ------------------------------------------------------
-
 const RUNS: [string, number, Record<string, unknown>][] = [
   ["beta = 1, smooth", 1, { kind: "smooth", variant: "values", bandwidth: 0.1 }],
   ["beta = 1, iid", 1, { kind: "iid" }],

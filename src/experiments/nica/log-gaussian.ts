@@ -5,11 +5,15 @@
  * The input is x = (1,...,1) (||x||^2 = n_in, so c = 1): the sheet's recommended choice; the notes do
  * not state theirs, nor the bins or the seed (project's choices: 60 bins, seed 1).
  */
-import { histogramCurvesChart } from "../../report/charts.js";
-import { type ModelSpec, parseSpec, presetSpec } from "../../spec/index.js";
-import { histDensity, histogramOf } from "../../stats/histogram.js";
+import {
+  type EstimateRow,
+  estimatesTable,
+  histogramCurvesChart,
+  type TheoryRow,
+} from "../../report/charts.js";
+import { parseSpec, presetSpec } from "../../spec/index.js";
+import { histogramRows, meanRow, varianceRow } from "../../runner/rows.js";
 import { summarize, stats } from "../../stats/summary.js";
-import type { SummaryStats } from "../../stats/summary.js";
 import {
   betaEqual,
   blueDensity,
@@ -29,19 +33,6 @@ const DEPTHS = [1, 10, 100];
 const DEAD = { width: 4, depth: 10 };
 const CURVES = ["log-Gaussian (red)", "infinite width (blue)", "exact finite (n, d)"] as const;
 const OBS = ["G", "logOutNorm2"];
-
-interface Panel {
-  depth: number;
-  spec: ModelSpec;
-  beta: number;
-  engine: string;
-  samples: number;
-  G: SummaryStats;
-  logOutNorm2: SummaryStats;
-  quantiles: Record<string, number>;
-  theory: { meanG: number; varG: number; asymptoticMeanG: number; asymptoticVarG: number; pAlive: number };
-  fit: Record<(typeof CURVES)[number], FitStats>;
-}
 
 function quantileSorted(s: Float64Array, q: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
@@ -68,7 +59,9 @@ export default defineExperiment({
     },
   ],
   analyse(sims, { samples }) {
-    const panels: Panel[] = [];
+    const estimates: EstimateRow[] = [];
+    const theory: TheoryRow[] = [];
+    const fits: Record<string, unknown>[] = [];
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
     const depthCol = new Int32Array(samples * DEPTHS.length);
@@ -100,7 +93,7 @@ export default defineExperiment({
         "exact finite (n, d)": (y: Float64Array) => exactDensity(y, { widths, nOut: k, logC: 0 }),
       };
       const dead = 1 - exactMass(widths);
-      const fit = {} as Panel["fit"];
+      const fit = {} as Record<(typeof CURVES)[number], FitStats>;
       for (const name of CURVES) {
         fit[name] = fitToGridDensity(Y, fine, curves[name](fine), name === "exact finite (n, d)" ? dead : 0);
         const f = curves[name](plot);
@@ -108,36 +101,19 @@ export default defineExperiment({
           rows.push({ panel: `d = ${depth}`, kind: "curve", curve: name, y, density: f[i] });
         });
       }
-      const h = histDensity(histogramOf(Y, lo - pad, hi + pad, 60));
-      h.x.forEach((x, i) => {
-        rows.push({
-          panel: `d = ${depth}`,
-          kind: "hist",
-          x0: x - h.width / 2,
-          x1: x + h.width / 2,
-          density: h.density[i],
-        });
-      });
+      for (const r of histogramRows(`d = ${depth}`, "simulation", Y, lo - pad, hi + pad, 60))
+        rows.push({ ...r, kind: "hist" });
       const exact = exactGMoments(widths);
       const sG = sim.stats.G;
-      panels.push({
-        depth,
-        spec,
-        beta: b,
-        engine: sim.plan.engine,
-        samples,
-        G: sG,
-        logOutNorm2: sim.stats.logOutNorm2,
-        quantiles: sim.quantiles.logOutNorm2,
-        theory: {
-          meanG: exact.mean,
-          varG: exact.variance,
-          asymptoticMeanG: -b / 2,
-          asymptoticVarG: b,
-          pAlive: exact.pAlive,
-        },
-        fit,
-      });
+      const cfg = `d=${depth}`;
+      estimates.push(meanRow("E[G]", cfg, "simulation", sG), varianceRow("Var[G]", cfg, "simulation", sG));
+      theory.push(
+        { panel: "E[G]", config: cfg, source: "exact finite (n, d) (sheet 1.4)", value: exact.mean },
+        { panel: "E[G]", config: cfg, source: "Theorem 2: -beta/2", value: -b / 2 },
+        { panel: "Var[G]", config: cfg, source: "exact finite (n, d) (sheet 1.4)", value: exact.variance },
+        { panel: "Var[G]", config: cfg, source: "Theorem 2: beta", value: b },
+      );
+      fits.push(...CURVES.map((curve) => ({ depth, curve, ...fit[curve] })));
       // Claims (the predicted verdicts use the exact law: sheet 1.4).
       const tag = `d=${depth}`;
       const base = { reference: REF };
@@ -265,7 +241,14 @@ export default defineExperiment({
         bins: 60,
         deadNetworkRun: DEAD,
       },
-      results: { panels, deadNetworks: { ...DEAD, pDead, observed: deadSim.stats.G.negInf, samples } },
+      estimates,
+      theory,
+      results: {
+        estimates,
+        theory,
+        fits,
+        deadNetworks: { ...DEAD, pDead, observed: deadSim.stats.G.negInf, samples },
+      },
       claims,
       samples: [{ name: "samples", columns: { depth: depthCol, G: gCol, logOutNorm2: yCol } }],
       figure: histogramCurvesChart({
@@ -285,30 +268,15 @@ export default defineExperiment({
       }),
       caption:
         "Histogram (60 bins) of ln||z_out||^2 over the sampled networks, x = (1,...,1), with the infinite-width law (G = 0), Theorem 2's log-Gaussian law (G ~ N(-beta/2, beta)) and the exact finite-(n, d) law. Input, bins and seed are the project's choices (the notes do not state them).",
-      table: textTable(panels),
+      table: [
+        ...estimatesTable(estimates, theory),
+        "",
+        "  d   curve                    KS D     KS p      W1",
+        ...fits.map(
+          (f) =>
+            `${String(f.depth).padStart(3)}   ${String(f.curve).padEnd(22)} ${(f.ks as number).toFixed(4)}  ${(f.ksPValue as number).toExponential(2).padStart(8)}  ${(f.w1 as number).toFixed(4)}`,
+        ),
+      ],
     };
   },
 });
-
-const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
-
-function textTable(panels: Panel[]): string[] {
-  const lines = [
-    "  d   beta   engine   E[G] sim +- SE      exact     -beta/2 | Var[G] sim +- SE     exact    beta",
-  ];
-  for (const p of panels) {
-    lines.push(
-      `${String(p.depth).padStart(3)}  ${p.beta.toFixed(2).padStart(5)}  ${p.engine.padEnd(7)} ${f4(p.G.mean).padStart(8)} +- ${f4(p.G.seMean)}  ${f4(p.theory.meanG).padStart(8)}  ${f4(p.theory.asymptoticMeanG).padStart(8)} | ${f4(p.G.variance).padStart(7)} +- ${f4(p.G.seVariance)}  ${f4(p.theory.varG).padStart(7)}  ${f4(p.theory.asymptoticVarG)}`,
-    );
-  }
-  lines.push("", "  d   curve                    KS D     KS p      W1");
-  for (const p of panels) {
-    for (const name of CURVES) {
-      const f = p.fit[name];
-      lines.push(
-        `${String(p.depth).padStart(3)}   ${name.padEnd(22)} ${f.ks.toFixed(4)}  ${f.ksPValue.toExponential(2).padStart(8)}  ${f.w1.toFixed(4)}`,
-      );
-    }
-  }
-  return lines;
-}

@@ -80,3 +80,13 @@ export function betaDepthScaled(n: number, c: number): number {
 export function betaDepthScaledFinite(n: number, d: number, c: number): number {
   return betaResNet(n, d, 1 - c / d);
 }
+
+/**
+ * Allowance for the neglected O(d/n^2) terms in the balanced-ResNet claims: the MLP's exact
+ * second-order coefficients (49/12 for the mean, 37/2 for the variance, sheet 1.4) times lambda^4 <= 1,
+ * doubled: a bound, not an estimate (the balanced net's own coefficients are not known).
+ */
+export function secondOrderAllowance(n: number, d: number, alpha2: number) {
+  const l4 = (1 - alpha2) ** 2;
+  return { mean: (2 * (49 / 12) * l4 * d + 1) / n ** 2, variance: (2 * (37 / 2) * l4 * d + 4) / n ** 2 };
+}

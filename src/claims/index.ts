@@ -69,15 +69,19 @@ export function judge(c: Claim): Claim {
 }
 
 /** A claim to judge; a declared experiment's runner fills in `experiment`. */
-type ClaimInput = Omit<Claim, "statistic" | "verdict" | "test" | "threshold" | "experiment"> & {
+type ClaimInput = Omit<Claim, "statistic" | "verdict" | "test" | "threshold" | "experiment" | "reference"> & {
   threshold?: number;
   experiment?: string;
+  /** Where the claim comes from (a declared experiment's runner defaults it to the experiment's reference). */
+  reference?: string;
 };
+
+const DEFAULTS = { experiment: "", reference: "" };
 
 /** A claim tested by a z score: agrees when |simulated - theory| <= threshold (default 5) SE. */
 export function zClaim(c: ClaimInput): Claim {
   return judge({
-    experiment: "",
+    ...DEFAULTS,
     ...c,
     test: "z",
     threshold: c.threshold ?? 5,
@@ -90,7 +94,7 @@ export function zClaim(c: ClaimInput): Claim {
 export function toleranceClaim(c: Omit<ClaimInput, "threshold"> & { tolerance: number }): Claim {
   const { tolerance, ...rest } = c;
   return judge({
-    experiment: "",
+    ...DEFAULTS,
     ...rest,
     test: "abs",
     threshold: tolerance,
@@ -100,9 +104,19 @@ export function toleranceClaim(c: Omit<ClaimInput, "threshold"> & { tolerance: n
 }
 
 /** A distributional claim tested by one-sample KS: agrees when p >= threshold (default 0.001). */
-export function ksClaim(c: Omit<ClaimInput, "se"> & { statistic: number; pValue: number }): Claim {
+export function ksClaim(
+  c: Omit<ClaimInput, "se" | "theory" | "simulated"> & {
+    statistic: number;
+    pValue: number;
+    /** A number to show beside the test (default NaN: the claim is about a whole law). */
+    theory?: number;
+    simulated?: number;
+  },
+): Claim {
   return judge({
-    experiment: "",
+    ...DEFAULTS,
+    theory: Number.NaN,
+    simulated: Number.NaN,
     ...c,
     se: Number.NaN,
     test: "ks",

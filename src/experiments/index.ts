@@ -1,5 +1,4 @@
 /** The experiment registry: every reference figure is one named experiment. */
-import { makePlan, estimateSeconds } from "../simulate.js";
 import nicaLogGaussian from "./nica/log-gaussian.js";
 import nicaUnequalWidths from "./nica/unequal-widths.js";
 import nicaUniversality from "./nica/universality.js";
@@ -22,8 +21,9 @@ import marionFig6Fbm from "./marion/fig6-fbm.js";
 import marionFig7Heatmap from "./marion/fig7-heatmap.js";
 import marionTrainedWeights from "./marion/trained-weights.js";
 import marionAccuracyHeatmap from "./marion/accuracy-heatmap.js";
-import { buildExperiment, type ExperimentDeclaration } from "../runner/define.js";
-import type { Experiment, ExperimentOptions } from "../runner/types.js";
+import { buildExperiment, type ExperimentDeclaration, globMatcher } from "../runner/define.js";
+export { estimateExperimentSeconds } from "../runner/define.js";
+import type { Experiment } from "../runner/types.js";
 
 export * from "../claims/index.js";
 export * from "../runner/types.js";
@@ -66,19 +66,5 @@ export function findExperiment(id: string): Experiment | undefined {
 }
 
 /** Experiments whose id matches a glob (`*` any run of characters, `?` one character). */
-export function selectExperiments(glob: string | undefined): Experiment[] {
-  if (!glob) return EXPERIMENTS;
-  const re = new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-  );
-  return EXPERIMENTS.filter((e) => re.test(e.id));
-}
-
-/** Estimated single-core seconds of the sampling an experiment will do. */
-export function estimateExperimentSeconds(e: Experiment, opts: ExperimentOptions = {}): number {
-  const sims = e.plan(opts).reduce((s, r) => s + estimateSeconds(makePlan(r.spec, r.options)), 0);
-  return sims + (e.extraSeconds?.(opts) ?? 0);
-}
+export const selectExperiments = (glob: string | undefined): Experiment[] =>
+  glob ? EXPERIMENTS.filter((e) => globMatcher(glob)(e.id)) : EXPERIMENTS;

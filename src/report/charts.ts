@@ -210,17 +210,6 @@ export function stackCharts(charts: Record<string, unknown>[]): Record<string, u
   };
 }
 
-/** Density rows of N(0, 1) on `bins` bins of [lo, hi) (a reference curve under a histogram). */
-export function standardNormalRows(panel: string, series: string, lo: number, hi: number, bins: number): HistogramRow[] {
-  const w = (hi - lo) / bins;
-  return Array.from({ length: bins }, (_, j) => lo + (j + 0.5) * w).map((x) => ({
-    panel,
-    series,
-    x0: x - w / 2,
-    x1: x + w / 2,
-    density: Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI),
-  }));
-}
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
@@ -380,29 +369,6 @@ export function histogramCurvesChart(o: {
   };
 }
 
-/**
- * The estimates of an experiment with the theory values at the same (panel, config), as a plain-text
- * table: one line per estimate, value and its +-2 SE interval, then one column per theory source
- * (numbered; the sources are listed under the table).
- */
-export function estimatesTable(estimates: EstimateRow[], theory: TheoryRow[]): string[] {
-  const sources = [...new Set(theory.map((t) => t.source))];
-  const f = (v: number | undefined) => (v === undefined ? "" : Number.isFinite(v) ? v.toPrecision(5) : String(v));
-  const w = (k: keyof EstimateRow) => Math.max(k.length, ...estimates.map((e) => String(e[k]).length));
-  const [wp, wc, ws] = [w("panel"), w("config"), w("series")];
-  const lines = [
-    `${"panel".padEnd(wp)}  ${"config".padEnd(wc)}  ${"series".padEnd(ws)}  ${"value".padStart(11)}  ${"+-2 SE interval".padEnd(25)}${sources.map((_, i) => `[${i + 1}]`.padStart(12)).join("")}`,
-  ];
-  for (const e of estimates) {
-    const th = sources.map((s) =>
-      f(theory.find((t) => t.source === s && t.panel === e.panel && t.config === e.config)?.value).padStart(12),
-    );
-    lines.push(
-      `${e.panel.padEnd(wp)}  ${e.config.padEnd(wc)}  ${e.series.padEnd(ws)}  ${f(e.value).padStart(11)}  ${`[${f(e.lo)}, ${f(e.hi)}]`.padEnd(25)}${th.join("")}`,
-    );
-  }
-  return [...lines, ...sources.map((s, i) => `[${i + 1}] ${s}`)];
-}
 
 /**
  * An (H, beta) heatmap (rows with kind "cell" and "critical", see hBetaCellLayers), optionally one panel

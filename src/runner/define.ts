@@ -5,8 +5,9 @@
  * rows, the default sample export, the claims' experiment id and the claims table.
  */
 import type { EngineChoice } from "../engines/types.js";
-import { type EstimateRow, estimatesTable, type TheoryRow } from "../report/charts.js";
-import type { SimulationResult } from "../simulate.js";
+import type { EstimateRow, TheoryRow } from "../report/charts.js";
+import { estimatesTable, rowsText } from "../report/tables.js";
+import { estimateSeconds, makePlan, type SimulationResult } from "../simulate.js";
 import type { ModelSpec } from "../spec/index.js";
 import type { SummaryStats } from "../stats/summary.js";
 import { type Claim, claimsTable } from "../claims/index.js";
@@ -62,7 +63,7 @@ export class CellResults {
 
 /** What an experiment's analysis returns; the runner adds the rest of the output. */
 export interface Analysis {
-  /** Parameters of the run beyond samples, seed and engine (which the runner adds). */
+  /** Parameters beyond the cells, samples, seed and engine (which the runner records). */
   params?: Record<string, unknown>;
   /** Simulated estimates (+-2 SE) and the theory values at the same (panel, config). */
   estimates?: EstimateRow[];
@@ -72,7 +73,10 @@ export interface Analysis {
   claims: Claim[];
   figure: Record<string, unknown>;
   caption: string;
-  /** The terminal table's lines (default: the estimates against theory; the claims table is appended). */
+  /**
+   * The terminal table's lines (default: the estimates against theory, or without estimates each cell's
+   * observables: mean, SE, variance, non-finite count); the claims table is appended.
+   */
   table?: string[];
   /** Sample exports (default: one table, one column per cell and observable). */
   samples?: SampleTable[];
@@ -110,6 +114,24 @@ export const defineExperiment = (d: ExperimentDeclaration): ExperimentDeclaratio
  * The experiment a declaration describes, under its id (the declaring file's path under src/experiments,
  * without the extension). Claims declare local ids; the experiment's claims carry `<id>:<local id>`.
  */
+/** Each cell's observables: mean, SE, variance and the count of non-finite samples. */
+function cellsTable(done: readonly { cell: Cell; sim: SimulationResult }[]): string[] {
+  const rows = done.flatMap(({ cell, sim }) =>
+    sim.plan.observables.map((o) => {
+      const s = sim.stats[o];
+      return {
+        cell: cellLabel(cell),
+        observable: o,
+        mean: s.mean,
+        se: s.seMean,
+        variance: s.variance,
+        nonFinite: s.nonFinite,
+      };
+    }),
+  );
+  return rowsText(rows, ["cell", "observable", "mean", "se", "variance", "nonFinite"]);
+}
+
 export function buildExperiment(id: string, d: ExperimentDeclaration): Experiment {
   const settings = (opts: ExperimentOptions): RunSettings => ({
     samples: opts.samples ?? (opts.full ? d.budgets.full.samples : d.budgets.default.samples),
@@ -149,7 +171,12 @@ export function buildExperiment(id: string, d: ExperimentDeclaration): Experimen
         reqs.forEach((r, i) => done.push({ cell: r.cell, sim: sims[i] }));
       } else for (const r of reqs) done.push({ cell: r.cell, sim: await simulate(r) });
       const a = await d.analyse(new CellResults(done), run, ctx);
-      const claims = a.claims.map((c) => ({ ...c, id: `${id}:${c.id}`, experiment: id }));
+      const claims = a.claims.map((c) => ({
+        ...c,
+        id: `${id}:${c.id}`,
+        experiment: id,
+        reference: c.reference || d.reference,
+      }));
       const columns: Record<string, Float64Array> = {};
       for (const { cell, sim } of done)
         for (const o of sim.plan.observables) columns[`${o} ${cellLabel(cell)}`] = sim.samples[o];
@@ -157,15 +184,44 @@ export function buildExperiment(id: string, d: ExperimentDeclaration): Experimen
         id: id,
         title: d.title,
         reference: d.reference,
-        params: { ...a.params, samples: run.samples, seed: run.seed, engine: run.engine },
+        params: {
+          ...a.params,
+          // Every simulation, as planned: the spec, observables and engine of each cell.
+          cells: done.map(({ cell, sim }) => ({
+            key: cell.key,
+            spec: sim.plan.spec,
+            observables: sim.plan.observables,
+            engine: sim.plan.engine,
+          })),
+          samples: run.samples,
+          seed: run.seed,
+          engine: run.engine,
+        },
         results: a.results ?? (a.estimates ? { estimates: a.estimates, theory: a.theory ?? [] } : {}),
         summaries: a.summaries ?? done.flatMap(({ cell, sim }) => summaryRows(id, cellLabel(cell), sim)),
         claims,
         samples: a.samples ?? [{ name: "samples", columns }],
         figure: a.figure,
         caption: a.caption,
-        table: `${(a.table ?? estimatesTable(a.estimates ?? [], a.theory ?? [])).join("\n")}\n\n${claimsTable(claims)}`,
+        table: `${(a.table ?? (a.estimates ? estimatesTable(a.estimates, a.theory ?? []) : cellsTable(done))).join("\n")}\n\n${claimsTable(claims)}`,
       };
     },
   };
+}
+
+/** A matcher of ids by a glob (`*` any run of characters, `?` one character). */
+export function globMatcher(glob: string): (id: string) => boolean {
+  const re = new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+  return (id) => re.test(id);
+}
+
+/** Estimated single-core seconds of the sampling an experiment will do, and of its other work. */
+export function estimateExperimentSeconds(e: Experiment, opts: ExperimentOptions = {}): number {
+  const sims = e.plan(opts).reduce((s, r) => s + estimateSeconds(makePlan(r.spec, r.options)), 0);
+  return sims + (e.extraSeconds?.(opts) ?? 0);
 }

@@ -50,6 +50,29 @@ export function histogramRows(
   }));
 }
 
+/** Rows of a density f evaluated at the centres of `bins` bins of [lo, hi) (a curve drawn as bars). */
+export function densityRows(
+  panel: string,
+  series: string,
+  lo: number,
+  hi: number,
+  bins: number,
+  f: (x: number) => number,
+): HistogramRow[] {
+  const w = (hi - lo) / bins;
+  return Array.from({ length: bins }, (_, j) => lo + (j + 0.5) * w).map((x) => ({
+    panel,
+    series,
+    x0: x - w / 2,
+    x1: x + w / 2,
+    density: f(x),
+  }));
+}
+
+/** The N(m, v) density function. */
+export const normalPdf = (m: number, v: number) => (x: number) =>
+  Math.exp(-((x - m) ** 2) / (2 * v)) / Math.sqrt(2 * Math.PI * v);
+
 /** Range covering the central mass of several samples (finite values), padded by 5%. */
 export function commonRange(samples: ArrayLike<number>[], q = 0.001): [number, number] {
   let lo = Number.POSITIVE_INFINITY;

@@ -36,6 +36,10 @@ export function presetSpec(name: string): Record<string, unknown> {
   return structuredClone(p.spec);
 }
 
+/** A validated spec: a named preset with some fields replaced. */
+export const fromPreset = (name: string, fields: Record<string, unknown> = {}): ModelSpec =>
+  parseSpec({ ...presetSpec(name), ...fields });
+
 /** Parse the value of `--set path=value`: JSON when it parses (numbers, lists, objects), else a string. */
 function parseOverrideValue(raw: string): unknown {
   try {

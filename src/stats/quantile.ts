@@ -25,3 +25,8 @@ export function quantiles(
   }
   return out;
 }
+
+/** The value at rank floor(q (n - 1)) of an ascending array (no interpolation), clamped to its ends. */
+export function quantileOfSorted(s: ArrayLike<number>, q: number): number {
+  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
+}

@@ -3,13 +3,11 @@
  * through depth, stochastic at small width, against the infinite-width ODE.
  */
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
-import { parseSpec, presetSpec } from "../../spec/index.js";
+import { fromPreset } from "../../spec/index.js";
 import { infiniteWidthCorrelation } from "../../theory/hayou/index.js";
 import { type Claim, zClaim } from "../../claims/index.js";
 import { meanRow } from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
-
-const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
 const C_WIDTHS = [3, 10, 100];
 const C_L = 100;
@@ -24,7 +22,7 @@ export default defineExperiment({
   cells: () =>
     C_WIDTHS.map((n) => ({
       key: { n },
-      spec: hayou({
+      spec: fromPreset("hayou-resnet", {
         width: n,
         depth: C_L,
         nIn: 2,
@@ -66,7 +64,6 @@ export default defineExperiment({
       );
     }
     return {
-      params: { widths: C_WIDTHS, depth: C_L, layers: C_LAYERS, angle: 1 },
       estimates,
       theory,
       claims,

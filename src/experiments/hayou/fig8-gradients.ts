@@ -4,14 +4,12 @@
  */
 
 import { type EstimateRow, estimatesVsTheoryChart, type TheoryRow } from "../../report/charts.js";
-import { parseSpec, presetSpec } from "../../spec/index.js";
+import { fromPreset } from "../../spec/index.js";
 import { stats, summarize } from "../../stats/summary.js";
 
 import { type Claim, zClaim } from "../../claims/index.js";
 import { meanRow } from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
-
-const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
 const G_WIDTHS = [3, 10, 100];
 const G_L = 100;
@@ -26,7 +24,7 @@ export default defineExperiment({
   cells: () =>
     G_WIDTHS.map((n) => ({
       key: { n },
-      spec: hayou({ width: n, depth: G_L, nIn: 10 }),
+      spec: fromPreset("hayou-resnet", { width: n, depth: G_L, nIn: 10 }),
       observables: G_LAYERS.map((l) => `gradNorm[${l}]`),
     })),
   analyse(sims) {
@@ -67,7 +65,6 @@ export default defineExperiment({
       }
     }
     return {
-      params: { widths: G_WIDTHS, depth: G_L, layers: G_LAYERS },
       estimates,
       theory,
       claims,

@@ -7,16 +7,20 @@ import {
   type EstimateRow,
   overlaidHistogramsChart,
   stackCharts,
-  standardNormalRows,
   type TheoryRow,
 } from "../../report/charts.js";
-import { parseSpec, presetSpec } from "../../spec/index.js";
+import { fromPreset } from "../../spec/index.js";
 import { meanLogGrowthFactor } from "../../theory/hayou/index.js";
 import { type Claim, zClaim } from "../../claims/index.js";
-import { commonRange, histogramRows, meanRow, varianceRow } from "../../runner/rows.js";
+import {
+  commonRange,
+  densityRows,
+  histogramRows,
+  meanRow,
+  normalPdf,
+  varianceRow,
+} from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
-
-const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
 const Q_WIDTHS = [3, 10, 50, 200];
 const Q_L = 200;
@@ -31,7 +35,7 @@ export default defineExperiment({
   cells: () =>
     Q_WIDTHS.map((n) => ({
       key: { n },
-      spec: hayou({ width: n, depth: Q_L, nIn: Math.min(n, 10) }),
+      spec: fromPreset("hayou-resnet", { width: n, depth: Q_L, nIn: Math.min(n, 10) }),
       observables: Q_LAYERS.map((l) => `logPostNormGrowth[${l}]`),
     })),
   analyse(results) {
@@ -63,7 +67,7 @@ export default defineExperiment({
         const panel = `n = ${n}, t = 1 (sqrt(n) (G - A(n)))`;
         hist.push(
           ...histogramRows(panel, "simulation", scaled, lo, hi, 40),
-          ...standardNormalRows(panel, "N(0, 1) (Quasi-GBM)", lo, hi, 40),
+          ...densityRows(panel, "N(0, 1) (Quasi-GBM)", lo, hi, 40, normalPdf(0, 1)),
         );
         claims.push(
           zClaim({
@@ -81,7 +85,6 @@ export default defineExperiment({
       }
     }
     return {
-      params: { widths: Q_WIDTHS, depth: Q_L, layers: Q_LAYERS },
       estimates,
       theory,
       claims,

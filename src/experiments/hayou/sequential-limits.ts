@@ -4,14 +4,12 @@
  */
 
 import { type EstimateRow, estimatesVsTheoryChart, type TheoryRow } from "../../report/charts.js";
-import { parseSpec, presetSpec } from "../../spec/index.js";
+import { fromPreset } from "../../spec/index.js";
 
 import { sequentialLimit } from "../../theory/hayou/index.js";
 import { type Claim, zClaim } from "../../claims/index.js";
 import { meanRow, varianceRow } from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
-
-const hayou = (extra: Record<string, unknown>) => parseSpec({ ...presetSpec("hayou-resnet"), ...extra });
 
 const S_WIDTHS = [10, 30, 100, 300, 1000];
 const S_L = 100;
@@ -25,7 +23,7 @@ export default defineExperiment({
   cells: () =>
     S_WIDTHS.map((n) => ({
       key: { n },
-      spec: hayou({ width: n, depth: S_L, nIn: 10 }),
+      spec: fromPreset("hayou-resnet", { width: n, depth: S_L, nIn: 10 }),
       observables: ["preact", "logPostNormGrowth"],
     })),
   analyse(sims) {
@@ -81,7 +79,6 @@ export default defineExperiment({
       }
     }
     return {
-      params: { widths: S_WIDTHS, depth: S_L, q0: 0.1 },
       estimates,
       theory,
       claims,

@@ -3,7 +3,7 @@
  * independent of the depth: G -> 0 as n -> infinity, a Gaussian limit whatever d (Hayou & Yang 2023).
  */
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
-import { parseSpec, presetSpec } from "../../spec/index.js";
+import { fromPreset } from "../../spec/index.js";
 import { betaDepthScaled, betaDepthScaledFinite, secondOrderAllowance } from "../../theory/lnr/index.js";
 import { type Claim, zClaim } from "../../claims/index.js";
 import { varianceRow } from "../../runner/rows.js";
@@ -27,14 +27,7 @@ export default defineExperiment({
     DEPTHS.flatMap((d) =>
       ARCHS.map((a) => ({
         key: { arch: a.name, d },
-        label: `${a.name} d=${d}`,
-        spec: parseSpec({
-          ...presetSpec("lnr-resnet"),
-          width: N,
-          depth: d,
-          lambda2Depth: C,
-          balanced: a.balanced,
-        }),
+        spec: fromPreset("lnr-resnet", { width: N, depth: d, lambda2Depth: C, balanced: a.balanced }),
         observables: ["G"],
       })),
     ),
@@ -95,7 +88,6 @@ export default defineExperiment({
       }),
     );
     return {
-      params: { width: N, c: C, depths: DEPTHS, nIn: 10, nOut: 10, input: "ones" },
       estimates,
       theory,
       claims,

@@ -10,7 +10,6 @@ import { parseSpec } from "../../spec/index.js";
 import { stats, summarize } from "../../stats/summary.js";
 import { iidRegime, logNormRatioLaw, meanSquaredRelDisp } from "../../theory/marion/index.js";
 import { type Claim, zClaim } from "../../claims/index.js";
-import { rowsTable } from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
 
 const BETAS = [1, 0.25, 0.5];
@@ -47,9 +46,6 @@ export default defineExperiment({
   analyse(sims) {
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
-    const lines = [
-      "beta      L    relDisp mean (95%)            gradRelDisp mean (95%)         E[relDisp^2] sim / exact",
-    ];
     for (const beta of BETAS) {
       for (const L of DEPTHS) {
         const sim = sims.get({ beta, L });
@@ -68,9 +64,6 @@ export default defineExperiment({
         }
         const sq = stats(summarize(sim.samples.relDisp.map((v) => v * v)));
         const exact = meanSquaredRelDisp(L, beta);
-        lines.push(
-          `${String(beta).padEnd(5)} ${String(L).padStart(5)}   ${sim.stats.relDisp.mean.toExponential(3)} +- ${(1.96 * sim.stats.relDisp.seMean).toExponential(2)}   ${sim.stats.gradRelDisp.mean.toExponential(3)} +- ${(1.96 * sim.stats.gradRelDisp.seMean).toExponential(2)}   ${sq.mean.toExponential(3)} / ${exact.toExponential(3)}`,
-        );
         if (L === DEPTHS[0] || L === DEPTHS[DEPTHS.length - 1]) {
           const logVar = logNormRatioLaw(L, beta, D).variance;
           const heavy = logVar > 1;
@@ -92,17 +85,8 @@ export default defineExperiment({
       }
     }
     return {
-      params: {
-        betas: BETAS,
-        depths: DEPTHS,
-        width: D,
-        nIn: N_IN,
-        model: "res3",
-        weights: "uniform",
-      },
       results: { rows },
       claims,
-      samples: [rowsTable("curves", rows, ["L", "mean"])],
       figure: bandAgainstDepthChart({
         title: "iid weights: relative displacement against depth (res-3, d = 40)",
         rows,
@@ -111,7 +95,6 @@ export default defineExperiment({
       }),
       caption:
         "Mean over runs (band: 95% normal interval) of the relative displacement of the hidden state (top) and of the back-propagated gradient (bottom). Dashed: the exact root-mean-square sqrt((1 + alpha^2/2)^L - 1) (sheet 2.2), an upper bound of the mean. beta = 1: identity; beta = 1/4: explosion; beta = 1/2: a stable, non-trivial limit.",
-      table: lines,
     };
   },
 });

@@ -26,7 +26,6 @@ export default defineExperiment({
   cells: () => [
     {
       key: { beta: F2.beta },
-      label: "beta=1/2",
       spec: parseSpec({
         family: "marion",
         model: "res3",
@@ -52,7 +51,6 @@ export default defineExperiment({
     const [lo, hi] = commonRange([sim.samples.normRatio, sim.samples.gradNormRatio], 0.002);
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
-    const lines = ["quantity             mean      sd        E[ratio^2] +- SE      exact (1 + alpha^2/2)^L"];
     for (const key of ["normRatio", "gradNormRatio"] as const) {
       const x = sim.samples[key];
       for (const r of histogramRows(names[key], "simulation", x, lo, hi, 40))
@@ -68,10 +66,6 @@ export default defineExperiment({
         });
       }
       const sq = stats(summarize(x.map((v) => v * v)));
-      const s = sim.stats[key];
-      lines.push(
-        `${names[key].padEnd(20)} ${s.mean.toFixed(4)}   ${Math.sqrt(s.variance).toFixed(4)}   ${sq.mean.toFixed(4)} +- ${sq.seMean.toFixed(4)}   ${exact.toFixed(4)}`,
-      );
       const grad = key === "gradNormRatio";
       claims.push(
         zClaim({
@@ -120,15 +114,8 @@ export default defineExperiment({
       }),
     );
     return {
-      params: { ...F2, nIn: 64, model: "res3", weights: "uniform" },
       results: { stats: sim.stats, exactSecondMoment: exact, logNormal: law },
       claims,
-      samples: [
-        {
-          name: "ratios",
-          columns: { normRatio: sim.samples.normRatio, gradNormRatio: sim.samples.gradNormRatio },
-        },
-      ],
       figure: histogramCurvesChart({
         title: "beta = 1/2, L = 1000, d = 100: forward and backward norm ratios",
         rows,
@@ -139,7 +126,6 @@ export default defineExperiment({
       }),
       caption:
         "Histograms of the forward ratio ||h_L||/||h_0|| and of the backward ratio ||p_0||/||p_L|| over independent networks (uniform weights, x ~ U[0,1)^64). Red: the log-normal approximation ln ratio^2 ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2/d) of sheet 2.2, drawn for both panels.",
-      table: lines,
     };
   },
 });

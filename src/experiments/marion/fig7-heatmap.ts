@@ -127,7 +127,7 @@ export default defineExperiment({
       [L_MAIN, L_SHORT].map((L) => ({ key: { H, L }, spec: heatmapSpec(H, L, betas, inputs), observables })),
     );
   },
-  analyse(sims, { samples, full }) {
+  analyse(sims, { full }) {
     const { hs, betas, inputs } = heatmapGrid(full);
     const rows: Record<string, unknown>[] = [];
     const boundaries: BoundaryEstimate[] = [];
@@ -238,17 +238,6 @@ export default defineExperiment({
       }),
     ];
     return {
-      params: {
-        hs,
-        betas,
-        inputs,
-        networks: samples,
-        depth: L_MAIN,
-        companionDepth: L_SHORT,
-        width: D,
-        nIn: 64,
-        model: "res3",
-      },
       results: { boundaries, nonFiniteMappedTo16: nonFinite },
       claims,
       samples: [cellTable(rows)],

@@ -5,14 +5,11 @@
  * The input is x = (1,...,1) (||x||^2 = n_in, so c = 1): the sheet's recommended choice; the notes do
  * not state theirs, nor the bins or the seed (project's choices: 60 bins, seed 1).
  */
-import {
-  type EstimateRow,
-  estimatesTable,
-  histogramCurvesChart,
-  type TheoryRow,
-} from "../../report/charts.js";
-import { parseSpec, presetSpec } from "../../spec/index.js";
+import { type EstimateRow, histogramCurvesChart, type TheoryRow } from "../../report/charts.js";
+import { estimatesTable, rowsText } from "../../report/tables.js";
+import { fromPreset } from "../../spec/index.js";
 import { histogramRows, meanRow, varianceRow } from "../../runner/rows.js";
+import { quantileOfSorted } from "../../stats/quantile.js";
 import { summarize, stats } from "../../stats/summary.js";
 import {
   betaEqual,
@@ -26,17 +23,12 @@ import { type Claim, expectedFor, ksClaim, zClaim } from "../../claims/index.js"
 import { type FitStats, fitToGridDensity } from "../../stats/fit.js";
 import { defineExperiment } from "../../runner/define.js";
 
-const REF = "Nica, log-Gaussian notes, Thm 2 (log-gaussian.md 1.2-1.5)";
 const N_WIDTH = 100;
 const DEPTHS = [1, 10, 100];
 /** Small-width run for the dead-network claim (P(dead) is 8e-29 at n = 100). */
 const DEAD = { width: 4, depth: 10 };
 const CURVES = ["log-Gaussian (red)", "infinite width (blue)", "exact finite (n, d)"] as const;
 const OBS = ["G", "logOutNorm2"];
-
-function quantileSorted(s: Float64Array, q: number): number {
-  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * (s.length - 1))))];
-}
 
 export default defineExperiment({
   title: "Log-Gaussian output norm of deep ReLU MLPs",
@@ -48,13 +40,13 @@ export default defineExperiment({
     ...DEPTHS.map((depth) => ({
       key: { depth },
       label: `d = ${depth}`,
-      spec: parseSpec({ ...presetSpec("nica-mlp"), width: N_WIDTH, depth }),
+      spec: fromPreset("nica-mlp", { width: N_WIDTH, depth }),
       observables: OBS,
     })),
     {
       key: { dead: true },
       label: `dead networks (n = ${DEAD.width}, d = ${DEAD.depth})`,
-      spec: parseSpec({ ...presetSpec("nica-mlp"), ...DEAD }),
+      spec: fromPreset("nica-mlp", { ...DEAD }),
       observables: ["G"],
     },
   ],
@@ -76,8 +68,8 @@ export default defineExperiment({
       gCol.set(G, p * samples);
       yCol.set(Y, p * samples);
       const finite = Float64Array.from(Y).sort().filter(Number.isFinite);
-      const lo = quantileSorted(finite, 0.0005);
-      const hi = quantileSorted(finite, 0.9995);
+      const lo = quantileOfSorted(finite, 0.0005);
+      const hi = quantileOfSorted(finite, 0.9995);
       const pad = 0.05 * (hi - lo);
       // Fine grid for fit statistics (covers every sample), coarse one for the plotted curves.
       const gLo = Math.min(finite[0], lo) - 3;
@@ -116,10 +108,8 @@ export default defineExperiment({
       fits.push(...CURVES.map((curve) => ({ depth, curve, ...fit[curve] })));
       // Claims (the predicted verdicts use the exact law: sheet 1.4).
       const tag = `d=${depth}`;
-      const base = { reference: REF };
       claims.push(
         zClaim({
-          ...base,
           id: `mean-G-exact:${tag}`,
           statement: `E[G] equals the exact finite-(n, d) mean (n = 100, ${tag})`,
           theory: exact.mean,
@@ -130,7 +120,6 @@ export default defineExperiment({
             "exact law of G as a sum of log chi-squares with binomial degrees of freedom (sheet 1.3-1.4)",
         }),
         zClaim({
-          ...base,
           id: `var-G-exact:${tag}`,
           statement: `Var[G] equals the exact finite-(n, d) variance (n = 100, ${tag})`,
           theory: exact.variance,
@@ -140,7 +129,6 @@ export default defineExperiment({
           explanation: "exact law (sheet 1.4)",
         }),
         zClaim({
-          ...base,
           id: `mean-G-asymptotic:${tag}`,
           statement: `E[G] = -beta/2 + O(d/n^2), beta = 2/n + 5d/n (n = 100, ${tag})`,
           theory: -b / 2,
@@ -150,7 +138,6 @@ export default defineExperiment({
           explanation: `asymptotic; the exact O(d/n^2) correction is ${(exact.mean + b / 2).toFixed(4)}, ${Math.abs((exact.mean + b / 2) / sG.seMean).toFixed(1)} SE at this sample size`,
         }),
         zClaim({
-          ...base,
           id: `var-G-asymptotic:${tag}`,
           statement: `Var[G] = beta + O(d/n^2) (n = 100, ${tag})`,
           theory: b,
@@ -165,7 +152,6 @@ export default defineExperiment({
       const seG = stats(eG);
       claims.push(
         zClaim({
-          ...base,
           id: `exp-G:${tag}`,
           statement: `E[e^G] = 1 exactly (He scaling preserves E||z||^2; ${tag})`,
           theory: 1,
@@ -185,31 +171,22 @@ export default defineExperiment({
       });
       claims.push(
         ksClaim({
-          ...base,
           id: `law-exact:${tag}`,
           statement: `ln||z_out||^2 follows the exact finite-(n, d) law (KS; ${tag})`,
-          theory: Number.NaN,
-          simulated: Number.NaN,
           ...ksOf("exact finite (n, d)"),
           expected: "agrees",
           explanation: "characteristic-function inversion of the exact law (sheet 1.5)",
         }),
         ksClaim({
-          ...base,
           id: `law-log-gaussian:${tag}`,
           statement: `ln||z_out||^2 follows the log-Gaussian law, G ~ N(-beta/2, beta) (KS; ${tag})`,
-          theory: Number.NaN,
-          simulated: Number.NaN,
           ...ksOf("log-Gaussian (red)"),
           expected: expectedFor(effect(-b / 2, b), 5, 3),
           explanation: `Theorem 2 is asymptotic: its O(d/n^2) error is ${effect(-b / 2, b).toFixed(1)} SE in the moments of G here`,
         }),
         ksClaim({
-          ...base,
           id: `law-infinite-width:${tag}`,
           statement: `ln||z_out||^2 follows the infinite-width law, G = 0 (KS; ${tag})`,
-          theory: Number.NaN,
-          simulated: Number.NaN,
           ...ksOf("infinite width (blue)"),
           expected: expectedFor(effect(0, 0), 5, 3),
           explanation: `the infinite-width limit ignores depth: G's mean and variance are ${effect(0, 0).toFixed(0)} SE away from 0`,
@@ -232,15 +209,6 @@ export default defineExperiment({
       }),
     );
     return {
-      params: {
-        width: N_WIDTH,
-        nIn: 10,
-        nOut: 10,
-        depths: DEPTHS,
-        input: "ones",
-        bins: 60,
-        deadNetworkRun: DEAD,
-      },
       estimates,
       theory,
       results: {
@@ -271,11 +239,7 @@ export default defineExperiment({
       table: [
         ...estimatesTable(estimates, theory),
         "",
-        "  d   curve                    KS D     KS p      W1",
-        ...fits.map(
-          (f) =>
-            `${String(f.depth).padStart(3)}   ${String(f.curve).padEnd(22)} ${(f.ks as number).toFixed(4)}  ${(f.ksPValue as number).toExponential(2).padStart(8)}  ${(f.w1 as number).toFixed(4)}`,
-        ),
+        ...rowsText(fits, ["depth", "curve", "ks", "ksPValue", "w1"]),
       ],
     };
   },

@@ -3,7 +3,7 @@
  * corrected beta = 5 sum_{l<d} 1/n_l + 2/n_d, and the notes' mirrored 2/n_0 + 5 sum_{l>=1} 1/n_l.
  */
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
-import { parseSpec, presetSpec } from "../../spec/index.js";
+import { fromPreset } from "../../spec/index.js";
 import { beta, betaNotesMirrored, exactGMoments } from "../../theory/loggaussian/index.js";
 import { type Claim, expectedFor, zClaim } from "../../claims/index.js";
 import { meanRow, varianceRow } from "../../runner/rows.js";
@@ -29,7 +29,7 @@ export default defineExperiment({
   cells: () =>
     WIDTHS.map((w) => ({
       key: { widths: `[${w}]` },
-      spec: parseSpec({ ...presetSpec("nica-mlp"), width: w, depth: undefined }),
+      spec: fromPreset("nica-mlp", { width: w, depth: undefined }),
       observables: ["G"],
     })),
   analyse(sims) {
@@ -52,10 +52,8 @@ export default defineExperiment({
         { panel: "E[G]", config: cfg, source: CORRECTED, value: -b / 2 },
         { panel: "E[G]", config: cfg, source: MIRRORED, value: -bm / 2 },
       );
-      const base = { reference: "log-gaussian.md 2.1" };
       claims.push(
         zClaim({
-          ...base,
           id: `var-exact:${cfg}`,
           statement: `Var[G] equals the exact sum for widths ${cfg}`,
           theory: ex.variance,
@@ -65,7 +63,6 @@ export default defineExperiment({
           explanation: "ReLU factors carry n_0..n_{d-1}, the plain chi-square carries n_d",
         }),
         zClaim({
-          ...base,
           id: `var-corrected-beta:${cfg}`,
           statement: `Var[G] = corrected beta + O(1/n^2) for widths ${cfg}`,
           theory: b,
@@ -75,7 +72,6 @@ export default defineExperiment({
           explanation: `leading order; the exact O(1/n^2) remainder is ${(ex.variance - b).toFixed(4)} here`,
         }),
         zClaim({
-          ...base,
           id: `var-notes-mirrored:${cfg}`,
           statement: `Var[G] = the notes' beta 2/n_0 + 5 sum_{l>=1} 1/n_l for widths ${cfg}`,
           theory: bm,
@@ -88,7 +84,6 @@ export default defineExperiment({
       );
     }
     return {
-      params: { widths: WIDTHS, nIn: 10, nOut: 10, input: "ones" },
       estimates,
       theory,
       claims,

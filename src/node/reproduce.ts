@@ -18,6 +18,23 @@ import { makeProgress } from "./progress.js";
 import { svgToPng, vegaLiteToSvg } from "./render.js";
 
 const require = createRequire(import.meta.url);
+/** The columns of claims.csv. */
+const CLAIM_COLUMNS = [
+  "id",
+  "experiment",
+  "statement",
+  "test",
+  "theory",
+  "simulated",
+  "se",
+  "statistic",
+  "pValue",
+  "threshold",
+  "verdict",
+  "expected",
+  "explanation",
+] as const;
+
 export const VERSION: string = require("../../../package.json").version;
 
 export function machine() {
@@ -240,36 +257,8 @@ export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<str
   writeFileAtomic(
     join(dir, "claims.csv"),
     toCsv(
-      claims.map(
-        ({
-          id,
-          experiment,
-          statement,
-          test,
-          theory,
-          simulated,
-          se,
-          statistic,
-          pValue,
-          threshold,
-          verdict,
-          expected,
-          explanation,
-        }) => ({
-          id,
-          experiment,
-          statement,
-          test,
-          theory,
-          simulated,
-          se,
-          statistic,
-          pValue: pValue ?? "",
-          threshold,
-          verdict,
-          expected,
-          explanation,
-        }),
+      claims.map((c) =>
+        Object.fromEntries(CLAIM_COLUMNS.map((f) => [f, f === "pValue" ? (c.pValue ?? "") : c[f]])),
       ),
     ),
   );

@@ -88,23 +88,21 @@ export function commonRange(samples: ArrayLike<number>[], q = 0.001): [number, n
   return [lo - pad, hi + pad];
 }
 
-export const meanRow = (panel: string, config: string, series: string, s: SummaryStats) => ({
+/** An estimate row: a value and its +-2 SE interval. */
+const estimateRow = (panel: string, config: string, series: string, value: number, se: number) => ({
   panel,
   config,
   series,
-  value: s.mean,
-  lo: s.mean - 2 * s.seMean,
-  hi: s.mean + 2 * s.seMean,
+  value,
+  lo: value - 2 * se,
+  hi: value + 2 * se,
 });
 
-export const varianceRow = (panel: string, config: string, series: string, s: SummaryStats) => ({
-  panel,
-  config,
-  series,
-  value: s.variance,
-  lo: s.variance - 2 * s.seVariance,
-  hi: s.variance + 2 * s.seVariance,
-});
+export const meanRow = (panel: string, config: string, series: string, s: SummaryStats) =>
+  estimateRow(panel, config, series, s.mean, s.seMean);
+
+export const varianceRow = (panel: string, config: string, series: string, s: SummaryStats) =>
+  estimateRow(panel, config, series, s.variance, s.seVariance);
 
 /** A sample export of numeric row fields (one column per field). */
 export function rowsTable(

@@ -99,20 +99,21 @@ export const depthSchema = z
   .min(0, { error: `depth must be an integer from 0 to ${MAX_DEPTH}` })
   .max(MAX_DEPTH, { error: `depth must be an integer from 0 to ${MAX_DEPTH}` });
 
-/** Fields every family has. */
+/** The variance multiplier of the weights (He: 2). */
+export const gainSchema = z
+  .number({ error: "gain must be a finite number > 0" })
+  .positive({ error: "gain must be a finite number > 0" })
+  .refine(Number.isFinite, "gain must be a finite number > 0");
+
+export const inputsSchema = z.array(inputSchema).min(1, { error: "inputs must hold at least one input" });
+
+/** Fields of the MLP and the log-Gaussian ResNet. */
 export const commonFields = {
   nIn: posInt("nIn", MAX_WIDTH),
   nOut: posInt("nOut", MAX_WIDTH),
   activation: activationSchema.default({ name: "relu" }),
-  gain: z
-    .number({ error: "gain must be a finite number > 0" })
-    .positive({ error: "gain must be a finite number > 0" })
-    .refine(Number.isFinite, "gain must be a finite number > 0")
-    .default(2),
+  gain: gainSchema.default(2),
   weights: weightsSchema.default({ law: "gaussian" }),
-  inputs: z
-    .array(inputSchema)
-    .min(1, { error: "inputs must hold at least one input" })
-    .default([{ kind: "ones" }]),
+  inputs: inputsSchema.default([{ kind: "ones" }]),
   tangent: tangentSchema.default("orthogonal"),
 };

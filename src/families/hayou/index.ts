@@ -9,6 +9,7 @@ import { checkVectors, parseWithSchema } from "../../spec/parse.js";
 import { inputVector } from "../../spec/vectors.js";
 import { identityLogGrowth, meanLogGrowthFactor, sequentialLimit } from "../../theory/hayou/index.js";
 import type { TheoryMoments } from "../../theory/types.js";
+import { pickForm } from "../shared/form.js";
 import type { Family, ObservableDef } from "../types.js";
 import { compileDenseHayou } from "./dense.js";
 import { compileReducedHayou } from "./reduced.js";
@@ -170,13 +171,7 @@ export const hayouFamily: Family<HayouSpec> = {
     observables: ["logPostNormGrowth", "preact", "activeFraction", "gradNorm"],
     toSpec: (v) => ({
       family: "hayou",
-      width: v.width,
-      depth: v.depth,
-      nIn: v.nIn,
-      activation: v.activation,
-      gain: v.gain,
-      weights: { law: v.law },
-      inputs: [v.input],
+      ...pickForm(v, ["width", "depth", "nIn", "activation", "gain", "law", "input"]),
     }),
   },
 };

@@ -7,32 +7,18 @@
  * (one input only) instead of drawing W_in: the sheet's width-1 and OU checks condition on Y_0.
  */
 import { z } from "zod";
-import {
-  activationSchema,
-  depthSchema,
-  inputSchema,
-  MAX_WIDTH,
-  posInt,
-  weightsSchema,
-} from "../../spec/common.js";
+import { commonFields, depthSchema, gainSchema, inputsSchema, MAX_WIDTH, posInt } from "../../spec/common.js";
 
 export const hayouSchema = z
   .object({
     family: z.literal("hayou"),
     width: posInt("width", MAX_WIDTH),
     depth: depthSchema,
-    nIn: posInt("nIn", MAX_WIDTH),
-    activation: activationSchema.default({ name: "relu" }),
-    gain: z
-      .number({ error: "gain must be a finite number > 0" })
-      .positive({ error: "gain must be a finite number > 0" })
-      .refine(Number.isFinite, "gain must be a finite number > 0")
-      .default(1),
-    weights: weightsSchema.default({ law: "gaussian" }),
-    inputs: z
-      .array(inputSchema)
-      .min(1, { error: "inputs must hold at least one input" })
-      .default([{ kind: "unit" }]),
+    nIn: commonFields.nIn,
+    activation: commonFields.activation,
+    gain: gainSchema.default(1),
+    weights: commonFields.weights,
+    inputs: inputsSchema.default([{ kind: "unit" }]),
     sdeSteps: posInt("sdeSteps", 10_000_000).default(1000),
     y0: z
       .union([z.number().refine(Number.isFinite), z.array(z.number().refine(Number.isFinite)).min(1)], {

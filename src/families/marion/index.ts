@@ -6,6 +6,7 @@
 import { parseWithSchema } from "../../spec/parse.js";
 import { logNormRatioLaw } from "../../theory/marion/index.js";
 import type { TheoryMoments } from "../../theory/types.js";
+import { pickForm } from "../shared/form.js";
 import type { Family, ObservableDef } from "../types.js";
 import { compileDenseMarion, marionDenseBytes, marionDenseCost, needsGradient } from "./dense.js";
 import { compileReducedMarion, marionReducedUnsupported } from "./reduced.js";
@@ -163,15 +164,7 @@ export const marionFamily: Family<MarionSpec> = {
     observables: ["log10NormRatio", "log10RelDisp", "log10GradNormRatio", "log10GradRelDisp"],
     toSpec: (v) => ({
       family: "marion",
-      model: v.model,
-      width: v.width,
-      depth: v.depth,
-      nIn: v.nIn,
-      nOut: v.nOut,
-      beta: v.beta,
-      activation: v.activation,
-      weights: { law: v.law },
-      correlation: v.correlation === "fbm" ? { kind: "fbm", H: v.hurst } : { kind: v.correlation },
+      ...pickForm(v, ["model", "width", "depth", "nIn", "nOut", "beta", "activation", "law", "correlation"]),
     }),
   },
 };

@@ -3,30 +3,19 @@
  * a sample share its weights. With logJvpNorm2 requested, the tangent d z / dx [u] of each input is
  * propagated alongside (forward mode): dz^l = sqrt(gain/n) W^l (phi'(z^{l-1}) * dz^{l-1}).
  */
-import { makeActivation } from "../../activations/index.js";
 import type { MlpSpec } from "./schema.js";
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
-import { gaussianWasm, matvec, prepareInputs, rowFiller, sumSquares } from "../../engines/dense/kernels.js";
-import { slotsFor } from "../shared/slots.js";
+import { matvec, sumSquares } from "../../engines/dense/kernels.js";
+import { denseSetup } from "../shared/slots.js";
 
 export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[]): SampleKernel {
   const widths = spec.widths;
   const d = spec.depth;
-  const k = spec.inputs.length;
-  const slots = slotsFor(observables, d);
-  const jvp = slots.jvp.length > 0;
-  const m = jvp ? 2 * k : k; // propagated vectors: k inputs, then k tangents
   const nMax = widths.reduce((a, b) => Math.max(a, b), Math.max(spec.nIn, spec.nOut));
-  const fill = rowFiller(spec.weights.law);
-  const wasm = gaussianWasm(spec.weights.law, nMax, nMax, m);
-  const act = makeActivation(spec.activation);
-  const { xs, logC } = prepareInputs(spec, jvp);
-  const row = new Float64Array(nMax);
+  const { slots, jvp, k, m, xs, fill, wasm, act, row, readout } = denseSetup(spec, observables, nMax);
   const z = new Float64Array(m * nMax);
   const h = new Float64Array(m * nMax);
-  const zOut = new Float64Array(m * spec.nOut);
-  const needOut = slots.out.length > 0 || jvp;
 
   return (rng, out) => {
     // Vectors are stored with stride n_l (inputs with stride n_in).
@@ -47,12 +36,6 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
       matvec(rng, fill, row, n, nPrev, h, m, Math.sqrt(spec.gain / nPrev), z, wasm);
       for (const [a, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, a * n, n));
     }
-    for (const [a, slot] of slots.G) out[slot] = Math.log(sumSquares(z, a * n, n) / n) - logC[a];
-    if (needOut) {
-      matvec(rng, fill, row, spec.nOut, n, z, m, 1 / Math.sqrt(n), zOut, wasm);
-      for (const [a, slot] of slots.out) out[slot] = Math.log(sumSquares(zOut, a * spec.nOut, spec.nOut));
-      for (const [a, slot] of slots.jvp)
-        out[slot] = Math.log(sumSquares(zOut, (k + a) * spec.nOut, spec.nOut));
-    }
+    readout(rng, fill, row, z, n, wasm, out);
   };
 }

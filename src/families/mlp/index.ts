@@ -3,17 +3,8 @@ import { SpecError } from "../../spec/errors.js";
 import { checkVectors, parseWithSchema } from "../../spec/parse.js";
 import { exactDensity, exactGMoments, exactMass, beta } from "../../theory/loggaussian/index.js";
 import type { TheoryMoments } from "../../theory/types.js";
-import {
-  DEFAULT_LOG_GAUSSIAN,
-  denseCost,
-  isReluGaussian,
-  LOG_GAUSSIAN_OBSERVABLES,
-  logC,
-  logGaussianCurves,
-  logGaussianForm,
-  logGaussianTheory,
-  reducedKernel,
-} from "../shared/log-gaussian.js";
+import * as lg from "../shared/log-gaussian.js";
+import { pickForm } from "../shared/form.js";
 import type { Family } from "../types.js";
 import { compileDenseMlp } from "./dense.js";
 import { productKernel } from "./product.js";
@@ -44,7 +35,7 @@ function parse(input: object): MlpSpec {
 
 /** The exact moments of G (log-gaussian.md 1.4) and, for He scaling, Nica's log-Gaussian law. */
 function gMoments(spec: MlpSpec): TheoryMoments[] {
-  if (!isReluGaussian(spec)) return [];
+  if (!lg.isReluGaussian(spec)) return [];
   const ex = exactGMoments(spec.widths, spec.gain);
   const out: TheoryMoments[] = [
     { name: "exact finite (n, d)", source: "log-gaussian.md 1.4", mean: ex.mean, variance: ex.variance },
@@ -95,22 +86,28 @@ export const mlpFamily: Family<MlpSpec> = {
       spec: { family: "mlp", width: [3, 8, 5], nIn: 2, nOut: 3, activation: "leaky-relu" },
     },
   ],
-  defaultObservables: DEFAULT_LOG_GAUSSIAN,
-  observables: LOG_GAUSSIAN_OBSERVABLES,
+  defaultObservables: lg.DEFAULT_LOG_GAUSSIAN,
+  observables: lg.LOG_GAUSSIAN_OBSERVABLES,
   kernels: {
-    dense: { computes: Object.keys(LOG_GAUSSIAN_OBSERVABLES), cost: denseCost, compile: compileDenseMlp },
-    reduced: reducedKernel(() => null),
+    dense: lg.denseKernel(compileDenseMlp),
+    reduced: lg.reducedKernel(() => null),
     product: productKernel,
   },
-  theory: (s, observable) => logGaussianTheory(s, observable, gMoments(s)),
+  theory: (s, observable) => lg.logGaussianTheory(s, observable, gMoments(s)),
   theoryCurves: (s, observable, x) =>
-    logGaussianCurves(s, observable, x, gMoments(s), (m, output) =>
+    lg.logGaussianCurves(s, observable, x, gMoments(s), (m, output) =>
       m.name.startsWith("exact")
         ? {
             name: m.name,
             source: "characteristic-function inversion (log-gaussian.md 1.5)",
             x,
-            density: exactDensity(x, { widths: s.widths, nOut: s.nOut, logC: logC(s), gain: s.gain, output }),
+            density: exactDensity(x, {
+              widths: s.widths,
+              nOut: s.nOut,
+              logC: lg.logC(s),
+              gain: s.gain,
+              output,
+            }),
             leftAtom: 1 - exactMass(s.widths),
           }
         : null,
@@ -124,9 +121,8 @@ export const mlpFamily: Family<MlpSpec> = {
     observables: ["G", "logOutNorm2"],
     toSpec: (v) => ({
       family: "mlp",
-      width: v.width,
-      ...(Array.isArray(v.width) ? {} : { depth: v.depth }),
-      ...logGaussianForm(v),
+      ...pickForm(v, Array.isArray(v.width) ? ["width"] : ["width", "depth"]),
+      ...pickForm(v, lg.FORM_FIELDS),
     }),
   },
 };

@@ -11,16 +11,8 @@ import {
   varianceStandardResNet,
 } from "../../theory/lnr/index.js";
 import type { TheoryMoments } from "../../theory/types.js";
-import {
-  DEFAULT_LOG_GAUSSIAN,
-  denseCost,
-  isReluGaussian,
-  LOG_GAUSSIAN_OBSERVABLES,
-  logGaussianCurves,
-  logGaussianForm,
-  logGaussianTheory,
-  reducedKernel,
-} from "../shared/log-gaussian.js";
+import * as lg from "../shared/log-gaussian.js";
+import { pickForm } from "../shared/form.js";
 import type { Family } from "../types.js";
 import { compileDenseResNet } from "./dense.js";
 import { type ResNetSpec, resnetSchema } from "./schema.js";
@@ -49,7 +41,7 @@ function parse(input: object): ResNetSpec {
 
 /** The notes' beta (log-gaussian.md 2.3) and, for the standard ResNet, the corrected moments (iv). */
 function gMoments(spec: ResNetSpec): TheoryMoments[] {
-  if (!isReluGaussian(spec) || spec.gain !== 2) return [];
+  if (!lg.isReluGaussian(spec) || spec.gain !== 2) return [];
   const a2 = Number((spec.alpha ** 2).toPrecision(12)); // alpha is stored as a square root
   const b = betaResNet(spec.width, spec.depth, a2);
   const out: TheoryMoments[] = [
@@ -113,14 +105,14 @@ export const resnetFamily: Family<ResNetSpec> = {
       spec: { ...LNR_RESNET, width: 5, depth: 4, nIn: 3, balanced: true, activation: "tanh" },
     },
   ],
-  defaultObservables: DEFAULT_LOG_GAUSSIAN,
-  observables: LOG_GAUSSIAN_OBSERVABLES,
+  defaultObservables: lg.DEFAULT_LOG_GAUSSIAN,
+  observables: lg.LOG_GAUSSIAN_OBSERVABLES,
   kernels: {
-    dense: { computes: Object.keys(LOG_GAUSSIAN_OBSERVABLES), cost: denseCost, compile: compileDenseResNet },
-    reduced: reducedKernel<ResNetSpec>((s) => s),
+    dense: lg.denseKernel(compileDenseResNet),
+    reduced: lg.reducedKernel<ResNetSpec>((s) => s),
   },
-  theory: (s, observable) => logGaussianTheory(s, observable, gMoments(s)),
-  theoryCurves: (s, observable, x) => logGaussianCurves(s, observable, x, gMoments(s)),
+  theory: (s, observable) => lg.logGaussianTheory(s, observable, gMoments(s)),
+  theoryCurves: (s, observable, x) => lg.logGaussianCurves(s, observable, x, gMoments(s)),
   form: {
     preset: "lnr-resnet",
     fields: ["nOut", "gain", "input", "alpha2", "lambda2Depth", "balanced"],
@@ -128,12 +120,7 @@ export const resnetFamily: Family<ResNetSpec> = {
     observables: ["G", "logOutNorm2"],
     toSpec: (v) => ({
       family: "resnet",
-      width: v.width,
-      depth: v.depth,
-      alpha2: v.alpha2,
-      balanced: v.balanced,
-      ...(String(v.lambda2Depth).trim() === "" ? {} : { lambda2Depth: Number(v.lambda2Depth) }),
-      ...logGaussianForm(v),
+      ...pickForm(v, ["width", "depth", "alpha2", "balanced", "lambda2Depth", ...lg.FORM_FIELDS]),
     }),
   },
 };

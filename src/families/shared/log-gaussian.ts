@@ -29,6 +29,13 @@ export const LOG_GAUSSIAN_OBSERVABLES: Record<string, ObservableDef<SpecBase>> =
 
 export const DEFAULT_LOG_GAUSSIAN = ["G", "logOutNorm2"];
 
+/** The dense engine's declaration for the MLP and the ResNet: every observable, the dense cost. */
+export const denseKernel = <S extends SpecBase>(compile: KernelDef<S>["compile"]): KernelDef<S> => ({
+  computes: Object.keys(LOG_GAUSSIAN_OBSERVABLES),
+  cost: denseCost,
+  compile,
+});
+
 /** Dense cost: every weight drawn and multiplied, once more per extra input or tangent. */
 export function denseCost(spec: SpecBase, observables: readonly Observable[]): number {
   const k = spec.inputs.length * (observables.some((o) => o.name === "logJvpNorm2") ? 2 : 1);
@@ -125,14 +132,5 @@ export function logGaussianCurves(
   return out;
 }
 
-/** The explorer's fields shared by the MLP and the ResNet (beside width, depth, activation, law). */
-export function logGaussianForm(v: Record<string, unknown>) {
-  return {
-    nIn: v.nIn,
-    nOut: v.nOut,
-    activation: v.activation,
-    gain: v.gain,
-    weights: { law: v.law },
-    inputs: [v.input],
-  };
-}
+/** The explorer's form fields the MLP and the ResNet share, in spec order (after width, depth). */
+export const FORM_FIELDS = ["nIn", "nOut", "activation", "gain", "law", "input"];

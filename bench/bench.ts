@@ -60,33 +60,45 @@ const rowOf = (
   figureSeconds,
 });
 
+/** Time one run of a workload's simulation; the row scales its time to the workload's full sample count. */
+async function timedSimulation(
+  workload: string,
+  spec: ReturnType<typeof parseSpec>,
+  observable: string,
+  engine: string,
+  threads: number,
+  samples: number,
+  full: number,
+): Promise<Row> {
+  const t = performance.now();
+  await simulateParallel(
+    spec,
+    { samples, seed: 1, engine: engine as "reduced", observables: [observable] },
+    { threads },
+  );
+  const seconds = (performance.now() - t) / 1000;
+  await closePool();
+  return rowOf(workload, engine, threads, samples, seconds, (seconds * full) / samples);
+}
+
 async function child(workload: string, engine: string, threads: number, samples: number): Promise<Row> {
   const t0 = performance.now();
   if (workload === "hayou") {
     // Hayou ResNet n = 100, L = 1000, ReLU, one input: the reduced-engine workload.
     const spec = parseSpec({ ...presetSpec("hayou-resnet"), width: 100, depth: 1000 });
-    const t = performance.now();
-    await simulateParallel(
-      spec,
-      { samples, seed: 1, engine: engine as "reduced", observables: ["logPostNormGrowth"] },
-      { threads },
-    );
-    const seconds = (performance.now() - t) / 1000;
-    await closePool();
-    return rowOf(workload, engine, threads, samples, seconds, (seconds * HAYOU_SAMPLES) / samples);
+    return timedSimulation(workload, spec, "logPostNormGrowth", engine, threads, samples, HAYOU_SAMPLES);
   }
   if (workload === "resnet") {
     // The preset lnr-resnet (n = d = 100, alpha^2 = 1/2, gain 2), G only: the reduced engine's workload.
-    const spec = parseSpec(presetSpec("lnr-resnet"));
-    const t = performance.now();
-    await simulateParallel(
-      spec,
-      { samples, seed: 1, engine: engine as "reduced", observables: ["G"] },
-      { threads },
+    return timedSimulation(
+      workload,
+      parseSpec(presetSpec("lnr-resnet")),
+      "G",
+      engine,
+      threads,
+      samples,
+      RESNET_SAMPLES,
     );
-    const seconds = (performance.now() - t) / 1000;
-    await closePool();
-    return rowOf(workload, engine, threads, samples, seconds, (seconds * RESNET_SAMPLES) / samples);
   }
   if (workload === "scale-product" || workload === "scale-reduced") {
     // Memory bounded by summaries: stream every sample to a temporary Arrow file and keep only the

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./helpers.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const CLI = join(root, "dist/src/node/cli.js");
@@ -51,6 +52,11 @@ function shellWords(cmd: string): string[] {
 }
 
 /** Wait until the status line matches a regular expression (evaluated in the page). */
+/** Fill the form's inputs by name. */
+async function fillForm(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(values)) await page.fill(`input[name=${name}]`, value);
+}
+
 function waitForStatus(page: Page, pattern: string, timeout = 60000) {
   const expr = `new RegExp(${JSON.stringify(pattern)}).test(document.querySelector("#status").textContent)`;
   return page.waitForFunction(expr, null, { timeout });
@@ -67,18 +73,7 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
       });
       server.once("exit", (code) => fail(new Error(`explore exited with ${code}`)));
     });
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium(CHROMIUM);
   });
   afterAll(async () => {
     await browser?.close();
@@ -98,10 +93,7 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
 
   it("change width and depth, run: histogram, stats and KS appear; the numbers equal the CLI's", async () => {
     const page = await openPage();
-    await page.fill("input[name=width]", "64");
-    await page.fill("input[name=depth]", "24");
-    await page.fill("input[name=samples]", "20000");
-    await page.fill("input[name=seed]", "7");
+    await fillForm(page, { width: "64", depth: "24", samples: "20000", seed: "7" });
     await page.click("#run");
     await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
     await page.waitForSelector("#chart[data-rendered=true] svg");
@@ -134,8 +126,7 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
   it("the state is in the URL: a shared link restores the view", async () => {
     const page = await openPage();
     await page.selectOption("select[name=family]", "resnet");
-    await page.fill("input[name=width]", "30");
-    await page.fill("input[name=depth]", "40");
+    await fillForm(page, { width: "30", depth: "40" });
     await page.check("input[name=balanced]");
     await page.selectOption("select[name=observable]", "logOutNorm2");
     await page.locator("input[name=depth]").dispatchEvent("change");
@@ -158,61 +149,69 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
     await other.close();
   });
 
-  it("Hayou's ResNet: family switch, Quasi-GBM overlay, and the same numbers as the CLI", async () => {
-    const page = await openPage();
-    await page.selectOption("select[name=family]", "hayou");
-    expect(await page.inputValue("select[name=observable]")).toBe("logPostNormGrowth");
-    expect(await page.inputValue("input[name=gain]")).toBe("1");
-    expect(await page.locator("input[name=nOut]").isVisible()).toBe(false);
-    await page.fill("input[name=width]", "5");
-    await page.fill("input[name=depth]", "50");
-    await page.fill("input[name=samples]", "3000");
+  /**
+   * Run the form as it stands: the engine, the theory row of the fits table, and the page's CLI line,
+   * run by the CLI, gives the same mean. (ECMAScript leaves Math.log/exp "implementation-approximated":
+   * Chromium's V8 and Node's may differ in the last bit of a few samples; observed: 1 ulp of the mean.)
+   */
+  async function runMatchesCli(
+    page: Page,
+    o: { engine: string; curve: string; preset: string; observable: string; shot: string },
+  ): Promise<void> {
     await page.click("#run");
     await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
-    expect(await page.locator("#stats").getAttribute("data-engine")).toBe("reduced");
-    expect(await page.locator('#fits tr[data-curve="Quasi-GBM N(A(n), 1/n)"]').count()).toBe(1);
+    expect(await page.locator("#stats").getAttribute("data-engine")).toBe(o.engine);
+    expect(await page.locator(`#fits tr[data-curve${o.curve}]`).count()).toBe(1);
     await page.click("#copy-cli");
     const cmd = (await page.locator("#cli").textContent())!;
-    expect(cmd).toMatch(/^deeplimits simulate hayou-resnet /);
+    expect(cmd.startsWith(`deeplimits simulate ${o.preset} `), cmd).toBe(true);
     const r = spawnSync(process.execPath, [CLI, ...shellWords(cmd).slice(1), "--json"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
-    const cliStats = JSON.parse(r.stdout).stats.logPostNormGrowth;
-    // ECMAScript leaves Math.log/exp "implementation-approximated": Chromium's V8 and Node 20's V8 may
-    // differ in the last bit of a few samples here (observed: 1 ulp of the mean). Same engine, same bits.
+    const cliStats = JSON.parse(r.stdout).stats[o.observable];
     const pageMean = Number(await page.locator("#stats").getAttribute("data-mean"));
     expect(Math.abs(pageMean - cliStats.mean)).toBeLessThan(1e-12 * Math.abs(cliStats.mean));
-    await page.screenshot({ path: join(ARTIFACTS, "explorer-hayou.png") });
+    await page.screenshot({ path: join(ARTIFACTS, o.shot) });
     await page.close();
-  });
+  }
 
-  it("Marion's ResNets: family switch, log-normal overlay, and the same numbers as the CLI", async () => {
-    const page = await openPage();
-    await page.selectOption("select[name=family]", "marion");
-    expect(await page.inputValue("select[name=observable]")).toBe("log10NormRatio");
-    expect(await page.inputValue("select[name=law]")).toBe("uniform");
-    expect(await page.locator("input[name=gain]").isVisible()).toBe(false);
-    expect(await page.locator("input[name=hurst]").isVisible()).toBe(false);
-    await page.selectOption("select[name=correlation]", "fbm");
-    expect(await page.locator("input[name=hurst]").isVisible()).toBe(true);
-    await page.selectOption("select[name=correlation]", "iid");
-    await page.fill("input[name=width]", "20");
-    await page.fill("input[name=depth]", "100");
-    await page.fill("input[name=samples]", "300");
-    await page.click("#run");
-    await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
-    expect(await page.locator("#stats").getAttribute("data-engine")).toBe("dense");
-    expect(await page.locator('#fits tr[data-curve^="log-normal"]').count()).toBe(1);
-    await page.click("#copy-cli");
-    const cmd = (await page.locator("#cli").textContent())!;
-    expect(cmd).toMatch(/^deeplimits simulate marion-res3 /);
-    const r = spawnSync(process.execPath, [CLI, ...shellWords(cmd).slice(1), "--json"], { encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
-    const cliStats = JSON.parse(r.stdout).stats.log10NormRatio;
-    const pageMean = Number(await page.locator("#stats").getAttribute("data-mean"));
-    expect(Math.abs(pageMean - cliStats.mean)).toBeLessThan(1e-12 * Math.abs(cliStats.mean));
-    await page.screenshot({ path: join(ARTIFACTS, "explorer-marion.png") });
-    await page.close();
-  });
+  /** Switching family sets its defaults and fields; a run shows its overlay and matches the CLI. */
+  const FAMILY_CASES = [
+    {
+      family: "hayou",
+      title: "Hayou's ResNet: family switch, Quasi-GBM overlay, and the same numbers as the CLI",
+      defaults: { "select[name=observable]": "logPostNormGrowth", "input[name=gain]": "1" },
+      hidden: ["input[name=nOut]"],
+      form: { width: "5", depth: "50", samples: "3000" },
+      run: { engine: "reduced", curve: '="Quasi-GBM N(A(n), 1/n)"', preset: "hayou-resnet" },
+      observable: "logPostNormGrowth",
+    },
+    {
+      family: "marion",
+      title: "Marion's ResNets: family switch, log-normal overlay, and the same numbers as the CLI",
+      defaults: { "select[name=observable]": "log10NormRatio", "select[name=law]": "uniform" },
+      hidden: ["input[name=gain]", "input[name=hurst]"],
+      form: { width: "20", depth: "100", samples: "300" },
+      run: { engine: "dense", curve: '^="log-normal"', preset: "marion-res3" },
+      observable: "log10NormRatio",
+    },
+  ];
+  for (const c of FAMILY_CASES) {
+    it(c.title, async () => {
+      const page = await openPage();
+      await page.selectOption("select[name=family]", c.family);
+      for (const [sel, value] of Object.entries(c.defaults))
+        expect(await page.inputValue(sel), sel).toBe(value);
+      for (const sel of c.hidden) expect(await page.locator(sel).isVisible(), sel).toBe(false);
+      if (c.family === "marion") {
+        // The Hurst index shows only for fBM weights.
+        await page.selectOption("select[name=correlation]", "fbm");
+        expect(await page.locator("input[name=hurst]").isVisible()).toBe(true);
+        await page.selectOption("select[name=correlation]", "iid");
+      }
+      await fillForm(page, c.form);
+      await runMatchesCli(page, { ...c.run, observable: c.observable, shot: `explorer-${c.family}.png` });
+    });
+  }
 
   it("the stop button stops a run and keeps a partial result", async () => {
     const page = await openPage("?engine=dense&depth=60&samples=200000");

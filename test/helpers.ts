@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { Rng } from "../src/rng/rng.js";
 
 export const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
@@ -108,3 +109,32 @@ export function kernelRows(
   }
   return Array.from(rows);
 }
+
+/** Headless Chromium (Debian's package) for the browser tests, without network or first-run chores. */
+export async function launchChromium(executablePath: string) {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+/** A kernel's WebAssembly path draws the same values as its JavaScript path, bit for bit, some finite. */
+export function expectWasmMatchesJs(
+  compile: (wasm: boolean) => SampleKernelLike,
+  k: number,
+  seed: number,
+): void {
+  const run = (wasm: boolean) => kernelRows(compile(wasm), k, 300, seed);
+  const js = run(false);
+  expect(run(true)).toEqual(js);
+  expect(js.some((v) => Number.isFinite(v))).toBe(true);
+}
+type SampleKernelLike = Parameters<typeof kernelRows>[0];

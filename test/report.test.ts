@@ -16,6 +16,7 @@ import {
 import type { ExperimentOutput } from "../src/runner/types.js";
 import { simulate } from "../src/simulate.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
+import { launchChromium } from "./helpers.js";
 
 const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-report-"));
@@ -223,18 +224,7 @@ describe("reproduce writes a report, exports and claims", () => {
       if (process.env.CI) throw new Error("chromium is missing: .ci/run should install it");
       ctx.skip();
     }
-    const { chromium: pw } = await import("playwright-core");
-    const browser = await pw.launch({
-      executablePath: chromium,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchChromium(chromium);
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const problems: string[] = [];

@@ -13,11 +13,10 @@ import timing
 
 
 def run(samples, n, L, gain=1.0, batch=2000, seed=0):
-    rng = np.random.default_rng(seed)
+    rng, parts = timing.batches(samples, batch, seed)
     out = np.empty(samples)
     scale = np.sqrt(gain / (n * L))
-    for s in range(0, samples, batch):
-        m = min(batch, samples - s)
+    for s, m in parts:
         y = rng.standard_normal((m, n))
         h = np.empty_like(y)
         g = np.empty_like(y)

@@ -6,12 +6,9 @@ Prints one JSON line: {"peer": ..., "samples": N, "depths": [...], "seconds": t,
 
     python3 bench/peers/nica_dense.py --samples 1024 --depths 1,10,100
 """
-import argparse
-import json
-import resource
-import time
-
 import numpy as np
+
+import timing
 
 
 def run(samples, depth, n=100, n_in=10, n_out=10, batch=64, seed=0):
@@ -30,18 +27,5 @@ def run(samples, depth, n=100, n_in=10, n_out=10, batch=64, seed=0):
     return out
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--samples", type=int, default=1024)
-    p.add_argument("--depths", default="1,10,100")
-    a = p.parse_args()
-    depths = [int(d) for d in a.depths.split(",")]
-    t = time.perf_counter()
-    means = [float(np.mean(run(a.samples, d))) for d in depths]
-    dt = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peer": "numpy-dense", "samples": a.samples, "depths": depths, "seconds": dt, "maxRssMiB": rss, "meanLogOutNorm2": means}))
-
-
 if __name__ == "__main__":
-    main()
+    timing.main_depths("numpy-dense", run, 1024)

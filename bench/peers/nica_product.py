@@ -2,12 +2,9 @@
 
     python3 bench/peers/nica_product.py --samples 32768 --depths 1,10,100
 """
-import argparse
-import json
-import resource
-import time
-
 import numpy as np
+
+import timing
 
 
 def run(samples, depth, n=100, n_out=10, seed=0):
@@ -20,18 +17,5 @@ def run(samples, depth, n=100, n_out=10, seed=0):
     return g + np.log(rng.chisquare(n_out, samples))
 
 
-def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--samples", type=int, default=32768)
-    p.add_argument("--depths", default="1,10,100")
-    a = p.parse_args()
-    depths = [int(d) for d in a.depths.split(",")]
-    t = time.perf_counter()
-    means = [float(np.mean(run(a.samples, d))) for d in depths]
-    dt = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"peer": "numpy-product", "samples": a.samples, "depths": depths, "seconds": dt, "maxRssMiB": rss, "meanLogOutNorm2": means}))
-
-
 if __name__ == "__main__":
-    main()
+    timing.main_depths("numpy-product", run, 32768)

@@ -13,11 +13,10 @@ import timing
 
 
 def run(samples, n, d, alpha2, gain=2.0, batch=2000, seed=0):
-    rng = np.random.default_rng(seed)
+    rng, parts = timing.batches(samples, batch, seed)
     alpha, lam = np.sqrt(alpha2), np.sqrt(1 - alpha2)
     out = np.empty(samples)
-    for s in range(0, samples, batch):
-        m = min(batch, samples - s)
+    for s, m in parts:
         z = rng.standard_normal((m, n))
         h = np.empty_like(z)
         g = np.empty_like(z)

@@ -18,3 +18,25 @@ def main(peer, run, statistic, defaults, extra=()):
     seconds = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"peer": peer, "samples": a["samples"], "seconds": seconds, "maxRssMiB": rss, **statistic(out)}))
+
+
+def main_depths(peer, run, samples):
+    """The notes' figure workload: time run(samples, depth) for each of --depths, print the JSON line
+    with the mean of each (ln ||z_out||^2)."""
+    p = argparse.ArgumentParser()
+    p.add_argument("--samples", type=int, default=samples)
+    p.add_argument("--depths", default="1,10,100")
+    a = p.parse_args()
+    depths = [int(d) for d in a.depths.split(",")]
+    t = time.perf_counter()
+    means = [float(run(a.samples, d).mean()) for d in depths]
+    seconds = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"peer": peer, "samples": a.samples, "depths": depths, "seconds": seconds, "maxRssMiB": rss, "meanLogOutNorm2": means}))
+
+
+def batches(samples, batch, seed):
+    """The generator of a vectorised run and the (start, size) of each of its batches."""
+    import numpy as np
+
+    return np.random.default_rng(seed), [(s, min(batch, samples - s)) for s in range(0, samples, batch)]

@@ -328,24 +328,11 @@ function drawSweep(r: Run, final: boolean): void {
   const rows: object[] = [];
   for (const p of sw.points) {
     const v = sw.values[p.index];
-    rows.push(
-      {
-        kind: "sim",
-        panel: "mean",
-        x: v,
-        y: p.stats.mean,
-        lo: p.stats.mean - 2 * p.stats.seMean,
-        hi: p.stats.mean + 2 * p.stats.seMean,
-      },
-      {
-        kind: "sim",
-        panel: "variance",
-        x: v,
-        y: p.stats.variance,
-        lo: p.stats.variance - 2 * p.stats.seVariance,
-        hi: p.stats.variance + 2 * p.stats.seVariance,
-      },
-    );
+    for (const [panel, y, se] of [
+      ["mean", p.stats.mean, p.stats.seMean],
+      ["variance", p.stats.variance, p.stats.seVariance],
+    ] as const)
+      rows.push({ kind: "sim", panel, x: v, y, lo: y - 2 * se, hi: y + 2 * se });
     for (const t of p.theory) {
       rows.push(
         { kind: "theory", panel: "mean", x: v, y: t.mean, source: `${t.name} [${t.source}]` },

@@ -18,6 +18,7 @@
  * passes 1e150 and its log scale is carried, so the log10 observables stay finite; the linear ones
  * overflow to Infinity and are counted as non-finite.
  */
+import { fromLog, ratioOf } from "./observe.js";
 import { drawing, reserveSampler } from "../../engines/dense/gaussian-wasm.js";
 import { makeActivation } from "../../activations/index.js";
 import type { Rng } from "../../rng/rng.js";
@@ -27,7 +28,6 @@ import type { SampleKernel } from "../../engines/types.js";
 import { Arena, type F64Buf } from "../../wasm/index.js";
 import { fillCorrelated } from "./weights.js";
 
-const LN10 = Math.LN10;
 const BIG = 1e150;
 const TWO_M24 = 2 ** -24;
 /** Largest weight cache kept for the backward pass (per compiled kernel, i.e. per worker). */
@@ -248,7 +248,7 @@ export function compileDenseMarion(
     return [uniform, M.ptr, sc];
   };
   const cols = observables.map((o) => o.beta * nI + o.input);
-  const names = observables.map((o) => o.name);
+  const ratios = observables.map((o) => ratioOf(o.name));
 
   return (rng, out, key) => {
     // Per-sample data from stream 0: A, B, then (x_i, y_i) for each input (so input 0 does not depend on nInputs).
@@ -347,34 +347,10 @@ export function compileDenseMarion(
         logGradNorm[c] = pScale[c] + 0.5 * Math.log(n2);
       }
     }
-    for (let o = 0; o < names.length; o++) {
-      const c = cols[o];
-      switch (names[o]) {
-        case "relDisp":
-          out[o] = Math.exp(logRel[c]);
-          break;
-        case "normRatio":
-          out[o] = Math.exp(logNorm[c]);
-          break;
-        case "gradRelDisp":
-          out[o] = Math.exp(logGradRel[c]);
-          break;
-        case "gradNormRatio":
-          out[o] = Math.exp(logGradNorm[c]);
-          break;
-        case "log10RelDisp":
-          out[o] = logRel[c] / LN10;
-          break;
-        case "log10NormRatio":
-          out[o] = logNorm[c] / LN10;
-          break;
-        case "log10GradRelDisp":
-          out[o] = logGradRel[c] / LN10;
-          break;
-        case "log10GradNormRatio":
-          out[o] = logGradNorm[c] / LN10;
-          break;
-      }
+    const logs = [logRel, logNorm, logGradRel, logGradNorm];
+    for (let o = 0; o < ratios.length; o++) {
+      const [r, log10] = ratios[o];
+      out[o] = fromLog(log10, logs[r][cols[o]]);
     }
   };
 }

@@ -9,13 +9,13 @@
  * and the same for W_k given W_k h_k = u_k (the argument of docs/engines.md for Hayou's backward pass).
  * A, B, x and y are drawn as in the dense engine (they are O(d n_in) per sample).
  */
+import { fromLog, ratioOf } from "./observe.js";
 import { makeActivation } from "../../activations/index.js";
 import type { MarionSpec } from "./schema.js";
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { needsGradient } from "./dense.js";
 
-const LN10 = Math.LN10;
 const BIG = 1e150;
 
 function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
@@ -44,6 +44,7 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
   const act = makeActivation(spec.activation);
   const homogeneous = act.slopes !== null;
   const needGrad = needsGradient(observables);
+  const ratios = observables.map((o) => ratioOf(o.name));
   const isd = 1 / Math.sqrt(d);
   const x = new Float64Array(nIn);
   const y = new Float64Array(nOut);
@@ -161,16 +162,7 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
       logGradRel = pScale + 0.5 * Math.log(pd);
       logGradNorm = pScale + 0.5 * Math.log(dot(p, 0, p, 0, d));
     }
-    observables.forEach((o, i) => {
-      const v =
-        o.name === "relDisp" || o.name === "log10RelDisp"
-          ? logRel
-          : o.name === "normRatio" || o.name === "log10NormRatio"
-            ? logNorm
-            : o.name === "gradRelDisp" || o.name === "log10GradRelDisp"
-              ? logGradRel
-              : logGradNorm;
-      out[i] = o.name.startsWith("log10") ? v / LN10 : Math.exp(v);
-    });
+    const logs = [logRel, logNorm, logGradRel, logGradNorm];
+    ratios.forEach(([r, log10], i) => (out[i] = fromLog(log10, logs[r])));
   };
 }

@@ -125,3 +125,7 @@ export function prepareInputs(spec: SpecBase, jvp: boolean): { xs: Float64Array;
   }
   return { xs, logC };
 }
+
+/** `count` fresh zero-filled buffers of `length` doubles. */
+export const zeros = (count: number, length: number): Float64Array[] =>
+  Array.from({ length: count }, () => new Float64Array(length));

@@ -27,6 +27,7 @@ import type { SampleKernel } from "../../engines/types.js";
 import type { Rng } from "../../rng/rng.js";
 import type { Arena, F64Buf } from "../../wasm/index.js";
 import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../../engines/dense/gaussian-wasm.js";
+import { zeros } from "../../engines/dense/kernels.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
 
 /**
@@ -213,16 +214,9 @@ export function compileReducedHayou(
   const histPhi = grads ? new Float64Array(L * k * n) : new Float64Array(0);
   const histU = grads ? new Float64Array(L * k * n) : new Float64Array(0);
   const histY = grads ? new Float64Array(L * k * n) : new Float64Array(0);
-  const g = new Float64Array(n);
-  const xi = new Float64Array(n);
-  const wtg = new Float64Array(n);
-  const A = new Float64Array(k * k);
-  const CA = new Float64Array(k * k);
-  const vk = new Float64Array(k);
-  const wk = new Float64Array(k);
-  const yk = new Float64Array(k);
-  const ck = new Float64Array(k);
-  const ek = new Float64Array(k);
+  const [g, xi, wtg] = zeros(3, n);
+  const [A, CA] = zeros(2, k * k);
+  const [vk, wk, yk, ck, ek] = zeros(5, k);
   const U = new Float64Array(k * n);
   const dt = steps > 0 ? 1 / steps : 0;
   const y0 = fixedY0(spec);

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DOC_TABLES } from "../src/families/tables.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const doc = readFileSync(new URL("../docs/api.md", import.meta.url), "utf8");
@@ -24,4 +25,21 @@ describe("docs/api.md examples", () => {
       }
     });
   });
+});
+
+describe("the docs' registry tables", () => {
+  /** Table rows as trimmed cells (column padding is the formatter's business). */
+  const cells = (text: string) =>
+    text
+      .trim()
+      .split("\n")
+      .map((l) => l.split(/(?<!\\)\|/).map((c) => c.trim().replace(/^-+$/, "-")));
+  for (const [file, name, table] of DOC_TABLES) {
+    it(`${file} lists what the registry says (${name})`, () => {
+      const doc = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+      const section = new RegExp(`<!-- registry:${name} -->([\\s\\S]*?)<!-- /registry -->`).exec(doc);
+      expect(section, `${file} has a registry:${name} section`).not.toBeNull();
+      expect(cells(section![1])).toEqual(cells(table()));
+    });
+  }
 });

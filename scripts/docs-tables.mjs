@@ -1,3 +1,4 @@
+/* global console */
 // Rewrite the docs' registry tables (families, engines, observables; presets) from the built registry.
 // Run after `npm run build` whenever a family, an engine or a preset changes; test/docs.test.ts checks them.
 import { readFileSync, writeFileSync } from "node:fs";

@@ -3,15 +3,13 @@
  * corrected standard-ResNet formulas (log-gaussian.md 2.3). Configurations alpha^2 in {0.5, 0.9} and
  * (n, d) in {(100, 10), (100, 100)} (the sheet's table; LNR21's own parameters are not recovered).
  */
+import { theoryMoments } from "../../theory/overlays.js";
 import { fromPreset } from "../../spec/index.js";
 import { summarize, stats } from "../../stats/summary.js";
 import {
-  betaResNet,
   HYPOACTIVATION_ESTIMATES,
-  meanStandardResNet,
   outputVarianceGrowth,
   secondOrderAllowance,
-  varianceStandardResNet,
 } from "../../theory/lnr/index.js";
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
 import { type Claim, expectedFor, zClaim } from "../../claims/index.js";
@@ -54,10 +52,10 @@ export default defineExperiment({
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
     for (const c of CONFIGS) {
-      const beta = betaResNet(c.n, c.d, c.alpha2);
       const hyp = HYPOACTIVATION_ESTIMATES[String(c.alpha2)];
-      const corrMean = meanStandardResNet(c.n, c.d, c.alpha2, hyp.c);
-      const corrVar = varianceStandardResNet(c.n, c.d, c.alpha2);
+      // The family's theory of G (src/families/resnet): the notes' beta, then the corrected moments.
+      const standard = sims.get({ alpha2: c.alpha2, d: c.d, arch: "standard" }).plan.spec;
+      const [{ variance: beta }, { mean: corrMean, variance: corrVar }] = theoryMoments(standard, "G");
       const cfg = label(c);
       const corrLength = 1 / Math.abs(Math.log(Math.sqrt(c.alpha2)));
       const stationary = c.d >= 5 * corrLength;

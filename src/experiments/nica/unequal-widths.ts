@@ -2,9 +2,10 @@
  * nica/unequal-widths: Var[G] for MLPs with unequal widths (log-gaussian.md 2.1): the exact sum, the
  * corrected beta = 5 sum_{l<d} 1/n_l + 2/n_d, and the notes' mirrored 2/n_0 + 5 sum_{l>=1} 1/n_l.
  */
+import { theoryMoments } from "../../theory/overlays.js";
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
 import { fromPreset } from "../../spec/index.js";
-import { beta, betaNotesMirrored, exactGMoments } from "../../theory/loggaussian/index.js";
+import { betaNotesMirrored } from "../../theory/loggaussian/index.js";
 import { type Claim, expectedFor, zClaim } from "../../claims/index.js";
 import { meanRow, varianceRow } from "../../runner/rows.js";
 import { defineExperiment } from "../../runner/define.js";
@@ -40,8 +41,8 @@ export default defineExperiment({
       const sim = sims.get({ widths: `[${w}]` });
       const G = sim.stats.G;
       const cfg = `[${w.join(",")}]`;
-      const ex = exactGMoments(w);
-      const b = beta(w);
+      // The family's theory of G (src/families/mlp): the exact law, then Nica's N(-beta/2, beta).
+      const [ex, { variance: b }] = theoryMoments(sim.plan.spec, "G");
       const bm = betaNotesMirrored(w);
       estimates.push(varianceRow("Var[G]", cfg, "simulation", G), meanRow("E[G]", cfg, "simulation", G));
       theory.push(

@@ -56,11 +56,10 @@ export function judge(c: Claim): Claim {
   }
   if (c.test === "z") {
     const z = (c.simulated - c.theory) / c.se;
-    const verdict: Verdict = Number.isFinite(z)
-      ? Math.abs(z) <= c.threshold
-        ? "agrees"
-        : "deviates"
-      : "not applicable";
+    // Two-sided: |z| beyond the threshold deviates. One-sided ("greater"): only z above it does, so a
+    // simulated value on the wrong side of the theory can never pass for the predicted deviation.
+    const beyond = c.alternative === "greater" ? z > c.threshold : Math.abs(z) > c.threshold;
+    const verdict: Verdict = Number.isFinite(z) ? (beyond ? "deviates" : "agrees") : "not applicable";
     return { ...c, statistic: z, verdict };
   }
   const p = c.pValue ?? Number.NaN;

@@ -44,14 +44,24 @@ const keyText = (k: CellKey) => JSON.stringify(k);
 /** The simulated cells, looked up by their parameters. */
 export class CellResults {
   constructor(readonly cells: readonly { cell: Cell; sim: SimulationResult }[]) {}
-  /** The result of the cell whose key equals `key` (every parameter). */
-  get(key: CellKey): SimulationResult {
+  private find(key: CellKey) {
     const hit = this.cells.find((c) => sameKey(c.cell.key, key));
     if (!hit)
       throw new Error(
         `internal: no cell ${keyText(key)} (cells: ${this.cells.map((c) => keyText(c.cell.key)).join(", ")})`,
       );
-    return hit.sim;
+    return hit;
+  }
+  /** The result of the cell whose key equals `key` (every parameter). */
+  get(key: CellKey): SimulationResult {
+    return this.find(key).sim;
+  }
+  /**
+   * The spec the cell declares: theory is computed from it, never from what the simulation reports,
+   * so that a simulator that ran another model is caught by the claims.
+   */
+  spec(key: CellKey): ModelSpec {
+    return this.find(key).cell.spec;
   }
   stats(key: CellKey, observable: string): SummaryStats {
     return this.get(key).stats[observable];

@@ -32,7 +32,7 @@ export default defineExperiment({
     for (const n of WIDTHS) {
       const sim = sims.get({ n });
       const s = sim.stats.logPostNormGrowth;
-      const A = theoryMoments(sim.plan.spec, "logPostNormGrowth")[0].mean; // A(n): the family's Quasi-GBM drift
+      const A = theoryMoments(sims.spec({ n }), "logPostNormGrowth")[0].mean; // A(n): the family's Quasi-GBM drift
       estimates.push(meanRow("mean log growth E[G_1]", `n=${n}`, "simulation (L = 400)", s));
       theory.push({
         panel: "mean log growth E[G_1]",

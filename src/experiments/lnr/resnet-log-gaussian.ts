@@ -54,7 +54,7 @@ export default defineExperiment({
     for (const c of CONFIGS) {
       const hyp = HYPOACTIVATION_ESTIMATES[String(c.alpha2)];
       // The family's theory of G (src/families/resnet): the notes' beta, then the corrected moments.
-      const standard = sims.get({ alpha2: c.alpha2, d: c.d, arch: "standard" }).plan.spec;
+      const standard = sims.spec({ alpha2: c.alpha2, d: c.d, arch: "standard" });
       const [{ variance: beta }, { mean: corrMean, variance: corrVar }] = theoryMoments(standard, "G");
       const cfg = label(c);
       const corrLength = 1 / Math.abs(Math.log(Math.sqrt(c.alpha2)));

@@ -61,7 +61,7 @@ export default defineExperiment({
     const yCol = new Float64Array(samples * DEPTHS.length);
     for (const [p, depth] of DEPTHS.entries()) {
       const sim = sims.get({ depth });
-      const spec = sim.plan.spec;
+      const spec = sims.spec({ depth });
       const Y = sim.samples.logOutNorm2;
       const G = sim.samples.G;
       depthCol.fill(depth, p * samples, (p + 1) * samples);
@@ -185,7 +185,7 @@ export default defineExperiment({
     }
     // Dead networks at small width.
     const deadSim = sims.get({ dead: true });
-    const pDead = 1 - exactMass(deadSim.plan.spec.widths);
+    const pDead = 1 - exactMass(sims.spec({ dead: true }).widths);
     claims.push(
       zClaim({
         reference: "log-gaussian.md 1.3 (dead network)",

@@ -42,7 +42,7 @@ export default defineExperiment({
       const G = sim.stats.G;
       const cfg = `[${w.join(",")}]`;
       // The family's theory of G (src/families/mlp): the exact law, then Nica's N(-beta/2, beta).
-      const [ex, { variance: b }] = theoryMoments(sim.plan.spec, "G");
+      const [ex, { variance: b }] = theoryMoments(sims.spec({ widths: `[${w}]` }), "G");
       const bm = betaNotesMirrored(w);
       estimates.push(varianceRow("Var[G]", cfg, "simulation", G), meanRow("E[G]", cfg, "simulation", G));
       theory.push(

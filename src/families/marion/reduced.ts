@@ -18,6 +18,14 @@ import { needsGradient } from "./dense.js";
 
 const BIG = 1e150;
 
+/** Divide v by its norm when that norm passes BIG (and is finite); the log of the factor taken out, else 0. */
+function rescale(v: Float64Array, d: number): number {
+  const nv = Math.sqrt(dot(v, 0, v, 0, d));
+  if (!(nv > BIG && Number.isFinite(nv))) return 0;
+  for (let i = 0; i < d; i++) v[i] /= nv;
+  return Math.log(nv);
+}
+
 function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
   let s = 0;
   for (let i = 0; i < d; i++) s += a[ao + i] * b[bo + i];
@@ -114,13 +122,7 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
       for (let i = 0; i < d; i++) t[i] *= c;
       if (needGrad) ts.set(t, k * d);
       for (let i = 0; i < d; i++) h[i] += alpha * t[i];
-      if (homogeneous) {
-        const nh = Math.sqrt(dot(h, 0, h, 0, d));
-        if (nh > BIG && Number.isFinite(nh)) {
-          for (let i = 0; i < d; i++) h[i] /= nh;
-          hScale += Math.log(nh);
-        }
-      }
+      if (homogeneous) hScale += rescale(h, d);
     }
     const back = Math.exp(-hScale);
     let disp2 = 0;
@@ -150,11 +152,7 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
         if (res3) condT(rng, hin, k * d, us, k * d, q, t);
         else t.set(q);
         for (let i = 0; i < d; i++) p[i] += alpha * t[i];
-        const npk = Math.sqrt(dot(p, 0, p, 0, d));
-        if (npk > BIG && Number.isFinite(npk)) {
-          for (let i = 0; i < d; i++) p[i] /= npk;
-          pScale += Math.log(npk);
-        }
+        pScale += rescale(p, d);
       }
       const backP = Math.exp(-pScale);
       let pd = 0;

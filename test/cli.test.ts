@@ -132,6 +132,32 @@ describe("commands", () => {
     expect(fits.length).toBe(9);
     expect(readFileSync(join(out, "figure.svg"), "utf8")).toMatch(/^<svg/);
   });
+  it("simulate --theory puts every theory that applies beside the statistics, with z-scores", () => {
+    const r = cli("simulate", "nica-mlp", "--samples", "20000", "--seed", "3", "--theory", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    type Row = { observable: string; name: string; mean: number; zMean: number; zVariance: number };
+    const rows: Row[] = JSON.parse(r.stdout).theory;
+    const exact = rows.filter((t) => t.name.startsWith("exact"));
+    expect(exact.map((t) => t.observable)).toEqual(["G", "logOutNorm2"]);
+    // The exact law holds at this sample size (|z| < 5) ...
+    for (const t of exact) expect(Math.max(Math.abs(t.zMean), Math.abs(t.zVariance))).toBeLessThan(5);
+    // ... and the same comparison rejects the theory of another depth (the test can fail).
+    const deeper = cli(
+      "simulate",
+      "nica-mlp",
+      "--samples",
+      "20000",
+      "--seed",
+      "3",
+      "--set",
+      "depth=14",
+      "--json",
+    );
+    const g = JSON.parse(deeper.stdout).stats.G;
+    expect(Math.abs((g.mean - exact[0].mean) / g.seMean)).toBeGreaterThan(5);
+    const text = cli("simulate", "hayou-resnet", "--samples", "500", "--set", "depth=50", "--theory");
+    expect(text.stdout).toMatch(/Quasi-GBM N\(A\(n\), 1\/n\)/);
+  });
   it("list shows the experiment and the preset", () => {
     const r = cli("list", "--json");
     const j = JSON.parse(r.stdout);

@@ -6,7 +6,7 @@ const num = (v: number) =>
 const cell = (v: unknown) => (typeof v === "number" ? num(v) : String(v ?? ""));
 
 /** Rows as an aligned table of the given fields (numbers to 5 significant digits). */
-export function rowsText(rows: readonly Record<string, unknown>[], fields: readonly string[]): string[] {
+export function rowsText<R extends object>(rows: readonly R[], fields: readonly (keyof R & string)[]): string[] {
   const text = rows.map((r) => fields.map((f) => cell(r[f])));
   const w = fields.map((f, j) => Math.max(f.length, ...text.map((t) => t[j].length)));
   const line = (t: readonly string[]) => t.map((x, j) => x.padStart(w[j])).join("  ");

@@ -43,3 +43,28 @@ export function theoryCurves(
     leftAtom: 0,
   }));
 }
+
+/** A theory's moments next to a simulated statistic: the z-scores of the mean and of the variance. */
+export interface TheoryComparison extends TheoryMoments {
+  observable: string;
+  zMean: number;
+  zVariance: number;
+}
+
+/**
+ * Every theory that applies to the simulated observables (those asked without a layer or input suffix,
+ * where the family's theory is stated), with the z-scores of the simulated mean and variance.
+ */
+export function compareWithTheory(
+  spec: ModelSpec,
+  stats: Record<string, { mean: number; seMean: number; variance: number; seVariance: number }>,
+): TheoryComparison[] {
+  return Object.entries(stats).flatMap(([observable, s]) =>
+    theoryMoments(spec, observable).map((m) => ({
+      observable,
+      ...m,
+      zMean: (s.mean - m.mean) / s.seMean,
+      zVariance: (s.variance - m.variance) / s.seVariance,
+    })),
+  );
+}

@@ -10,7 +10,9 @@ import {
   type Plan,
   type SimulationResult,
 } from "../../simulate.js";
+import { rowsText } from "../../report/tables.js";
 import { describeSpec, PRESET_NAMES, SpecError } from "../../spec/index.js";
+import { compareWithTheory, type TheoryComparison } from "../../theory/overlays.js";
 import { collect, parseCount, parseEngine, parseThreads } from "../args.js";
 import { openCheckpoint, partialSummary, saveChunk } from "../formats/checkpoint.js";
 import { planHash } from "../formats/chunk-codec.js";
@@ -42,6 +44,7 @@ interface SimulateCliOptions {
   threads?: string;
   out?: string;
   json?: boolean;
+  theory?: boolean;
 }
 
 const isStopped = () => stopRequested() !== null;
@@ -76,6 +79,10 @@ export function registerSimulate(program: Command): void {
     )
     .option("--checkpoint", "save each finished chunk under --out/.chunks (a killed run can --resume)")
     .option("--resume", "continue a checkpointed run in --out: only the missing chunks are run")
+    .option(
+      "--theory",
+      "also print every theory that applies (the family's, as in the explorer and the report), with z-scores",
+    )
     .option("--json", "print JSON only (no table, no progress)")
     .action(simulateCommand);
 }
@@ -154,14 +161,16 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
       return { value: await writer.finish(meta()), manifest: simulationManifest(plan) };
     });
     const m = meta();
+    const theory = o.theory ? compareWithTheory(spec, det.stats) : undefined;
     if (o.json) {
-      process.stdout.write(toJson({ ...m, spec, seed, samples, engine: plan.engine, ...det }));
+      process.stdout.write(toJson({ ...m, spec, seed, samples, engine: plan.engine, ...det, theory }));
       return;
     }
     console.log(
       `${describeSpec(spec)}  engine=${plan.engine} samples=${samples} seed=${seed} (${m.wallSeconds.toFixed(2)} s, streamed)`,
     );
     printStats(plan.observables, det.stats);
+    if (theory) printTheory(theory);
     console.log(
       `wrote ${resolve(out)}/{result.json,summaries.json,samples.arrow${samples <= 1e6 ? ",samples.csv" : ""},manifest.json}`,
     );
@@ -200,9 +209,10 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
   }
   progress.done();
   const m = meta();
+  const theory = o.theory ? compareWithTheory(spec, r.stats) : undefined;
   if (o.json) {
     process.stdout.write(
-      toJson({ ...m, spec, seed, samples, engine: r.plan.engine, ...deterministicSummary(r) }),
+      toJson({ ...m, spec, seed, samples, engine: r.plan.engine, ...deterministicSummary(r), theory }),
     );
     return;
   }
@@ -210,6 +220,7 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
     `${describeSpec(spec)}  engine=${r.plan.engine} samples=${samples} seed=${seed} (${m.wallSeconds.toFixed(2)} s)`,
   );
   printStats(r.plan.observables, r.stats);
+  if (theory) printTheory(theory);
   if (o.out)
     console.log(
       `wrote ${resolve(o.out)}/{result.json,summaries.json,samples.arrow,samples.csv,manifest.json}`,
@@ -253,4 +264,16 @@ async function runCheckpointed(
     return null;
   }
   return assemble(plan, done);
+}
+
+/** The theory values next to the simulated statistics (z = (simulated - theory) / SE). */
+function printTheory(rows: TheoryComparison[]): void {
+  if (rows.length === 0) {
+    console.log("theory: none applies to these observables for this spec");
+    return;
+  }
+  console.log("theory (z = (simulated - theory) / SE):");
+  for (const line of rowsText(rows, ["observable", "name", "mean", "zMean", "variance", "zVariance"]))
+    console.log(`  ${line}`);
+  for (const s of [...new Set(rows.map((r) => `  ${r.name}: ${r.source}`))]) console.log(s);
 }

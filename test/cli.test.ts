@@ -158,6 +158,27 @@ describe("commands", () => {
     const text = cli("simulate", "hayou-resnet", "--samples", "500", "--set", "depth=50", "--theory");
     expect(text.stdout).toMatch(/Quasi-GBM N\(A\(n\), 1\/n\)/);
   });
+  it("--strict: exit 0 when every claim is as predicted, exit 3 (results written) when one is not", async () => {
+    const out = join(tmp, "strict");
+    const ok = cli("run", "hayou/fig2-activation", "--strict", "--out", out, "--json");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).claims.length).toBeGreaterThan(0);
+    const { strictExit, EXIT_UNEXPECTED } = await import("../src/node/commands/common.js");
+    const { zClaim } = await import("../src/claims/index.js");
+    const claim = (simulated: number) =>
+      zClaim({ id: "x", statement: "", explanation: "", expected: "agrees", theory: 0, simulated, se: 1 });
+    const before = process.exitCode;
+    try {
+      strictExit(true, [claim(0.5)]);
+      expect(process.exitCode).toBe(before);
+      strictExit(false, [claim(9)]);
+      expect(process.exitCode).toBe(before);
+      strictExit(true, [claim(0.5), claim(9)]);
+      expect(process.exitCode).toBe(EXIT_UNEXPECTED);
+    } finally {
+      process.exitCode = before;
+    }
+  });
   it("list shows the experiment and the preset", () => {
     const r = cli("list", "--json");
     const j = JSON.parse(r.stdout);

@@ -1,4 +1,5 @@
 /** What the commands share: loading a model, the statistics table, the options of experiment commands. */
+import { type Claim, holds } from "../../claims/index.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { type Command, Option } from "commander";
@@ -76,9 +77,22 @@ export const experimentOptions = (cmd: Command) =>
       "--shard <i/k>",
       "run only shard i of k of every simulation and write a shard file to --out (merge with deeplimits merge)",
     )
+    .option(
+      "--strict",
+      `exit with code ${EXIT_UNEXPECTED} when a claim does not come out as predicted (results are still written)`,
+    )
     .option("--json", "print JSON only (no table, no progress)");
 
+/** The exit code of `run` / `reproduce --strict` when some claim is not as predicted. */
+export const EXIT_UNEXPECTED = 3;
+
+/** With --strict, the process exits with EXIT_UNEXPECTED when some claim does not hold. */
+export function strictExit(strict: boolean | undefined, claims: readonly Claim[]): void {
+  if (strict && claims.some((c) => !holds(c))) process.exitCode = EXIT_UNEXPECTED;
+}
+
 export type ExpCliOptions = {
+  strict?: boolean;
   shard?: string;
   samples?: string;
   seed?: string;

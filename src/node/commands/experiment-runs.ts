@@ -29,7 +29,7 @@ import {
   writeReport,
 } from "../reproduce.js";
 import { stopRequested, throwIfStopped } from "../stop.js";
-import { type CliRunOptions } from "./common.js";
+import { type CliRunOptions, strictExit } from "./common.js";
 
 export const isStopped = () => stopRequested() !== null;
 
@@ -122,7 +122,7 @@ export async function reproduceInto(
   claim: OutputClaim,
   selected: Experiment[],
   opts: CliRunOptions & { simulate?: ExperimentContext["simulate"]; units?: Map<string, unknown> },
-  o: { only?: string; full?: boolean; samples?: string; seed?: string; json?: boolean },
+  o: { only?: string; full?: boolean; samples?: string; seed?: string; json?: boolean; strict?: boolean },
 ): Promise<void> {
   const t0 = performance.now();
   const dir = claim.dir;
@@ -167,7 +167,7 @@ export async function reproduceInto(
       const claims = runs.flatMap((r) => r.out.claims);
       const unexpected = claims.filter((c) => !holds(c)).length;
       return {
-        value: { meta, wallSeconds, claims: claims.length, unexpected },
+        value: { meta, wallSeconds, claims: claims.length, unexpected, all: claims },
         manifest: { kind: "report", experiments: selected.map((e) => e.id) },
       };
     },
@@ -184,6 +184,7 @@ export async function reproduceInto(
     );
     console.log(`Report: ${path} (${summary.wallSeconds.toFixed(1)} s)`);
   }
+  strictExit(o.strict, summary.all);
 }
 
 /** Run one experiment into a result folder, staged and committed whole. */

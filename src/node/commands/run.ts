@@ -6,7 +6,7 @@ import { SpecError } from "../../spec/errors.js";
 import { claimOutput } from "../formats/result-folder.js";
 import { type ExperimentShardHeader } from "../formats/shards.js";
 import { toJson } from "../io.js";
-import { type ExpCliOptions, experimentOptions, runOptions } from "./common.js";
+import { type ExpCliOptions, experimentOptions, runOptions, strictExit } from "./common.js";
 import { runExperimentShard, runInto, shardHeaderOptions } from "./experiment-runs.js";
 
 export function registerRun(program: Command): void {
@@ -40,6 +40,7 @@ export function registerRun(program: Command): void {
     const claim = claimOutput(o.out ?? join("runs", exp.id));
     try {
       const { run, files } = await runInto(claim, exp, opts);
+      strictExit(o.strict, run.out.claims);
       if (o.json) {
         process.stdout.write(
           toJson({

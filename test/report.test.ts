@@ -193,6 +193,11 @@ describe("reproduce writes a report, exports and claims", () => {
     ]) {
       expect(existsSync(join(dir, "nica", "log-gaussian", f)), f).toBe(true);
     }
+    // Every experiment's summaries.csv has its header, even with no rows (figures without sampling).
+    for (const e of EXPERIMENTS) {
+      const csv = readFileSync(join(dir, e.id, "summaries.csv"), "utf8");
+      expect(csv.startsWith("experiment,panel,observable,engine,seed,"), e.id).toBe(true);
+    }
   });
   it("Arrow samples round-trip: the same values as a direct simulation with the same seed", () => {
     const t = tableFromIPC(readFileSync(join(dir, "nica", "log-gaussian", "samples.arrow")));

@@ -13,9 +13,12 @@ function csvCell(v: unknown): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** CSV of objects; the header is the union of keys in first-seen order. */
-export function toCsv(rows: readonly Record<string, unknown>[]): string {
-  const keys: string[] = [];
+/**
+ * CSV of objects; the header is the union of keys in first-seen order, after `columns` (so that an
+ * empty table still has its header).
+ */
+export function toCsv(rows: readonly Record<string, unknown>[], columns: readonly string[] = []): string {
+  const keys: string[] = [...columns];
   for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
   return `${[keys.join(","), ...rows.map((r) => keys.map((k) => csvCell(r[k])).join(","))].join("\n")}\n`;
 }

@@ -1,4 +1,5 @@
 /** Running experiments from Node and writing their files and the HTML report. */
+import { SUMMARY_COLUMNS } from "../runner/rows.js";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, cpus } from "node:os";
@@ -203,7 +204,7 @@ export async function writeExperimentFiles(dir: string, run: ExperimentRun): Pro
       results: out.results,
       claims: out.claims,
     }),
-    "summaries.csv": toCsv(out.summaries),
+    "summaries.csv": toCsv(out.summaries, SUMMARY_COLUMNS),
     "summaries.json": toJson(out.summaries),
     "claims.json": toJson(out.claims),
     "samples.arrow": arrowBytes(out.samples[0]),

@@ -5,6 +5,22 @@ import type { SummaryStats } from "../stats/summary.js";
 import type { HistogramRow } from "../report/charts.js";
 import type { SampleTable } from "./types.js";
 
+/** The columns of a summary row (before the quantiles), also the header of an empty summaries.csv. */
+export const SUMMARY_COLUMNS = [
+  "experiment",
+  "panel",
+  "observable",
+  "engine",
+  "seed",
+  "count",
+  "n",
+  "nonFinite",
+  "mean",
+  "seMean",
+  "variance",
+  "seVariance",
+] as const;
+
 /** One CSV/JSON summary row per (panel, observable). */
 export function summaryRows(
   experiment: string,

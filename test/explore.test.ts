@@ -1,6 +1,6 @@
 /** End-to-end tests of the explorer: Playwright driving Debian's chromium against `deeplimits explore`. */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./helpers.js";
@@ -120,6 +120,28 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
     const cliStats = JSON.parse(r.stdout).stats.G;
     expect(String(cliStats.mean)).toBe(mean);
     expect(String(cliStats.variance)).toBe(variance);
+    await page.close();
+  });
+
+  it("a changed form marks the result stale, and Export JSON exports the run shown, not the form", async () => {
+    const page = await openPage();
+    await fillForm(page, { width: "40", depth: "6", samples: "4000", seed: "2" });
+    await page.click("#run");
+    await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
+    expect(await page.locator("#stale").isVisible()).toBe(false);
+    await page.fill("input[name=width]", "7");
+    expect(await page.locator("#stale").isVisible()).toBe(true);
+    expect(await page.locator("#chart").getAttribute("data-stale")).toBe("true");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+    const exported = JSON.parse(readFileSync((await download.path())!, "utf8"));
+    expect(exported.spec.width).toBe(40);
+    expect(exported.samples).toBe(4000);
+    expect(exported.result.done).toBe(4000);
+    expect(exported.result.stats.mean).toBe(Number(await page.locator("#stats").getAttribute("data-mean")));
+    expect(exported.result.fits.map((f: { curve: string }) => f.curve)).toContain("exact finite (n, d)");
+    // Back to the run's own settings: no longer stale.
+    await page.fill("input[name=width]", "40");
+    expect(await page.locator("#stale").isVisible()).toBe(false);
     await page.close();
   });
 

@@ -29,6 +29,7 @@ const chartEl = $<HTMLDivElement>("#chart");
 const statsEl = $<HTMLTableElement>("#stats");
 const fitsEl = $<HTMLTableElement>("#fits");
 const cliEl = $<HTMLPreElement>("#cli");
+const staleEl = $<HTMLParagraphElement>("#stale");
 const runBtn = $<HTMLButtonElement>("#run");
 const stopBtn = $<HTMLButtonElement>("#stop");
 
@@ -120,6 +121,8 @@ interface Run {
   t0: number;
   lastDraw: number;
   finished: boolean;
+  /** Goodness of fit of the samples drawn so far against each theory curve. */
+  fits?: { curve: string; source: string; ks: number; ksPValue: number; w1: number }[];
   sweep?: {
     values: number[];
     points: {
@@ -202,17 +205,18 @@ function draw(r: Run, final: boolean, partial = false): void {
   statsEl.dataset.engine = r.plan.engine;
   // Goodness of fit of the samples so far against every theory curve.
   fitsEl.hidden = r.curves.length === 0;
-  fitsEl.tBodies[0].innerHTML = r.curves
-    .map((c) => {
-      // NaN marks an undefined value (e.g. Hayou's growth when phi(Y_0) = 0): the laws condition it away.
-      const f = fitToGridDensity(
-        values.filter((v) => !Number.isNaN(v)),
-        Float64Array.from(c.x),
-        Float64Array.from(c.density),
-        c.leftAtom,
-      );
-      return `<tr data-curve="${c.name}" data-ks="${f.ks}" data-ks-p="${f.ksPValue}"><td>${c.name}</td><td>${c.source}</td><td>${fmt(f.ks)}</td><td>${f.ksPValue.toExponential(2)}</td><td>${fmt(f.w1)}</td></tr>`;
-    })
+  // NaN marks an undefined value (e.g. Hayou's growth when phi(Y_0) = 0): the laws condition it away.
+  const defined = values.filter((v) => !Number.isNaN(v));
+  r.fits = r.curves.map((c) => ({
+    curve: c.name,
+    source: c.source,
+    ...fitToGridDensity(defined, Float64Array.from(c.x), Float64Array.from(c.density), c.leftAtom),
+  }));
+  fitsEl.tBodies[0].innerHTML = r.fits
+    .map(
+      (f) =>
+        `<tr data-curve="${f.curve}" data-ks="${f.ks}" data-ks-p="${f.ksPValue}"><td>${f.curve}</td><td>${f.source}</td><td>${fmt(f.ks)}</td><td>${f.ksPValue.toExponential(2)}</td><td>${fmt(f.w1)}</td></tr>`,
+    )
     .join("");
   const secs = (performance.now() - r.t0) / 1000;
   const rate = r.done / Math.max(secs, 1e-3);
@@ -286,6 +290,7 @@ function start(): void {
   };
   chartEl.dataset.rendered = "false";
   statsEl.dataset.final = "false";
+  markStale(state);
   setRunning(true);
   statusEl.textContent = "Starting...";
   const common = {
@@ -413,7 +418,16 @@ form.addEventListener("change", (e) => {
   syncVisibility(s);
   s = readForm(form);
   saveUrl(s);
+  markStale(s);
 });
+form.addEventListener("input", () => markStale(readForm(form)));
+
+/** The result shown belongs to the last run: say so when the form no longer describes it. */
+function markStale(s: State): void {
+  const stale = run !== null && stateToQuery(s) !== stateToQuery(run.state);
+  staleEl.hidden = !stale;
+  chartEl.dataset.stale = String(stale);
+}
 stopBtn.addEventListener("click", stop);
 $<HTMLButtonElement>("#copy-cli").addEventListener("click", async () => {
   const cmd = cliCommand(readForm(form));
@@ -426,8 +440,9 @@ $<HTMLButtonElement>("#copy-cli").addEventListener("click", async () => {
   }
 });
 $<HTMLButtonElement>("#export-json").addEventListener("click", () => {
-  const s = readForm(form);
+  // The run shown, with its own spec and options (not the form's, which may have changed since).
   const r = run;
+  const s = r ? r.state : readForm(form);
   const payload = {
     spec: specJson(s),
     samples: s.samples,
@@ -441,6 +456,7 @@ $<HTMLButtonElement>("#export-json").addEventListener("click", () => {
           done: r.done,
           partial: !r.finished || r.done < r.plan.samples,
           stats: stats(summarize(r.values!.subarray(0, r.done))),
+          fits: r.fits ?? [],
         }
       : null,
   };

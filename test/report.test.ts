@@ -250,6 +250,36 @@ describe("reproduce writes a report, exports and claims", () => {
       // Each rendered figure has its histogram bars and the three theory curves.
       expect(await page.locator("[data-rendered=true] svg path").count()).toBeGreaterThan(100);
       expect(await page.locator("table.claims tbody tr").count()).toBe(nClaims);
+      // Navigation: a table of contents, and the claims filtered by experiment, outcome and text.
+      expect(await page.locator("nav#toc a").count()).toBe(EXPERIMENTS.length + 1);
+      const visible = () => page.locator("table.claims tbody tr:visible").count();
+      const claims = JSON.parse(readFileSync(join(dir, "claims.json"), "utf8")) as { experiment: string }[];
+      await page.selectOption("#f-experiment", "hayou/collapse");
+      expect(await visible()).toBe(claims.filter((c) => c.experiment === "hayou/collapse").length);
+      await page.selectOption("#f-experiment", "");
+      await page.selectOption("#f-holds", "false");
+      expect(await visible()).toBe(0); // no unexpected claim at the default budget
+      await page.selectOption("#f-holds", "");
+      await page.fill("#f-text", "quasi-gbm");
+      expect(await visible()).toBeGreaterThan(0);
+      expect(await visible()).toBeLessThan(nClaims);
+      await page.fill("#f-text", "");
+      // A figure's "its claims" link shows that experiment's claims; each claim links to its section.
+      await page.click('a[data-show="nica/unequal-widths"]');
+      expect(await page.inputValue("#f-experiment")).toBe("nica/unequal-widths");
+      await page.selectOption("#f-experiment", "");
+      expect(await page.locator('table.claims a[href="#hayou/collapse"]').count()).toBeGreaterThan(0);
+      // Sorting by verdict puts "agrees" rows first, then reverses.
+      await page.click('th[data-sort="5"]');
+      expect(await page.locator("table.claims tbody tr").first().getAttribute("data-verdict")).toBe("agrees");
+      await page.click('th[data-sort="5"]');
+      expect(await page.locator("table.claims tbody tr").first().getAttribute("data-verdict")).not.toBe(
+        "agrees",
+      );
+      // On a phone-sized screen the page does not scroll sideways (wide tables scroll in their box).
+      await page.setViewportSize({ width: 390, height: 800 });
+      expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(391);
+      await page.setViewportSize({ width: 1200, height: 900 });
       await page.screenshot({ path: join(tmp, "report.png"), fullPage: false });
       expect(problems).toEqual([]);
     } finally {

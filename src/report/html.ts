@@ -55,7 +55,8 @@ function claimRow(c: Claim): string {
       : c.test === "abs"
         ? `${num(c.theory)}</td><td>${num(c.simulated)} &plusmn; ${num(c.se)}</td><td>|diff| = ${num(c.statistic)} &le; ${num(c.threshold)}?`
         : `&mdash;</td><td>&mdash;</td><td>KS D = ${num(c.statistic)}, p = ${num(c.pValue ?? Number.NaN)}`;
-  return `<tr class="${ok ? "ok" : "bad"}"><td>${escapeHtml(c.statement)}<div class="ref">${escapeHtml(c.reference)}</div></td><td>${value}</td><td class="verdict">${c.verdict}${ok ? "" : ` <b>(expected ${c.expected})</b>`}</td><td>${escapeHtml(c.explanation)}</td></tr>`;
+  const exp = escapeHtml(c.experiment);
+  return `<tr class="${ok ? "ok" : "bad"}" id="claim-${escapeHtml(c.id)}" data-experiment="${exp}" data-verdict="${c.verdict}" data-holds="${ok}"><td><a href="#${exp}">${exp}</a></td><td>${escapeHtml(c.statement)}<div class="ref">${escapeHtml(c.reference)}</div></td><td>${value}</td><td class="verdict">${c.verdict}${ok ? "" : ` <b>(expected ${c.expected})</b>`}</td><td>${escapeHtml(c.explanation)}</td></tr>`;
 }
 
 export function buildReportHtml(input: ReportInput): string {
@@ -74,7 +75,7 @@ export function buildReportHtml(input: ReportInput): string {
 <p class="caption">${escapeHtml(s.caption)}</p>
 ${s.nonFinite > 0 ? `<p class="warning">Warning: ${s.nonFinite} non-finite sample value(s) (collapsed, dead or overflowing networks), counted per observable in summaries.csv and kept out of the moments.</p>` : ""}
 <pre>${escapeHtml(s.table)}</pre>
-<p class="files">${s.files.map((f) => `<a href="${escapeHtml(f.path)}">${escapeHtml(f.label)}</a>`).join(" &middot; ")}</p>
+<p class="files">Figure: <a href="${escapeHtml(s.id)}/figure.svg" download>SVG</a> &middot; <a href="${escapeHtml(s.png)}" download>PNG</a> &middot; <a href="${escapeHtml(s.id)}/figure.vl.json">Vega-Lite spec</a> &middot; <a href="#claims" data-show="${escapeHtml(s.id)}">its claims</a><br>Data: ${s.files.map((f) => `<a href="${escapeHtml(f.path)}">${escapeHtml(f.label)}</a>`).join(" &middot; ")}</p>
 </section>`,
     )
     .join("\n");
@@ -87,23 +88,67 @@ h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd}
 pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}
 table{border-collapse:collapse;font-size:13px;width:100%} td,th{border-bottom:1px solid #e4e4e4;padding:4px 6px;text-align:left;vertical-align:top}
 tr.bad{background:#fde8e8} .verdict{white-space:nowrap} .ref{color:#666;font-size:12px} .caption{font-size:13px;color:#444}
+.scroll{overflow-x:auto;max-width:100%} nav#toc ol{columns:2;font-size:13px} @media (max-width:700px){nav#toc ol{columns:1}}
+.filters{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;font-size:13px;margin:.5em 0} th[data-sort]{cursor:pointer;text-decoration:underline dotted}
 .figure{overflow-x:auto;min-height:100px} .warning{background:#fff4d6;padding:.4em .6em;border-radius:4px;font-size:13px} .figure img{max-width:100%}
 </style></head>
 <body>
 <h1>deeplimits report</h1>
 <p>${claims.length} claims checked: <b>${nOk}</b> as the theory predicts, <b>${claims.length - nOk}</b> unexpected.</p>
-<table class="meta">${metaRows}</table>
+<div class="scroll"><table class="meta">${metaRows}</table></div>
+<nav id="toc"><h2>Contents</h2><ol><li><a href="#claims">Claims</a></li>${sections
+    .map((s) => {
+      const mine = claims.filter((c) => c.experiment === s.id);
+      const bad = mine.filter((c) => !holds(c)).length;
+      return `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.id)}</a>: ${escapeHtml(s.title)} <span class="ref">(${mine.length} claims${bad ? `, <b>${bad} unexpected</b>` : ""})</span></li>`;
+    })
+    .join("")}</ol></nav>
 <h2 id="claims">Claims</h2>
 <p>Each row is a reference result checked by a simulation of this run. z tests: agreement within the stated number of
 Monte Carlo standard errors; KS tests: p-value above the threshold. "Expected" is what the exact theory predicts at
 this sample size (a predicted deviation, e.g. an asymptotic formula at finite size, is not a failure).</p>
-<table class="claims"><thead><tr><th>claim</th><th>theory</th><th>simulated &plusmn; SE</th><th>statistic</th><th>verdict</th><th>explanation</th></tr></thead>
-<tbody>${claims.map(claimRow).join("\n")}</tbody></table>
+<div class="filters"><label>Experiment <select id="f-experiment"><option value="">all</option>${sections.map((s) => `<option>${escapeHtml(s.id)}</option>`).join("")}</select></label>
+<label>Show <select id="f-holds"><option value="">all claims</option><option value="false">unexpected only</option><option value="true">as predicted only</option></select></label>
+<label>Verdict <select id="f-verdict"><option value="">any</option><option>agrees</option><option>deviates</option><option>not applicable</option></select></label>
+<label>Search <input id="f-text" type="search" placeholder="word in the claim"></label> <span id="f-count"></span></div>
+<div class="scroll"><table class="claims"><thead><tr><th data-sort="0">experiment</th><th data-sort="1">claim</th><th>theory</th><th>simulated &plusmn; SE</th><th>statistic</th><th data-sort="5">verdict</th><th>explanation</th></tr></thead>
+<tbody>${claims.map(claimRow).join("\n")}</tbody></table></div>
 ${body}
 <script>${scriptText(input.scripts.vega)}</script>
 <script>${scriptText(input.scripts.vegaLite)}</script>
 <script>
 (function () {
+  // Claims: filter by experiment, outcome, verdict and text; sort by a column; a figure's "its claims" link filters.
+  var rows = Array.prototype.slice.call(document.querySelectorAll("table.claims tbody tr"));
+  var fe = document.getElementById("f-experiment"), fh = document.getElementById("f-holds");
+  var fv = document.getElementById("f-verdict"), ft = document.getElementById("f-text");
+  function filter() {
+    var shown = 0, text = ft.value.toLowerCase();
+    rows.forEach(function (r) {
+      var ok = (!fe.value || r.dataset.experiment === fe.value) && (!fh.value || r.dataset.holds === fh.value) &&
+        (!fv.value || r.dataset.verdict === fv.value) && (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
+      r.hidden = !ok;
+      if (ok) shown++;
+    });
+    document.getElementById("f-count").textContent = shown + " of " + rows.length + " claims";
+  }
+  [fe, fh, fv].forEach(function (el) { el.addEventListener("change", filter); });
+  ft.addEventListener("input", filter);
+  document.querySelectorAll("[data-show]").forEach(function (a) {
+    a.addEventListener("click", function () { fe.value = a.getAttribute("data-show"); filter(); });
+  });
+  document.querySelectorAll("th[data-sort]").forEach(function (th) {
+    th.addEventListener("click", function () {
+      var col = Number(th.getAttribute("data-sort")), up = th.dataset.dir !== "asc";
+      th.dataset.dir = up ? "asc" : "desc";
+      var body = rows[0] && rows[0].parentNode;
+      rows.sort(function (a, b) {
+        var x = a.cells[col].textContent, y = b.cells[col].textContent;
+        return (x < y ? -1 : x > y ? 1 : 0) * (up ? 1 : -1);
+      }).forEach(function (r) { body.appendChild(r); });
+    });
+  });
+  filter();
   var figs = document.querySelectorAll("[data-figure]");
   figs.forEach(function (el) {
     var i = el.getAttribute("data-figure");

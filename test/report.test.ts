@@ -250,6 +250,13 @@ describe("reproduce writes a report, exports and claims", () => {
       // Each rendered figure has its histogram bars and the three theory curves.
       expect(await page.locator("[data-rendered=true] svg path").count()).toBeGreaterThan(100);
       expect(await page.locator("table.claims tbody tr").count()).toBe(nClaims);
+      // Every theory curve is named in its figure's legend (dashed lines included).
+      for (const [id, label] of [
+        ["hayou/collapse", "width 1, exact"],
+        ["marion/fig1-fig3-iid", "exact root mean square"],
+        ["marion/fig7-heatmap", "beta_c(H) = max(1/2, H)"],
+      ])
+        expect(await page.locator(`section[id="${id}"] svg`).first().textContent(), id).toContain(label);
       // Navigation: a table of contents, and the claims filtered by experiment, outcome and text.
       expect(await page.locator("nav#toc a").count()).toBe(EXPERIMENTS.length + 1);
       const visible = () => page.locator("table.claims tbody tr:visible").count();

@@ -1,5 +1,16 @@
 /** Vega-Lite builders shared by experiments (isomorphic: plain JSON). */
 
+/** A dashed line's legend entry naming its theory (a constant stroke-dash datum). */
+const dashedLegend = (label: string, dash = [5, 3]) => ({
+  strokeDash: {
+    datum: label,
+    type: "nominal",
+    title: null,
+    scale: { range: [dash] },
+    legend: { orient: "bottom", labelLimit: 600 },
+  },
+});
+
 const CONFIG = { font: "DejaVu Sans", view: { stroke: "#888" }, axis: { labelLimit: 300 }, legend: { labelLimit: 700 } };
 
 export interface EstimateRow {
@@ -130,6 +141,8 @@ export function bandAgainstDepthChart(opts: {
   panels: string[];
   logDepth?: boolean;
   theoryField?: string;
+  /** The theory line's legend label (its source). */
+  theoryLabel?: string;
 }): Record<string, unknown> {
   const layer: Record<string, unknown>[] = [
     {
@@ -148,7 +161,11 @@ export function bandAgainstDepthChart(opts: {
   if (opts.theoryField) {
     layer.push({
       mark: { type: "line", strokeDash: [5, 3], color: "#222" },
-      encoding: { x: { field: "L", type: "quantitative" }, y: { field: opts.theoryField, type: "quantitative" } },
+      encoding: {
+        x: { field: "L", type: "quantitative" },
+        y: { field: opts.theoryField, type: "quantitative" },
+        ...dashedLegend(opts.theoryLabel ?? opts.theoryField),
+      },
     });
   }
   return {
@@ -175,6 +192,8 @@ export function hBetaCellLayers(opts: {
   colorScale: Record<string, unknown>;
   betaDomain: [number, number];
   curveColor: string;
+  /** The critical curve's legend label. */
+  curveLabel?: string;
 }): Record<string, unknown>[] {
   return [
     {
@@ -191,7 +210,11 @@ export function hBetaCellLayers(opts: {
     {
       transform: [{ filter: "datum.kind === 'critical'" }],
       mark: { type: "line", color: opts.curveColor, strokeWidth: 2, strokeDash: [6, 3] },
-      encoding: { x: { field: "H", type: "quantitative" }, y: { field: "beta", type: "quantitative" } },
+      encoding: {
+        x: { field: "H", type: "quantitative" },
+        y: { field: "beta", type: "quantitative" },
+        ...dashedLegend(opts.curveLabel ?? "beta_c(H) = max(1/2, H)", [6, 3]),
+      },
     },
   ];
 }
@@ -247,7 +270,8 @@ export function linesChart(o: {
   y: LineAxis;
   color?: { field: string; title?: string | null };
   facet?: { field: string; sort?: string[]; independentY?: boolean };
-  theory?: boolean;
+  /** Rows with kind "theory" form a dashed black line; this is its legend label (its source). */
+  theory?: string;
   rule?: string;
   points?: boolean;
   strokeWidth?: number;
@@ -288,7 +312,7 @@ export function linesChart(o: {
     layer.unshift({
       transform: [{ filter: "datum.kind === 'theory'" }],
       mark: { type: "line", color: "#222", strokeDash: [5, 3] },
-      encoding: { x, y },
+      encoding: { x, y, ...dashedLegend(o.theory) },
     });
   if (o.rule)
     layer.push({

@@ -75,7 +75,7 @@ export default defineExperiment({
         x: { field: "L", title: "depth L", log: true },
         y: { field: "p", title: "P(collapse)", log: true, domain: [1e-6, 0.3] },
         color: { field: "n", title: "width" },
-        theory: true,
+        theory: "width 1, exact: 1 - Phi(sqrt L)^L (Prop. 3)",
         points: true,
         width: 460,
         height: 280,

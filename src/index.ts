@@ -6,10 +6,16 @@
  *   const r = simulate(spec, { samples: 10000, seed: 1 });
  *   r.stats.G.mean;                                    // vs theory.loggaussian.exactGMoments(spec.widths).mean
  *
- * Parallel runs on worker threads live in the Node adapter: `deeplimits/dist/src/node/parallel.js`.
+ * Parallel runs on worker threads live in the Node adapter: `import { simulateParallel } from "deeplimits/node"`.
+ * Model families are plugins (`families`, `registerFamily`; docs/architecture.md); experiments are
+ * declarations (`defineExperiment`, `buildExperiment`).
  */
 export * as activations from "./activations/index.js";
 export * from "./engines/index.js";
+export { families, familyNamed, familyOf, registerFamily } from "./families/index.js";
+export type { Family, FormDef, KernelDef, ObservableDef, Preset } from "./families/types.js";
+export { buildExperiment, defineExperiment, type ExperimentDeclaration } from "./runner/define.js";
+export * as claims from "./claims/index.js";
 export * as experiments from "./experiments/index.js";
 export * as rng from "./rng/index.js";
 export {

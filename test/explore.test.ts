@@ -57,6 +57,15 @@ async function fillForm(page: Page, values: Record<string, string>): Promise<voi
   for (const [name, value] of Object.entries(values)) await page.fill(`input[name=${name}]`, value);
 }
 
+/** A fresh page with these form values, run to the end. */
+async function runWith(values: Record<string, string>): Promise<Page> {
+  const page = await openPage();
+  await fillForm(page, values);
+  await page.click("#run");
+  await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
+  return page;
+}
+
 function waitForStatus(page: Page, pattern: string, timeout = 60000) {
   const expr = `new RegExp(${JSON.stringify(pattern)}).test(document.querySelector("#status").textContent)`;
   return page.waitForFunction(expr, null, { timeout });
@@ -92,10 +101,7 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
   });
 
   it("change width and depth, run: histogram, stats and KS appear; the numbers equal the CLI's", async () => {
-    const page = await openPage();
-    await fillForm(page, { width: "64", depth: "24", samples: "20000", seed: "7" });
-    await page.click("#run");
-    await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
+    const page = await runWith({ width: "64", depth: "24", samples: "20000", seed: "7" });
     await page.waitForSelector("#chart[data-rendered=true] svg");
     expect(await page.locator("#chart svg path").count()).toBeGreaterThan(10);
     const rows = page.locator("#fits tbody tr");
@@ -124,10 +130,7 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
   });
 
   it("a changed form marks the result stale, and Export JSON exports the run shown, not the form", async () => {
-    const page = await openPage();
-    await fillForm(page, { width: "40", depth: "6", samples: "4000", seed: "2" });
-    await page.click("#run");
-    await page.waitForSelector("#stats[data-final=true]", { timeout: 60000 });
+    const page = await runWith({ width: "40", depth: "6", samples: "4000", seed: "2" });
     expect(await page.locator("#stale").isVisible()).toBe(false);
     await page.fill("input[name=width]", "7");
     expect(await page.locator("#stale").isVisible()).toBe(true);

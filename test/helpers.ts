@@ -138,3 +138,29 @@ export function expectWasmMatchesJs(
   expect(js.some((v) => Number.isFinite(v))).toBe(true);
 }
 type SampleKernelLike = Parameters<typeof kernelRows>[0];
+
+/** An in-memory DuckDB (an independent reader of our Parquet and CSV files), one per test process. */
+let duckDb: Promise<{ rows(sql: string): Promise<unknown[][]> }> | null = null;
+export function duck() {
+  duckDb ??= (async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const connection = await (await DuckDBInstance.create(":memory:")).connect();
+    return { rows: async (sql: string) => (await connection.runAndReadAll(sql)).getRows() as unknown[][] };
+  })();
+  return duckDb;
+}
+
+/** A Python with pandas (Debian's python3-pandas lives under /usr/bin/python3), or null. */
+let pandasPy: string | null | undefined;
+export function pandasPython(): string | null {
+  if (pandasPy !== undefined) return pandasPy;
+  pandasPy = null;
+  for (const py of ["python3", "/usr/bin/python3"]) {
+    const r = spawnSync(py, ["-c", "import pandas"], { encoding: "utf8" });
+    if (r.status === 0) {
+      pandasPy = py;
+      break;
+    }
+  }
+  return pandasPy;
+}

@@ -1,9 +1,8 @@
 /** The reproduce pipeline: registry, claims from real runs, exports, and the HTML report in Chromium. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   EXPERIMENTS,
@@ -16,7 +15,7 @@ import {
 import type { ExperimentOutput } from "../src/runner/types.js";
 import { simulate } from "../src/simulate.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
-import { launchChromium } from "./helpers.js";
+import { duck, launchChromium, pandasPython } from "./helpers.js";
 
 const CLI = new URL("../dist/src/node/cli.js", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-report-"));
@@ -178,8 +177,15 @@ describe("reproduce writes a report, exports and claims", () => {
     const now = JSON.parse(readFileSync(join(dir, "claims.json"), "utf8"));
     expect(now.map(numbers)).toEqual(fixture.map(numbers));
   });
-  it("writes every file", () => {
-    for (const f of ["index.html", "claims.json", "claims.csv"])
+  it("writes every file; every table has its header and schema, none is empty", () => {
+    for (const f of [
+      "index.html",
+      "claims.json",
+      "claims.csv",
+      "claims.parquet",
+      "summaries.csv",
+      "summaries.parquet",
+    ])
       expect(existsSync(join(dir, f)), f).toBe(true);
     for (const f of [
       "figure.png",
@@ -188,39 +194,134 @@ describe("reproduce writes a report, exports and claims", () => {
       "result.json",
       "summaries.csv",
       "summaries.json",
+      "summaries.parquet",
       "claims.json",
-      "samples.arrow",
+      "claims.csv",
+      "claims.parquet",
+      "samples.parquet",
     ]) {
       expect(existsSync(join(dir, "nica", "log-gaussian", f)), f).toBe(true);
     }
-    // Every experiment's summaries.csv has its header, even with no rows (figures without sampling).
     for (const e of EXPERIMENTS) {
+      const files = readdirSync(join(dir, e.id));
+      for (const f of files) expect(statSync(join(dir, e.id, f)).size, `${e.id}/${f}`).toBeGreaterThan(0);
+      // summaries.csv and claims.csv keep their header without rows (figures without sampling).
       const csv = readFileSync(join(dir, e.id, "summaries.csv"), "utf8");
-      expect(csv.startsWith("experiment,panel,observable,engine,seed,"), e.id).toBe(true);
+      expect(csv.startsWith("experiment,cell,"), e.id).toBe(true);
+      const claimsCsv = readFileSync(join(dir, e.id, "claims.csv"), "utf8");
+      expect(claimsCsv.startsWith("id,experiment,statement,"), e.id).toBe(true);
+      // No Arrow or wide sample files any more: one tidy samples.parquet per experiment with cells.
+      expect(
+        files.some((f) => f.endsWith(".arrow")),
+        e.id,
+      ).toBe(false);
     }
   });
-  it("Arrow samples round-trip: the same values as a direct simulation with the same seed", () => {
-    const t = tableFromIPC(readFileSync(join(dir, "nica", "log-gaussian", "samples.arrow")));
+  it("samples.parquet round-trips: a direct simulation with the same seed gives the same values", async () => {
+    const db = await duck();
+    const path = join(dir, "nica", "log-gaussian", "samples.parquet");
+    const rows = await db.rows(
+      `select sample, G from '${path}' where depth = 10 and dead is null order by sample`,
+    );
     const N = 2 ** 15; // nica/log-gaussian's default
-    expect(t.numRows).toBe(3 * N);
-    expect(t.schema.fields.map((f) => f.name)).toEqual(["depth", "G", "logOutNorm2"]);
-    const depth = t.getChild("depth")!.toArray() as Int32Array;
-    const G = t.getChild("G")!.toArray() as Float64Array;
+    expect(rows.length).toBe(N);
     const spec = parseSpec({ ...presetSpec("nica-mlp"), depth: 10 });
     const direct = simulate(spec, { samples: N, seed: 1, observables: ["G", "logOutNorm2"] });
-    const start = depth.indexOf(10);
-    expect(Array.from(depth.subarray(start, start + N)).every((d) => d === 10)).toBe(true);
-    expect(G.subarray(start, start + N)).toEqual(direct.samples.G);
+    expect(rows.map((r) => r[0])).toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(Float64Array.from(rows.map((r) => r[1] as number))).toEqual(direct.samples.G);
   });
-  it("summaries CSV has one row per cell and observable with standard errors", () => {
-    const lines = readFileSync(join(dir, "nica", "log-gaussian", "summaries.csv"), "utf8")
-      .trim()
-      .split("\n");
-    // Three depths x (G, logOutNorm2), and G of the small-width dead-network run.
-    expect(lines.length).toBe(1 + 3 * 2 + 1);
-    expect(lines[0]).toMatch(
-      /^experiment,panel,observable,engine,seed,count,n,nonFinite,mean,seMean,variance,seVariance,q0.001/,
+  it("DuckDB reads every exported Parquet file of the report: rows, parameter columns, types, metadata", async () => {
+    const db = await duck();
+    for (const e of EXPERIMENTS) {
+      const folder = join(dir, e.id);
+      const result = JSON.parse(readFileSync(join(folder, "result.json"), "utf8"));
+      const cells = result.params.cells as { key: Record<string, unknown>; observables: string[] }[];
+      for (const f of readdirSync(folder).filter((x) => x.endsWith(".parquet"))) {
+        const path = join(folder, f);
+        const columns = (await db.rows(`describe select * from '${path}'`)).map((r) => [r[0], r[1]]);
+        const names = columns.map((c) => c[0]);
+        const [[count]] = await db.rows(`select count(*)::integer from '${path}'`);
+        const kv = await db.rows(`select decode(key), decode(value) from parquet_kv_metadata('${path}')`);
+        const meta = Object.fromEntries(kv.map((r) => [r[0], r[1]])) as Record<string, string>;
+        expect(meta["deeplimits.version"], path).toBeDefined();
+        if (f === "samples.parquet") {
+          // One row per sample of every cell; a column per key parameter and per observable.
+          const summaries = JSON.parse(readFileSync(join(folder, "summaries.json"), "utf8"));
+          const perCell = new Map<string, number>(
+            summaries.map((r: { cell: string; count: number }) => [r.cell, r.count]),
+          );
+          expect(count, path).toBe([...perCell.values()].reduce((a, b) => a + b, 0));
+          for (const c of cells) {
+            for (const k of Object.keys(c.key)) expect(names, `${path} ${k}`).toContain(k);
+            for (const o of c.observables) expect(names, `${path} ${o}`).toContain(o);
+          }
+          for (const k of ["cell", "family", "engine", "seed", "sample"]) expect(names, path).toContain(k);
+          expect(columns.find((c) => c[0] === "sample")![1], path).toBe("INTEGER");
+          expect(meta["deeplimits.planHash"], path).toMatch(/^[0-9a-f]{64}$/);
+          expect(JSON.parse(meta["deeplimits.cells"]).length, path).toBe(cells.length);
+        }
+        if (f === "summaries.parquet") {
+          expect(count, path).toBe(cells.reduce((a, c) => a + c.observables.length, 0));
+          for (const k of [
+            "experiment",
+            "cell",
+            "family",
+            "engine",
+            "seed",
+            "observable",
+            "mean",
+            "seMean",
+            "q0.5",
+          ])
+            expect(names, path).toContain(k);
+          for (const c of cells)
+            for (const k of Object.keys(c.key)) expect(names, `${path} ${k}`).toContain(k);
+        }
+        if (f === "claims.parquet") expect(count, path).toBe(result.claims.length);
+      }
+    }
+    // The report's stacked tables.
+    const claimsPath = join(dir, "claims.parquet");
+    const [[claims]] = await db.rows(`select count(*)::integer from '${claimsPath}'`);
+    expect(claims).toBe(nClaims);
+    const [[unexpected]] = await db.rows(
+      `select count(*)::integer from '${claimsPath}' where expected <> 'either' and verdict <> expected`,
     );
+    expect(unexpected).toBe(0);
+    const perExperiment = await db.rows(
+      `select experiment, count(*)::integer from read_csv('${join(dir, "*", "*", "summaries.csv")}', union_by_name = true) group by 1`,
+    );
+    const stacked = await db.rows(
+      `select experiment, count(*)::integer from '${join(dir, "summaries.parquet")}' group by 1`,
+    );
+    expect(new Map(stacked as [string, number][])).toEqual(new Map(perExperiment as [string, number][]));
+  });
+  it("pandas reads the CSVs (the loads docs/report.md shows)", (ctx) => {
+    const py = pandasPython();
+    if (!py) {
+      if (process.env.CI) throw new Error("pandas is missing: .ci/run should install python3-pandas");
+      ctx.skip();
+    }
+    const script = `
+import glob, json, sys, pandas as pd
+d = sys.argv[1]
+claims = pd.read_csv(f"{d}/claims.csv")
+summaries = pd.read_csv(f"{d}/summaries.csv")
+per = {f: len(pd.read_csv(f)) for f in glob.glob(f"{d}/*/*/*.csv")}
+lg = pd.read_csv(f"{d}/nica/log-gaussian/summaries.csv")
+print(json.dumps({"claims": len(claims), "summaries": len(summaries), "files": len(per),
+  "lgDepths": sorted(int(x) for x in lg["depth"].dropna().unique()),
+  "lgMeanType": str(lg["mean"].dtype),
+  "unexpected": int(((claims.expected != "either") & (claims.verdict != claims.expected)).sum())}))
+`;
+    const r = spawnSync(py!, ["-c", script, dir], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.claims).toBe(nClaims);
+    expect(j.unexpected).toBe(0);
+    expect(j.lgDepths).toEqual([1, 10, 100]);
+    expect(j.lgMeanType).toBe("float64");
+    expect(j.files).toBeGreaterThan(2 * EXPERIMENTS.length);
   });
   it("the HTML report opens in headless Chromium with no console errors and every figure rendered", async (ctx) => {
     const chromium = "/usr/bin/chromium";

@@ -182,7 +182,8 @@ describe("experiment shards (run / reproduce --shard)", () => {
     for (const f of [
       "claims.json",
       "nica/log-gaussian/summaries.json",
-      "nica/log-gaussian/samples.arrow",
+      "nica/log-gaussian/samples.parquet",
+      "nica/log-gaussian/summaries.parquet",
       "nica/log-gaussian/table.txt",
     ]) {
       expect(readFileSync(join(dir, "merged", f)).equals(readFileSync(join(dir, "full", f))), f).toBe(true);

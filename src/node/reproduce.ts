@@ -1,5 +1,4 @@
 /** Running experiments from Node and writing their files and the HTML report. */
-import { SUMMARY_COLUMNS } from "../runner/rows.js";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, cpus } from "node:os";
@@ -8,8 +7,12 @@ import type { EngineChoice } from "../engines/types.js";
 import type { Claim } from "../claims/index.js";
 import type { Experiment, ExperimentContext, ExperimentOutput } from "../runner/types.js";
 import { buildReportHtml, type ReportSection } from "../report/html.js";
-import { arrowBytes, toCsv } from "./exports.js";
+import { parquetBytes, tableCsv } from "./exports.js";
+import { claimsTidyTable } from "../claims/table.js";
+import { concatTables, type TidyTable } from "../runner/tidy.js";
+import { createHash } from "node:crypto";
 import { toJson, writeFileAtomic } from "./io.js";
+import { VERSION } from "./version.js";
 import { stopRequested } from "./stop.js";
 import { loadCifar10, loadMnist } from "./data.js";
 import { decodeUnit, encodeUnit, fileCheckpoints, type MemoEntry, readMemo, writeMemo } from "./memo.js";
@@ -19,24 +22,7 @@ import { makeProgress } from "./progress.js";
 import { svgToPng, vegaLiteToSvg } from "./render.js";
 
 const require = createRequire(import.meta.url);
-/** The columns of claims.csv. */
-const CLAIM_COLUMNS = [
-  "id",
-  "experiment",
-  "statement",
-  "test",
-  "theory",
-  "simulated",
-  "se",
-  "statistic",
-  "pValue",
-  "threshold",
-  "verdict",
-  "expected",
-  "explanation",
-] as const;
-
-export const VERSION: string = require("../../../package.json").version;
+export { VERSION };
 
 export function machine() {
   return {
@@ -154,7 +140,7 @@ export function unavailableRun(exp: Experiment, message: string): ExperimentRun 
     results: { unavailable: message },
     summaries: [],
     claims: [],
-    samples: [{ name: "unavailable", columns: { none: new Float64Array(0) } }],
+    tables: [],
     figure: {
       $schema: "https://vega.github.io/schema/vega-lite/v6.json",
       title: { text: `${exp.id}: not run (input data missing)`, fontSize: 14 },
@@ -175,18 +161,54 @@ export function unavailableRun(exp: Experiment, message: string): ExperimentRun 
   };
 }
 
-/** The files written for one experiment, with labels, relative to its folder. */
-export const EXPERIMENT_FILES = [
+/** The files written for one experiment (besides its tables), with labels, relative to its folder. */
+const FIGURE_FILES = [
   ["figure.png", "PNG"],
   ["figure.svg", "SVG"],
   ["figure.vl.json", "Vega-Lite spec"],
   ["result.json", "result.json"],
-  ["summaries.csv", "summaries (CSV)"],
   ["summaries.json", "summaries (JSON)"],
   ["claims.json", "claims (JSON)"],
-  ["samples.arrow", "samples (Arrow)"],
   ["table.txt", "table"],
 ] as const;
+
+/** The tables an experiment exports: its own (samples, summaries, extras) and its claims. */
+function experimentTables(out: ExperimentOutput): TidyTable[] {
+  const own = out.tables.map((t) => ({ ...t, metadata: withPlanHash(t.metadata) }));
+  const meta = own.find((t) => t.name === "summaries")?.metadata ?? {};
+  return [...own, claimsTidyTable(out.claims, meta)];
+}
+
+/**
+ * The key/value metadata of a table with the SHA-256 of the plan it belongs to (the cells' specs and
+ * the run's samples, seed and engine, as the runner records them).
+ */
+function withPlanHash(meta: Record<string, string>): Record<string, string> {
+  if (meta["deeplimits.cells"] === undefined) return meta;
+  const hash = createHash("sha256")
+    .update(meta["deeplimits.cells"])
+    .update("\n")
+    .update(meta["deeplimits.run"] ?? "")
+    .digest("hex");
+  return { ...meta, "deeplimits.planHash": hash };
+}
+
+/** The file names of a table: Parquet always, CSV for every table but the samples. */
+export const tableFiles = (t: TidyTable) =>
+  t.name === "samples" ? [`${t.name}.parquet`] : [`${t.name}.parquet`, `${t.name}.csv`];
+
+/** The files of an experiment's folder, with their labels (for the report's links). */
+export function experimentFiles(out: ExperimentOutput): { file: string; label: string }[] {
+  return [
+    ...FIGURE_FILES.map(([file, label]) => ({ file, label })),
+    ...experimentTables(out).flatMap((t) =>
+      tableFiles(t).map((file) => ({
+        file,
+        label: `${t.name} (${file.endsWith(".csv") ? "CSV" : "Parquet"})`,
+      })),
+    ),
+  ];
+}
 
 export async function writeExperimentFiles(dir: string, run: ExperimentRun): Promise<string[]> {
   const { out, meta } = run;
@@ -204,12 +226,14 @@ export async function writeExperimentFiles(dir: string, run: ExperimentRun): Pro
       results: out.results,
       claims: out.claims,
     }),
-    "summaries.csv": toCsv(out.summaries, SUMMARY_COLUMNS),
     "summaries.json": toJson(out.summaries),
     "claims.json": toJson(out.claims),
-    "samples.arrow": arrowBytes(out.samples[0]),
     "table.txt": `${out.table}\n`,
   };
+  for (const t of experimentTables(out)) {
+    files[`${t.name}.parquet`] = parquetBytes(t);
+    if (t.name !== "samples") files[`${t.name}.csv`] = tableCsv(t);
+  }
   for (const [name, data] of Object.entries(files)) writeFileAtomic(join(dir, name), data);
   return Object.keys(files).map((f) => join(dir, f));
 }
@@ -252,17 +276,23 @@ export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<str
       0,
     ),
     png: `${r.out.id}/figure.png`,
-    files: EXPERIMENT_FILES.map(([f, label]) => ({ label, path: `${r.out.id}/${f}` })),
+    files: experimentFiles(r.out).map(({ file, label }) => ({ label, path: `${r.out.id}/${file}` })),
   }));
   writeFileAtomic(join(dir, "claims.json"), toJson(claims));
-  writeFileAtomic(
-    join(dir, "claims.csv"),
-    toCsv(
-      claims.map((c) =>
-        Object.fromEntries(CLAIM_COLUMNS.map((f) => [f, f === "pValue" ? (c.pValue ?? "") : c[f]])),
-      ),
+  // The whole report's tables, stacked (parameters that one experiment lacks are null there).
+  const top = { "deeplimits.report": JSON.stringify(meta) };
+  const tables = [
+    claimsTidyTable(claims, top),
+    concatTables(
+      "summaries",
+      runs.flatMap((r) => r.out.tables.filter((t) => t.name === "summaries")),
+      top,
     ),
-  );
+  ];
+  for (const t of tables) {
+    writeFileAtomic(join(dir, `${t.name}.parquet`), parquetBytes(t));
+    writeFileAtomic(join(dir, `${t.name}.csv`), tableCsv(t));
+  }
   const path = join(dir, "index.html");
   writeFileAtomic(path, buildReportHtml({ meta, sections, claims, scripts: vegaScripts() }));
   return path;

@@ -11,8 +11,8 @@ import { estimateSeconds, makePlan, type SimulationResult } from "../simulate.js
 import type { ModelSpec } from "../spec/index.js";
 import type { SummaryStats } from "../stats/summary.js";
 import { type Claim, claimsTable } from "../claims/index.js";
-import { summaryRows } from "./rows.js";
-import type { Experiment, ExperimentContext, ExperimentOptions, SampleTable } from "./types.js";
+import { type CellRecord, samplesTable, summariesTable, summaryRecords, type TidyTable } from "./tidy.js";
+import type { Experiment, ExperimentContext, ExperimentOptions } from "./types.js";
 
 export type CellKey = Record<string, string | number | boolean>;
 
@@ -88,10 +88,11 @@ export interface Analysis {
    * observables: mean, SE, variance, non-finite count); the claims table is appended.
    */
   table?: string[];
-  /** Sample exports (default: one table, one column per cell and observable). */
-  samples?: SampleTable[];
-  /** Summary rows (default: one per cell and observable). */
-  summaries?: Record<string, string | number>[];
+  /**
+   * Tables beyond the runner's own `samples` and `summaries` (which every experiment with cells gets):
+   * data that are not samples of a cell, e.g. a heatmap's cells, trained weights, a curve.
+   */
+  tables?: TidyTable[];
 }
 
 export interface ExperimentDeclaration {
@@ -187,9 +188,29 @@ export function buildExperiment(id: string, d: ExperimentDeclaration): Experimen
         experiment: id,
         reference: c.reference || d.reference,
       }));
-      const columns: Record<string, Float64Array> = {};
-      for (const { cell, sim } of done)
-        for (const o of sim.plan.observables) columns[`${o} ${cellLabel(cell)}`] = sim.samples[o];
+      const records: CellRecord[] = done.map(({ cell, sim }) => ({
+        key: cell.key,
+        label: cellLabel(cell),
+        spec: cell.spec,
+        sim,
+      }));
+      const metadata = {
+        "deeplimits.experiment": id,
+        "deeplimits.run": JSON.stringify({
+          samples: run.samples,
+          seed: run.seed,
+          engine: run.engine,
+          full: run.full,
+        }),
+        "deeplimits.cells": JSON.stringify(
+          done.map(({ cell, sim }) => ({ key: cell.key, spec: sim.plan.spec, engine: sim.plan.engine })),
+        ),
+      };
+      const tables = [
+        ...(done.length > 0 ? [samplesTable(records, metadata)] : []),
+        summariesTable(id, records, metadata),
+        ...(a.tables ?? []).map((t) => ({ ...t, metadata: { ...metadata, ...t.metadata } })),
+      ];
       return {
         id: id,
         title: d.title,
@@ -208,9 +229,9 @@ export function buildExperiment(id: string, d: ExperimentDeclaration): Experimen
           engine: run.engine,
         },
         results: a.results ?? (a.estimates ? { estimates: a.estimates, theory: a.theory ?? [] } : {}),
-        summaries: a.summaries ?? done.flatMap(({ cell, sim }) => summaryRows(id, cellLabel(cell), sim)),
+        summaries: summaryRecords(id, records),
         claims,
-        samples: a.samples ?? [{ name: "samples", columns }],
+        tables,
         figure: a.figure,
         caption: a.caption,
         table: `${(a.table ?? (a.estimates ? estimatesTable(a.estimates, a.theory ?? []) : cellsTable(done))).join("\n")}\n\n${claimsTable(claims)}`,

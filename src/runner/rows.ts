@@ -1,51 +1,7 @@
 /** Helpers shared by experiment files. */
-import type { SimulationResult } from "../simulate.js";
 import { histDensity, histogramOf } from "../stats/histogram.js";
 import type { SummaryStats } from "../stats/summary.js";
 import type { HistogramRow } from "../report/charts.js";
-import type { SampleTable } from "./types.js";
-
-/** The columns of a summary row (before the quantiles), also the header of an empty summaries.csv. */
-export const SUMMARY_COLUMNS = [
-  "experiment",
-  "panel",
-  "observable",
-  "engine",
-  "seed",
-  "count",
-  "n",
-  "nonFinite",
-  "mean",
-  "seMean",
-  "variance",
-  "seVariance",
-] as const;
-
-/** One CSV/JSON summary row per (panel, observable). */
-export function summaryRows(
-  experiment: string,
-  panel: string,
-  sim: SimulationResult,
-): Record<string, string | number>[] {
-  return sim.plan.observables.map((key) => {
-    const s = sim.stats[key];
-    return {
-      experiment,
-      panel,
-      observable: key,
-      engine: sim.plan.engine,
-      seed: sim.plan.seed,
-      count: s.count,
-      n: s.n,
-      nonFinite: s.nonFinite,
-      mean: s.mean,
-      seMean: s.seMean,
-      variance: s.variance,
-      seVariance: s.seVariance,
-      ...Object.fromEntries(Object.entries(sim.quantiles[key]).map(([q, v]) => [`q${q}`, v])),
-    };
-  });
-}
 
 /** Density histogram rows over [lo, hi) (finite values only). */
 export function histogramRows(
@@ -119,15 +75,3 @@ export const meanRow = (panel: string, config: string, series: string, s: Summar
 
 export const varianceRow = (panel: string, config: string, series: string, s: SummaryStats) =>
   estimateRow(panel, config, series, s.variance, s.seVariance);
-
-/** A sample export of numeric row fields (one column per field). */
-export function rowsTable(
-  name: string,
-  rows: Record<string, unknown>[],
-  fields: readonly string[],
-): SampleTable {
-  return {
-    name,
-    columns: Object.fromEntries(fields.map((f) => [f, Float64Array.from(rows.map((r) => r[f] as number))])),
-  };
-}

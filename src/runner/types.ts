@@ -5,6 +5,7 @@ import type { ModelSpec } from "../spec/index.js";
 import type { Dataset } from "../train/data.js";
 import type { Checkpoint } from "../train/train.js";
 import type { Claim } from "../claims/index.js";
+import type { CellValue, TidyTable } from "./tidy.js";
 
 /** How an experiment runs its simulations (sequential in a browser worker, a thread pool in Node). */
 export interface ExperimentContext {
@@ -48,12 +49,6 @@ export interface SimulationRequest {
   options: SimulateOptions;
 }
 
-/** Raw per-sample data to export (one table: equal-length columns). */
-export interface SampleTable {
-  name: string;
-  columns: Record<string, Float64Array | Int32Array>;
-}
-
 export interface ExperimentOutput {
   id: string;
   title: string;
@@ -62,12 +57,16 @@ export interface ExperimentOutput {
   params: Record<string, unknown>;
   /** Machine-readable results (summaries, fit statistics, theory values). */
   results: unknown;
-  /** Summary rows (one per panel and observable) for the CSV export. */
-  summaries: Record<string, string | number>[];
+  /** Summary rows (one per cell and observable, parameters as fields), as in summaries.json. */
+  summaries: Record<string, CellValue>[];
   /** Reference results checked by this run. */
   claims: Claim[];
-  /** Raw samples, exported as Apache Arrow. */
-  samples: SampleTable[];
+  /**
+   * Tidy tables, exported as `<name>.parquet` (and `<name>.csv` but for samples): `samples` (one row per
+   * sample of every cell, when there are cells), `summaries` (always, empty tables keep their schema),
+   * then the experiment's own.
+   */
+  tables: TidyTable[];
   /** A Vega-Lite spec with its data embedded. */
   figure: Record<string, unknown>;
   /** One sentence under the figure (what is plotted, what was chosen where the source is silent). */

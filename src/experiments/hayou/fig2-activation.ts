@@ -8,6 +8,7 @@ import { linesChart } from "../../report/charts.js";
 import { ouMap, ouTheta } from "../../theory/hayou/index.js";
 import { type Claim, zClaim } from "../../claims/index.js";
 
+import { tableFromRows } from "../../runner/tidy.js";
 import { defineExperiment } from "../../runner/define.js";
 
 const F2_PARAMS: [number, number][] = [
@@ -31,8 +32,15 @@ export default defineExperiment({
       const label = `alpha = ${alpha}, beta = ${beta}`;
       for (const x of xs) {
         rows.push(
-          { panel: "phi(x)", x, y: act.f(x), curve: label },
-          { panel: "phi'(x) = sqrt(pi) alpha beta erfi^-1(beta x)", x, y: act.df(x), curve: label },
+          { panel: "phi(x)", x, y: act.f(x), curve: label, alpha, beta },
+          {
+            panel: "phi'(x) = sqrt(pi) alpha beta erfi^-1(beta x)",
+            x,
+            y: act.df(x),
+            curve: label,
+            alpha,
+            beta,
+          },
         );
       }
       // phi solves (1/2) phi^2 g'' = -theta g with |phi| g' = sigma (sheet 2): check the Ito drift of g(X)
@@ -63,9 +71,8 @@ export default defineExperiment({
     return {
       params: { alphaBeta: F2_PARAMS },
       results: { params: F2_PARAMS },
-      summaries: [],
       claims,
-      samples: [{ name: "graph", columns: { x: Float64Array.from(xs) } }],
+      tables: [tableFromRows("graph", rows)],
       figure: linesChart({
         title: "The OU-inducing activation (Prop. 4)",
         rows,

@@ -4,7 +4,7 @@
  * epoch, --full is the paper's setup.
  */
 import { rowsText } from "../../report/tables.js";
-import { rowsTable } from "../../runner/rows.js";
+import { tableFromRows } from "../../runner/tidy.js";
 import { hBetaHeatmapChart } from "../../report/charts.js";
 
 import { criticalBeta } from "../../theory/marion/index.js";
@@ -82,9 +82,8 @@ export default defineExperiment({
     return {
       params: { ...g, trainExamples: trainN, batch: 128, data: data.source },
       results: { cells },
-      summaries: [],
       claims: [],
-      samples: [rowsTable("cells", cells, ["H", "beta", "accuracy", "lr"])],
+      tables: [tableFromRows("accuracy", cells)],
       figure: hBetaHeatmapChart({
         title: "Best test accuracy over the learning rates (MNIST, res-1, fBM initialisation)",
         rows,

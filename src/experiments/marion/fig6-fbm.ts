@@ -5,6 +5,7 @@
 import { fbmPath } from "../../rng/fgn.js";
 import { Rng } from "../../rng/rng.js";
 import { linesChart } from "../../report/charts.js";
+import { tableFromRows } from "../../runner/tidy.js";
 import { defineExperiment } from "../../runner/define.js";
 
 export default defineExperiment({
@@ -16,10 +17,10 @@ export default defineExperiment({
   cells: () => [],
   analyse(_sims, { seed }) {
     const rows: Record<string, unknown>[] = [];
-    const cols: Record<string, Float64Array> = {};
+    const paths: Record<string, number>[] = [];
     for (const [i, H] of [0.2, 0.5, 0.8].entries()) {
       const path = fbmPath(new Rng(seed, i, 7), 1000, H);
-      cols[`H=${H}`] = path;
+      path.forEach((B, step) => paths.push({ H, step, t: step / 1000, B }));
       path.forEach((v, k) => {
         if (k % 2 === 0) rows.push({ panel: `H = ${H}`, t: k / 1000, B: v });
       });
@@ -27,8 +28,7 @@ export default defineExperiment({
     return {
       params: { H: [0.2, 0.5, 0.8], steps: 1000 },
       claims: [],
-      summaries: [],
-      samples: [{ name: "paths", columns: cols }],
+      tables: [tableFromRows("paths", paths)],
       figure: linesChart({
         title: "Fractional Brownian motion (exact circulant embedding)",
         rows,

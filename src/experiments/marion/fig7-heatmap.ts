@@ -17,6 +17,7 @@ import { hBetaHeatmapChart } from "../../report/charts.js";
 import { parseSpec } from "../../spec/index.js";
 import { criticalBeta } from "../../theory/marion/index.js";
 import { type Claim, toleranceClaim } from "../../claims/index.js";
+import { tableFromRows } from "../../runner/tidy.js";
 import { defineExperiment } from "../../runner/define.js";
 
 const L_MAIN = 1000;
@@ -93,23 +94,11 @@ export interface BoundaryEstimate {
   depthInvariance: { at: number; se: number };
 }
 
-/** One row per (H, beta) cell with both quantities at both depths (equal-length columns). */
-function cellTable(rows: Record<string, unknown>[]) {
-  const fw = rows.filter((x) => x.kind === "cell" && x.quantity === QUANTITIES[0][1]);
-  const bw = rows.filter((x) => x.kind === "cell" && x.quantity === QUANTITIES[1][1]);
-  const col = (t: Record<string, unknown>[], f: string) => Float64Array.from(t.map((x) => x[f] as number));
-  return {
-    name: "cells",
-    columns: {
-      H: col(fw, "H"),
-      beta: col(fw, "beta"),
-      log10RelDisp: col(fw, "value"),
-      log10GradRelDisp: col(bw, "value"),
-      log10RelDispL100: col(fw, "valueL100"),
-      log10GradRelDispL100: col(bw, "valueL100"),
-    },
-  };
-}
+/** The heatmap's cells (one row per quantity, H and beta: mean +- SE at L = 1000, mean at L = 100). */
+const heatmapRows = (rows: Record<string, unknown>[]) =>
+  rows
+    .filter((x) => x.kind === "cell")
+    .map(({ quantity, H, beta, value, se, valueL100 }) => ({ quantity, H, beta, value, se, valueL100 }));
 
 export default defineExperiment({
   title: "fBM weights: regimes over (H, beta) with the critical curve beta_c(H) = max(1/2, H)",
@@ -240,7 +229,7 @@ export default defineExperiment({
     return {
       results: { boundaries, nonFiniteMappedTo16: nonFinite },
       claims,
-      samples: [cellTable(rows)],
+      tables: [tableFromRows("heatmap", heatmapRows(rows))],
       figure: hBetaHeatmapChart({
         title: `fBM weights, L = ${L_MAIN}, d = ${D}: mean log10 relative displacement`,
         rows,

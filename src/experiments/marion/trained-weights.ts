@@ -5,7 +5,7 @@
  * the number of training examples); --full is the paper's setup.
  */
 import { rowsText } from "../../report/tables.js";
-import { rowsTable } from "../../runner/rows.js";
+import { tableFromRows } from "../../runner/tidy.js";
 import { linesChart, stackCharts } from "../../report/charts.js";
 import { marionFamily } from "../../families/marion/index.js";
 import { presetSpec } from "../../spec/index.js";
@@ -104,9 +104,8 @@ export default defineExperiment({
         data: data.source,
       },
       results: { runs: results },
-      summaries: [],
       claims,
-      samples: [rowsTable("weights", rows, ["k", "weight"])],
+      tables: [tableFromRows("weights", rows)],
       figure: {
         ...stackCharts([
           linesChart({

@@ -56,17 +56,11 @@ export default defineExperiment({
     const fits: Record<string, unknown>[] = [];
     const rows: Record<string, unknown>[] = [];
     const claims: Claim[] = [];
-    const depthCol = new Int32Array(samples * DEPTHS.length);
-    const gCol = new Float64Array(samples * DEPTHS.length);
-    const yCol = new Float64Array(samples * DEPTHS.length);
-    for (const [p, depth] of DEPTHS.entries()) {
+    for (const depth of DEPTHS) {
       const sim = sims.get({ depth });
       const spec = sims.spec({ depth });
       const Y = sim.samples.logOutNorm2;
       const G = sim.samples.G;
-      depthCol.fill(depth, p * samples, (p + 1) * samples);
-      gCol.set(G, p * samples);
-      yCol.set(Y, p * samples);
       const finite = Float64Array.from(Y).sort().filter(Number.isFinite);
       const lo = quantileOfSorted(finite, 0.0005);
       const hi = quantileOfSorted(finite, 0.9995);
@@ -208,7 +202,6 @@ export default defineExperiment({
         deadNetworks: { ...DEAD, pDead, observed: deadSim.stats.G.negInf, samples },
       },
       claims,
-      samples: [{ name: "samples", columns: { depth: depthCol, G: gCol, logOutNorm2: yCol } }],
       figure: histogramCurvesChart({
         title: "Density of ln ||z_out||^2, ReLU MLP, n = 100, n_in = n_out = 10",
         rows,

@@ -130,21 +130,30 @@ export async function reproduceInto(
     dir,
     async (stage) => {
       const runs = [];
-      for (const exp of selected) {
-        let run: Awaited<ReturnType<typeof runExperiment>>;
-        try {
-          run = await runExperiment(exp, {
-            ...opts,
-            // Training checkpoints live in the real folder, so that --resume finds them after a kill.
-            checkpointDir: join(dir, ".checkpoints", ...exp.id.split("/")),
-          });
-        } catch (e) {
+      const start = (exp: Experiment) => {
+        const p = runExperiment(exp, {
+          ...opts,
+          // Training checkpoints live in the real folder, so that --resume finds them after a kill.
+          checkpointDir: join(dir, ".checkpoints", ...exp.id.split("/")),
+        }).catch((e: unknown) => {
           // Missing training data: the report says what to provide instead of failing the whole run.
           if (!(e instanceof DataError)) throw e;
-          run = unavailableRun(exp, e.message);
-        }
+          return unavailableRun(exp, (e as Error).message);
+        });
+        p.catch(() => undefined); // awaited below; a failure meanwhile is not unhandled
+        return p;
+      };
+      let next = selected.length > 0 ? start(selected[0]) : null;
+      for (const [i, exp] of selected.entries()) {
+        const run = await next!;
+        // The workers start on the next experiment while this thread writes this one's files.
+        next = i + 1 < selected.length ? start(selected[i + 1]) : null;
         await writeExperimentFiles(join(stage, ...exp.id.split("/")), run);
-        runs.push(run);
+        // The report needs the summaries, not the samples: let them go.
+        runs.push({
+          ...run,
+          out: { ...run.out, tables: run.out.tables.filter((t) => t.name !== "samples") },
+        });
         if (!o.json) console.log(`${exp.id}: ${run.wallSeconds.toFixed(2)} s\n${run.out.table}\n`);
       }
       const wallSeconds = (performance.now() - t0) / 1000;

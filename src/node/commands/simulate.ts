@@ -11,7 +11,8 @@ import {
   type SimulationResult,
 } from "../../simulate.js";
 import { rowsText } from "../../report/tables.js";
-import { describeSpec, PRESET_NAMES, SpecError } from "../../spec/index.js";
+import { tableFromRows, type TidyTable } from "../../runner/tidy.js";
+import { describeSpec, type ModelSpec, PRESET_NAMES, SpecError } from "../../spec/index.js";
 import { compareWithTheory, type TheoryComparison } from "../../theory/overlays.js";
 import { collect, parseCount, parseEngine, parseThreads } from "../args.js";
 import { openCheckpoint, partialSummary, saveChunk } from "../formats/checkpoint.js";
@@ -158,7 +159,8 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
       }
       progress.done();
       throwIfStopped();
-      return { value: await writer.finish(meta()), manifest: simulationManifest(plan) };
+      const extra = (stats: SimulationResult["stats"]) => (o.theory ? [theoryTable(spec, stats)] : []);
+      return { value: await writer.finish(meta(), extra), manifest: simulationManifest(plan) };
     });
     const m = meta();
     const theory = o.theory ? compareWithTheory(spec, det.stats) : undefined;
@@ -172,7 +174,7 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
     printStats(plan.observables, det.stats);
     if (theory) printTheory(theory);
     console.log(
-      `wrote ${resolve(out)}/{result.json,summaries.json,samples.arrow${samples <= 1e6 ? ",samples.csv" : ""},manifest.json}`,
+      `wrote ${resolve(out)}/{result.json,summaries.{json,csv,parquet},samples.{arrow,parquet${samples <= 1e6 ? ",csv" : ""}}${o.theory ? ",theory.{csv,parquet}" : ""},manifest.json}`,
     );
     return;
   }
@@ -198,7 +200,7 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
       await writeResultFolder(
         claim.dir,
         async (stage) => {
-          writeSimulation(stage, got, meta());
+          writeSimulation(stage, got, meta(), o.theory ? [theoryTable(spec, got.stats)] : []);
           throwIfStopped();
           return { value: null, manifest: simulationManifest(plan) };
         },
@@ -223,7 +225,7 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
   if (theory) printTheory(theory);
   if (o.out)
     console.log(
-      `wrote ${resolve(o.out)}/{result.json,summaries.json,samples.arrow,samples.csv,manifest.json}`,
+      `wrote ${resolve(o.out)}/{result.json,summaries.{json,csv,parquet},samples.{arrow,parquet${samples <= 1e6 ? ",csv" : ""}}${o.theory ? ",theory.{csv,parquet}" : ""},manifest.json}`,
     );
 }
 
@@ -264,6 +266,36 @@ async function runCheckpointed(
     return null;
   }
   return assemble(plan, done);
+}
+
+/** theory.parquet / theory.csv: one row per observable and theory, simulated and theory moments, z. */
+function theoryTable(spec: ModelSpec, stats: SimulationResult["stats"]): TidyTable {
+  const rows = compareWithTheory(spec, stats).map((t) => ({
+    observable: t.observable,
+    theory: t.name,
+    source: t.source,
+    simulatedMean: stats[t.observable].mean,
+    seMean: stats[t.observable].seMean,
+    theoryMean: t.mean,
+    zMean: t.zMean,
+    simulatedVariance: stats[t.observable].variance,
+    seVariance: stats[t.observable].seVariance,
+    theoryVariance: t.variance,
+    zVariance: t.zVariance,
+  }));
+  return tableFromRows("theory", rows, [
+    ["observable", "STRING"],
+    ["theory", "STRING"],
+    ["source", "STRING"],
+    ["simulatedMean", "DOUBLE"],
+    ["seMean", "DOUBLE"],
+    ["theoryMean", "DOUBLE"],
+    ["zMean", "DOUBLE"],
+    ["simulatedVariance", "DOUBLE"],
+    ["seVariance", "DOUBLE"],
+    ["theoryVariance", "DOUBLE"],
+    ["zVariance", "DOUBLE"],
+  ]);
 }
 
 /** The theory values next to the simulated statistics (z = (simulated - theory) / SE). */

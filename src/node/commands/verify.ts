@@ -12,8 +12,8 @@ export function registerVerify(program: Command): void {
     )
     .argument("<dir>", "a folder written by simulate --out or merge")
     .option("--json", "print JSON only")
-    .action((dir: string, o: { json?: boolean }) => {
-      const v = verifyResult(resolve(dir));
+    .action(async (dir: string, o: { json?: boolean }) => {
+      const v = await verifyResult(resolve(dir));
       if (o.json) process.stdout.write(toJson(v));
       else {
         for (const c of v.checks) console.log(`${c.ok ? "ok      " : "MISMATCH"}  ${c.what}: ${c.detail}`);

@@ -7,6 +7,11 @@
  *                   same plan, whatever the threads, shards or machine.
  *   samples.arrow   every sample of every observable (Arrow IPC file), plus a `sample` index column.
  *   samples.csv     the same as CSV (up to 10^6 samples).
+ *   samples.parquet the same, tidy: also a column per parameter of the spec (family, width, depth, ...),
+ *                   engine, seed; key/value metadata: the plan and its hash.
+ *   summaries.parquet, summaries.csv  one row per observable: parameters, mean +- SE, variance +- SE,
+ *                   quantiles (null when streamed), non-finite count.
+ *   theory.parquet, theory.csv  with --theory: every theory that applies, with z-scores.
  *   result.json     summaries.json plus run metadata (version, wall time, threads, machine, date).
  *   manifest.json   written last: every file's size and SHA-256 (result-folder.ts).
  * With `simulate --stream` the samples go to disk chunk by chunk (StreamedSimulationWriter) and memory
@@ -34,6 +39,9 @@ import { quantiles } from "../../stats/quantile.js";
 import { emptySummary, merge, push, type Summary, stats as summaryStats } from "../../stats/summary.js";
 import { faultPoint, toJson, writeFileAtomic } from "../io.js";
 import { planHash } from "./chunk-codec.js";
+import { parquetBytes, tableCsv } from "../exports.js";
+import { simulationColumns, summariesTable, type TidyTable } from "../../runner/tidy.js";
+import { ParquetStream, parquetInfo, readParquetColumn } from "./parquet-file.js";
 import { hashFile, listFiles, MANIFEST, type Manifest } from "./result-folder.js";
 
 /** Up to this many samples a result also has samples.csv. */
@@ -112,8 +120,42 @@ function writeCsv(path: string, keys: readonly string[], cols: readonly Float64A
   }
 }
 
-/** Write summaries.json, samples.arrow, samples.csv (up to 10^6 samples) and result.json into dir. */
-export function writeSimulation(dir: string, r: SimulationResult, meta: Record<string, unknown>): void {
+/** The key/value metadata of a simulation's Parquet files: its plan and the plan's hash. */
+const planMetadata = (plan: Plan) => ({
+  "deeplimits.plan": JSON.stringify(plan),
+  "deeplimits.planHash": planHash(plan),
+});
+
+/** summaries.{parquet,csv} and the extra tables (e.g. theory) of a simulation. */
+function writeTables(
+  dir: string,
+  plan: Plan,
+  sim: Pick<SimulationResult, "stats"> & Partial<Pick<SimulationResult, "quantiles">>,
+  extra: readonly TidyTable[],
+): void {
+  const metadata = planMetadata(plan);
+  const summaries = summariesTable(
+    "simulate",
+    [{ key: {}, label: "", spec: plan.spec, sim: { plan, ...sim } }],
+    metadata,
+    true,
+  );
+  for (const t of [summaries, ...extra.map((x) => ({ ...x, metadata: { ...metadata, ...x.metadata } }))]) {
+    writeFileAtomic(join(dir, `${t.name}.parquet`), parquetBytes(t));
+    writeFileAtomic(join(dir, `${t.name}.csv`), tableCsv(t));
+  }
+}
+
+/**
+ * Write summaries.json, samples.arrow, samples.csv (up to 10^6 samples), samples.parquet,
+ * summaries.{parquet,csv}, the extra tables and result.json into dir.
+ */
+export function writeSimulation(
+  dir: string,
+  r: SimulationResult,
+  meta: Record<string, unknown>,
+  extra: readonly TidyTable[] = [],
+): void {
   const det = deterministicSummary(r);
   const keys = r.plan.observables;
   const cols: Record<string, Float64Array> = {
@@ -121,6 +163,19 @@ export function writeSimulation(dir: string, r: SimulationResult, meta: Record<s
   };
   for (const key of keys) cols[key] = r.samples[key];
   writeFileAtomic(join(dir, "samples.arrow"), tableToIPC(tableFromArrays(cols), "file"));
+  writeFileAtomic(
+    join(dir, "samples.parquet"),
+    parquetBytes({
+      name: "samples",
+      columns: simulationColumns(
+        r.plan,
+        0,
+        keys.map((k) => r.samples[k]),
+      ),
+      metadata: planMetadata(r.plan),
+    }),
+  );
+  writeTables(dir, r.plan, r, extra);
   if (r.plan.samples <= CSV_MAX_SAMPLES)
     writeCsv(
       join(dir, "samples.csv"),
@@ -142,6 +197,7 @@ export class StreamedSimulationWriter {
   private readonly arrow = new RecordBatchFileWriter();
   private readonly arrowOut: WriteStream;
   private readonly csvOut: WriteStream | null;
+  private readonly parquet: ParquetStream;
   private readonly hasher: SamplesHasher;
   private summaries: Summary[];
 
@@ -155,6 +211,7 @@ export class StreamedSimulationWriter {
       this.csvOut = createWriteStream(join(dir, "samples.csv"));
       this.csvOut.write(`${["sample", ...plan.observables].join(",")}\n`);
     } else this.csvOut = null;
+    this.parquet = new ParquetStream(join(dir, "samples.parquet"), planMetadata(plan));
     this.hasher = new SamplesHasher(plan.observables);
     this.summaries = plan.observables.map(() => emptySummary());
   }
@@ -172,6 +229,7 @@ export class StreamedSimulationWriter {
     faultPoint(8 * (r.end - r.start) * (r.columns.length + 1));
     for (const b of tableFromArrays(cols).batches) this.arrow.write(b);
     this.csvOut?.write(csvRows(this.plan.observables, r.columns, 0, r.end - r.start, r.start));
+    this.parquet.write(simulationColumns(this.plan, r.start, r.columns));
     // Back-pressure: give the Arrow pipe a turn of the event loop, then let the disk catch up before
     // more chunks are produced.
     await new Promise<void>((ok) => setImmediate(ok));
@@ -180,8 +238,12 @@ export class StreamedSimulationWriter {
     }
   }
 
-  /** Close the files and write the summaries; returns the deterministic summary. */
-  async finish(meta: Record<string, unknown>) {
+  /** Close the files and write the summaries and extra tables; returns the deterministic summary. */
+  async finish(
+    meta: Record<string, unknown>,
+    extra: (stats: SimulationResult["stats"]) => TidyTable[] = () => [],
+  ) {
+    this.parquet.finish();
     await this.close();
     const summaries = Object.fromEntries(this.plan.observables.map((k, o) => [k, this.summaries[o]]));
     const stats = Object.fromEntries(
@@ -195,6 +257,7 @@ export class StreamedSimulationWriter {
       summaries,
       samplesSha256: this.hasher.digest(),
     };
+    writeTables(this.dir, this.plan, { stats }, extra(stats));
     writeFileAtomic(join(this.dir, "summaries.json"), toJson(det));
     writeFileAtomic(join(this.dir, "result.json"), toJson({ ...meta, ...det }));
     return det;
@@ -202,6 +265,7 @@ export class StreamedSimulationWriter {
 
   /** Close the files (also after a failure, before the staging folder is removed). */
   async close(): Promise<void> {
+    this.parquet.abort();
     const closed = (w: WriteStream) =>
       new Promise<void>((ok, fail) => {
         if (w.closed) ok();
@@ -283,12 +347,39 @@ function checkCsv(
   return row === n ? null : `it has ${Math.max(row, 0)} rows, the result ${n} samples`;
 }
 
+/** samples.parquet against the samples: rows, plan hash, sample index and every value (bit for bit). */
+async function checkParquet(
+  path: string,
+  plan: Plan,
+  samples: Record<string, Float64Array>,
+): Promise<string | null> {
+  if (!existsSync(path)) return "missing";
+  try {
+    const info = parquetInfo(path);
+    if (info.rows !== plan.samples) return `has ${info.rows} rows, the plan ${plan.samples} samples`;
+    if (info.metadata["deeplimits.planHash"] !== planHash(plan))
+      return "belongs to another plan (plan hash differs)";
+    const index = await readParquetColumn(path, "sample");
+    for (let i = 0; i < plan.samples; i++)
+      if (index[i] !== i) return `row ${i} has sample index ${String(index[i])}`;
+    for (const key of plan.observables) {
+      const col = await readParquetColumn(path, key);
+      for (let i = 0; i < plan.samples; i++)
+        if (!Object.is(col[i], samples[key][i]))
+          return `sample ${i} of ${key} is ${String(col[i])}, ${samples[key][i]} in samples.arrow`;
+    }
+    return null;
+  } catch (e) {
+    return `unreadable (${(e as Error).message})`;
+  }
+}
+
 /**
  * Check a result folder: every file against the manifest, the samples' hash, the statistics, summaries
- * and quantiles recomputed from samples.arrow, samples.csv value by value, and result.json against
+ * and quantiles recomputed from samples.arrow, samples.csv and samples.parquet value by value, and result.json against
  * summaries.json. A folder that is not a result is a SpecError (exit 2).
  */
-export function verifyResult(dir: string): { ok: boolean; checks: Check[] } {
+export async function verifyResult(dir: string): Promise<{ ok: boolean; checks: Check[] }> {
   const checks: Check[] = [];
   const add = (what: string, problem: string | null, fine = "ok") =>
     checks.push({ what, ok: problem === null, detail: problem ?? fine });
@@ -326,7 +417,10 @@ export function verifyResult(dir: string): { ok: boolean; checks: Check[] } {
     }
     for (const f of listFiles(dir)) {
       if (f === MANIFEST || listed.has(f)) continue;
-      const ours = /^(samples\.(arrow|csv)|summaries\.json|result\.json|partial\.json)$/.test(f);
+      const ours =
+        /^(samples\.(arrow|csv|parquet)|summaries\.(json|csv|parquet)|theory\.(csv|parquet)|result\.json|partial\.json)$/.test(
+          f,
+        );
       if (ours) add(f, "is not listed in the manifest: it belongs to another run");
     }
     if (manifest.planHash !== undefined)
@@ -393,6 +487,11 @@ export function verifyResult(dir: string): { ok: boolean; checks: Check[] } {
       "every value equals samples.arrow's",
     );
   else if (plan.samples <= CSV_MAX_SAMPLES) add("samples.csv", "missing");
+  add(
+    "samples.parquet",
+    await checkParquet(join(dir, "samples.parquet"), plan, samples),
+    "every value equals samples.arrow's",
+  );
   try {
     const full = JSON.parse(readFileSync(join(dir, "result.json"), "utf8"));
     const keys = Object.keys(det) as (keyof typeof det)[];

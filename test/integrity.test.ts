@@ -3,8 +3,10 @@
  * hostile probe (each failed before its fix), plus property tests over chunk, shard and server inputs.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
   appendFileSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -394,6 +396,23 @@ describe("result folders: whole or not at all; verify checks every file", () => 
     r = await runQuiet("verify", out);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/samples\.csv sample 4 of G/);
+    expect((await sim(out)).code).toBe(0);
+    // samples.parquet of another run, with the manifest made to match it: the Parquet check names it.
+    const other = join(tmp, "v-other");
+    expect(
+      (await runQuiet("simulate", ...MLP, "--samples", "600", "--seed", "9", "--out", other, "--json")).code,
+    ).toBe(0);
+    copyFileSync(join(other, "samples.parquet"), join(out, "samples.parquet"));
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+    const bytes = readFileSync(join(out, "samples.parquet"));
+    manifest.files["samples.parquet"] = {
+      bytes: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+    };
+    writeFileSync(join(out, "manifest.json"), JSON.stringify(manifest));
+    r = await runQuiet("verify", out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/samples\.parquet (has \d+ rows|belongs to another plan)/);
     expect((await sim(out)).code).toBe(0);
     rmSync(join(out, "result.json"));
     expect((await runQuiet("verify", out)).stderr).toMatch(/result\.json listed in the manifest but missing/);

@@ -166,7 +166,16 @@ describe("commands", () => {
     const { strictExit, EXIT_UNEXPECTED } = await import("../src/node/commands/common.js");
     const { zClaim } = await import("../src/claims/index.js");
     const claim = (simulated: number) =>
-      zClaim({ id: "x", statement: "", explanation: "", expected: "agrees", theory: 0, simulated, se: 1 });
+      zClaim({
+        id: "x",
+        statement: "",
+        explanation: "",
+        basis: "exact",
+        wrong: { name: "w", theory: 100 },
+        theory: 0,
+        simulated,
+        se: 1,
+      });
     const before = process.exitCode;
     try {
       strictExit(true, [claim(0.5)]);

@@ -107,7 +107,8 @@ describe("claims from a real run", () => {
       reference: "r",
       theory: 0.7,
       se: 0.01,
-      expected: "agrees" as const,
+      basis: "tolerance" as const,
+      wrong: { name: "1/2", theory: 0.5 },
       explanation: "e",
     };
     const ok = toleranceClaim({ ...base, simulated: 0.64, tolerance: 0.1 });
@@ -151,12 +152,17 @@ describe("reproduce writes a report, exports and claims", () => {
     const j = JSON.parse(r.stdout);
     expect(j.claims).toBeGreaterThan(25);
     expect(j.unexpected).toBe(0);
+    // At least 90% of the claims have power against their named wrong alternative (issue "Claims a
+    // researcher can trust"); the count of weak ones is part of the summary.
+    expect(j.weak).toBeLessThanOrEqual(0.1 * j.claims);
+    expect(j.falsifiableHolding + j.weak).toBe(j.claims);
     nClaims = j.claims;
   }, 300_000); // about 2 minutes alone; more while other test files share the 2 cores
   it("gives the claims of the committed fixture: ids, verdicts and numbers bit for bit", () => {
     // test/fixtures/claims-default.json: `reproduce` at the default budget, taken before the redesign
-    // into family plugins and declared experiments (issue "One house"). Only a change that alters
-    // numbers on purpose may update it, and says so in its commit.
+    // into family plugins and declared experiments (issue "One house"), and updated on purpose when the
+    // claims got their computed expectations, wrong alternatives and power (issue "Claims a researcher
+    // can trust"). Only a change that alters numbers on purpose may update it, and says so in its commit.
     const numbers = (c: Record<string, unknown>) => ({
       id: c.id,
       experiment: c.experiment,
@@ -170,6 +176,10 @@ describe("reproduce writes a report, exports and claims", () => {
       threshold: c.threshold,
       statistic: c.statistic,
       pValue: c.pValue,
+      basis: c.basis,
+      effect: c.effect,
+      wrong: c.wrong,
+      weak: c.weak,
     });
     const fixture = JSON.parse(
       readFileSync(new URL("./fixtures/claims-default.json", import.meta.url), "utf8"),
@@ -368,6 +378,15 @@ print(json.dumps({"claims": len(claims), "summaries": len(summaries), "files": l
       await page.selectOption("#f-holds", "false");
       expect(await visible()).toBe(0); // no unexpected claim at the default budget
       await page.selectOption("#f-holds", "");
+      // By basis and by power (weak claims: those that cannot fail at this sample size).
+      const all = claims as unknown as { basis: string; weak: boolean }[];
+      await page.selectOption("#f-basis", "empirical");
+      expect(await visible()).toBe(all.filter((c) => c.basis === "empirical").length);
+      await page.selectOption("#f-basis", "");
+      await page.selectOption("#f-weak", "true");
+      expect(await visible()).toBe(all.filter((c) => c.weak).length);
+      await page.selectOption("#f-weak", "");
+      expect(await page.textContent("#claim-counts")).toContain(`${all.filter((c) => c.weak).length} weak`);
       await page.fill("#f-text", "quasi-gbm");
       expect(await visible()).toBeGreaterThan(0);
       expect(await visible()).toBeLessThan(nClaims);

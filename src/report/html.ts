@@ -3,7 +3,7 @@
  * interactive Vega-Lite (data embedded; vega and vega-lite inlined) over a PNG fallback, the claims
  * table, run metadata and links to the raw data.
  */
-import { type Claim, holds } from "../claims/index.js";
+import { type Claim, claimCounts, holds } from "../claims/index.js";
 
 export interface ReportSection {
   id: string;
@@ -56,12 +56,21 @@ function claimRow(c: Claim): string {
         ? `${num(c.theory)}</td><td>${num(c.simulated)} &plusmn; ${num(c.se)}</td><td>|diff| = ${num(c.statistic)} &le; ${num(c.threshold)}?`
         : `&mdash;</td><td>&mdash;</td><td>KS D = ${num(c.statistic)}, p = ${num(c.pValue ?? Number.NaN)}`;
   const exp = escapeHtml(c.experiment);
-  return `<tr class="${ok ? "ok" : "bad"}" id="claim-${escapeHtml(c.id)}" data-experiment="${exp}" data-verdict="${c.verdict}" data-holds="${ok}"><td><a href="#${exp}">${exp}</a></td><td>${escapeHtml(c.statement)}<div class="ref">${escapeHtml(c.reference)}</div></td><td>${value}</td><td class="verdict">${c.verdict}${ok ? "" : ` <b>(expected ${c.expected})</b>`}</td><td>${escapeHtml(c.explanation)}</td></tr>`;
+  const w = c.wrong;
+  const wrongStat =
+    c.test === "ks"
+      ? `D = ${num(w.statistic)}, p = ${num(w.pValue ?? Number.NaN)}`
+      : c.test === "abs"
+        ? `|diff| = ${num(w.statistic)}`
+        : `z = ${num(w.statistic)}`;
+  const wrong = `${escapeHtml(w.name)}${Number.isFinite(w.theory) ? ` (${num(w.theory)})` : ""}: ${wrongStat}, ${w.verdict}${c.weak ? ` <b class="weak">weak</b>` : ""}`;
+  return `<tr class="${ok ? "ok" : "bad"}" id="claim-${escapeHtml(c.id)}" data-experiment="${exp}" data-verdict="${c.verdict}" data-holds="${ok}" data-basis="${c.basis}" data-weak="${c.weak}"><td><a href="#${exp}">${exp}</a></td><td>${escapeHtml(c.statement)}<div class="ref">${escapeHtml(c.reference)}</div></td><td>${value}</td><td class="verdict">${c.verdict}${ok ? "" : ` <b>(expected ${c.expected})</b>`}</td><td class="expected">${c.expected}<div class="ref">${c.basis}${c.basis === "asymptotic" || c.basis === "empirical" ? `, effect ${num(c.effect)}` : ""}</div></td><td class="wrong">${wrong}</td><td>${escapeHtml(c.explanation)}</td></tr>`;
 }
 
 export function buildReportHtml(input: ReportInput): string {
   const { meta, sections, claims } = input;
   const nOk = claims.filter(holds).length;
+  const counts = claimCounts(claims);
   const metaRows = Object.entries(meta)
     .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(typeof v === "string" ? v : JSON.stringify(v))}</td></tr>`)
     .join("");
@@ -87,14 +96,14 @@ body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;max-width:1100
 h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd}
 pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}
 table{border-collapse:collapse;font-size:13px;width:100%} td,th{border-bottom:1px solid #e4e4e4;padding:4px 6px;text-align:left;vertical-align:top}
-tr.bad{background:#fde8e8} .verdict{white-space:nowrap} .ref{color:#666;font-size:12px} .caption{font-size:13px;color:#444}
+tr.bad{background:#fde8e8} .weak{color:#b35900} .verdict{white-space:nowrap} .ref{color:#666;font-size:12px} .caption{font-size:13px;color:#444}
 .scroll{overflow-x:auto;max-width:100%} nav#toc ol{columns:2;font-size:13px} @media (max-width:700px){nav#toc ol{columns:1}}
 .filters{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;font-size:13px;margin:.5em 0} th[data-sort]{cursor:pointer;text-decoration:underline dotted}
 .figure{overflow-x:auto;min-height:100px} .warning{background:#fff4d6;padding:.4em .6em;border-radius:4px;font-size:13px} .figure img{max-width:100%}
 </style></head>
 <body>
 <h1>deeplimits report</h1>
-<p>${claims.length} claims checked: <b>${nOk}</b> as the theory predicts, <b>${claims.length - nOk}</b> unexpected.</p>
+<p id="claim-counts">${claims.length} claims checked: <b>${nOk}</b> as the theory predicts (<b>${counts.falsifiableHolding}</b> of them falsifiable), <b>${counts.weak}</b> weak (they cannot fail at this sample size), <b>${counts.empirical}</b> resting on an empirical constant, <b>${claims.length - nOk}</b> unexpected.</p>
 <div class="scroll"><table class="meta">${metaRows}</table></div>
 <nav id="toc"><h2>Contents</h2><ol><li><a href="#claims">Claims</a></li>${sections
     .map((s) => {
@@ -105,13 +114,19 @@ tr.bad{background:#fde8e8} .verdict{white-space:nowrap} .ref{color:#666;font-siz
     .join("")}</ol></nav>
 <h2 id="claims">Claims</h2>
 <p>Each row is a reference result checked by a simulation of this run. z tests: agreement within the stated number of
-Monte Carlo standard errors; KS tests: p-value above the threshold. "Expected" is what the exact theory predicts at
-this sample size (a predicted deviation, e.g. an asymptotic formula at finite size, is not a failure).</p>
+Monte Carlo standard errors; KS tests: p-value above the threshold. "Expected" is computed, never typed in: from
+the claim's basis (exact: no effect; asymptotic: the effect of the exact theory or a computed correction at this
+run's standard error; empirical: a constant fitted by simulation; tolerance: a law stated to a tolerance). A
+predicted deviation is not a failure. Each claim names a plausible wrong alternative and what the same test
+says of it on the same simulation: a claim expected to agree whose alternative is not rejected, or one whose
+expected verdict is "either", is <b>weak</b> (it cannot fail).</p>
 <div class="filters"><label>Experiment <select id="f-experiment"><option value="">all</option>${sections.map((s) => `<option>${escapeHtml(s.id)}</option>`).join("")}</select></label>
 <label>Show <select id="f-holds"><option value="">all claims</option><option value="false">unexpected only</option><option value="true">as predicted only</option></select></label>
 <label>Verdict <select id="f-verdict"><option value="">any</option><option>agrees</option><option>deviates</option><option>not applicable</option></select></label>
+<label>Basis <select id="f-basis"><option value="">any</option><option>exact</option><option>asymptotic</option><option>empirical</option><option>tolerance</option></select></label>
+<label>Power <select id="f-weak"><option value="">any</option><option value="false">falsifiable</option><option value="true">weak only</option></select></label>
 <label>Search <input id="f-text" type="search" placeholder="word in the claim"></label> <span id="f-count"></span></div>
-<div class="scroll"><table class="claims"><thead><tr><th data-sort="0">experiment</th><th data-sort="1">claim</th><th>theory</th><th>simulated &plusmn; SE</th><th>statistic</th><th data-sort="5">verdict</th><th>explanation</th></tr></thead>
+<div class="scroll"><table class="claims"><thead><tr><th data-sort="0">experiment</th><th data-sort="1">claim</th><th>theory</th><th>simulated &plusmn; SE</th><th>statistic</th><th data-sort="5">verdict</th><th data-sort="6">expected (basis)</th><th>wrong alternative: its statistic</th><th>explanation</th></tr></thead>
 <tbody>${claims.map(claimRow).join("\n")}</tbody></table></div>
 ${body}
 <script>${scriptText(input.scripts.vega)}</script>
@@ -122,17 +137,19 @@ ${body}
   var rows = Array.prototype.slice.call(document.querySelectorAll("table.claims tbody tr"));
   var fe = document.getElementById("f-experiment"), fh = document.getElementById("f-holds");
   var fv = document.getElementById("f-verdict"), ft = document.getElementById("f-text");
+  var fb = document.getElementById("f-basis"), fw = document.getElementById("f-weak");
   function filter() {
     var shown = 0, text = ft.value.toLowerCase();
     rows.forEach(function (r) {
       var ok = (!fe.value || r.dataset.experiment === fe.value) && (!fh.value || r.dataset.holds === fh.value) &&
-        (!fv.value || r.dataset.verdict === fv.value) && (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
+        (!fv.value || r.dataset.verdict === fv.value) && (!fb.value || r.dataset.basis === fb.value) &&
+        (!fw.value || r.dataset.weak === fw.value) && (!text || r.textContent.toLowerCase().indexOf(text) >= 0);
       r.hidden = !ok;
       if (ok) shown++;
     });
     document.getElementById("f-count").textContent = shown + " of " + rows.length + " claims";
   }
-  [fe, fh, fv].forEach(function (el) { el.addEventListener("change", filter); });
+  [fe, fh, fv, fb, fw].forEach(function (el) { el.addEventListener("change", filter); });
   ft.addEventListener("input", filter);
   document.querySelectorAll("[data-show]").forEach(function (a) {
     a.addEventListener("click", function () { fe.value = a.getAttribute("data-show"); filter(); });

@@ -43,8 +43,9 @@ export default defineExperiment({
         const p = collapsed / alive0;
         const se = Math.sqrt(Math.max(p * (1 - p), 1 / alive0) / alive0);
         rows.push({ n: `n = ${n}`, L, p, lo: Math.max(p - 2 * se, 1e-7), hi: p + 2 * se, kind: "sim" });
-        if (n === 1) {
-          const th = width1CollapseProbability(L);
+        const th = width1CollapseProbability(L);
+        // Claimed where the test can tell the exact probability from no collapse at all (7 SE apart).
+        if (n === 1 && th / Math.sqrt(th / alive0) > 7) {
           claims.push(
             zClaim({
               reference: "hayou-infinite-depth.md 2 (Prop. 3, finite-L effect)",
@@ -53,7 +54,8 @@ export default defineExperiment({
               theory: th,
               simulated: p,
               se: Math.sqrt(Math.max(th * (1 - th), 1 / alive0) / alive0),
-              expected: "agrees",
+              basis: "exact",
+              wrong: { name: "no collapse (the infinite-depth limit)", theory: 0 },
               explanation: "each block multiplies Y by 1 + w/sqrt(L) and kills it when w <= -sqrt(L)",
             }),
           );

@@ -47,11 +47,13 @@ export default defineExperiment({
       // numerically at a few points: (1/2) phi(x)^2 g''(x) + theta g(x) = 0, g = erfi^-1(beta .).
       const theta = ouTheta(alpha, beta);
       let worst = 0;
+      let worstRival = 0; // the same residual for a wrong rate 2 theta
       for (const x of [-1.5, -0.4, 0.3, 1.2]) {
         const h = 1e-4;
         const g = (u: number) => ouMap(beta, u);
         const g2 = (g(x + h) - 2 * g(x) + g(x - h)) / (h * h);
         worst = Math.max(worst, Math.abs(0.5 * act.f(x) ** 2 * g2 + theta * g(x)));
+        worstRival = Math.max(worstRival, Math.abs(0.5 * act.f(x) ** 2 * g2 + 2 * theta * g(x)));
       }
       claims.push(
         zClaim({
@@ -62,7 +64,9 @@ export default defineExperiment({
           theory: 0,
           simulated: worst,
           se: 1e-4,
-          expected: "agrees",
+          basis: "exact",
+          // The rival's residual, as if it were the simulated value (the test's power against 2 theta).
+          wrong: { name: "the OU rate doubled (2 theta)", theory: worst - worstRival },
           explanation:
             "finite-difference check of the ODE that defines phi (max residual at 4 points; step 1e-4, tolerance 5e-4)",
         }),

@@ -63,7 +63,8 @@ export default defineExperiment({
         theory: law.mean,
         simulated: zs.mean,
         se: Math.hypot(se, 0.002),
-        expected: "agrees",
+        basis: "tolerance",
+        wrong: { name: "no mean reversion: E[g(Y_L)] = g(Y_0)", theory: ouMap(OU.beta, OU.y0) },
         explanation:
           "Ito: Z = g(X) solves dZ = -theta Z dt + sqrt(theta) dB; SE widened by the O(1/L) Euler bias (~0.002)",
       }),
@@ -74,7 +75,8 @@ export default defineExperiment({
         theory: law.variance,
         simulated: zs.variance,
         se: Math.hypot(zs.seVariance, 0.002),
-        expected: "agrees",
+        basis: "tolerance",
+        wrong: { name: "Brownian motion without reversion: theta t", theory: ouTheta(OU.alpha, OU.beta) },
         explanation: "the OU marginal variance at t = 1",
       }),
     ];

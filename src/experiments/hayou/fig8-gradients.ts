@@ -57,7 +57,8 @@ export default defineExperiment({
             theory: (1 + 1 / (2 * G_L)) ** G_L,
             simulated: g0.mean,
             se: Math.hypot(g0.seMean, 1 / n),
-            expected: "agrees",
+            basis: "tolerance",
+            wrong: { name: "no ReLU halving: (1 + 1/L)^L", theory: (1 + 1 / G_L) ** G_L },
             explanation:
               "infinite width: E[phi'(Y)^2] = 1/2 multiplies E||g||^2 by 1 + 1/(2L) per block; at small width the activity is not 1/2 and the gradient is larger (SE widened by 1/n)",
           }),

@@ -26,12 +26,22 @@ const Q_WIDTHS = [3, 10, 50, 200];
 const Q_L = 200;
 const Q_LAYERS = [50, 100, 200];
 
+/**
+ * Var[G_1] = (1 + c)/n: the volatility of ln||phi(X_t)|| is 1/sqrt(n) (Thm 1), and the drift's own
+ * randomness (the activity pattern fluctuates by O(1/sqrt n)) adds a term of the same order 1/n. Its
+ * constant is empirical (docs/claims.md): n Var[G_1] - 1 measured with 6 x 10^4 networks at seed 7
+ * (not the default run's): 0.068, 0.058, 0.085 (+- 0.006) at n = 10, 50, 200; their mean c = 0.070
+ * +- 0.0035 is what the claim tests (the widths' own c may differ by about 0.015: not resolved).
+ */
+const QGBM_C = 0.07;
+const QGBM_C_ERR = 0.0035;
+
 export default defineExperiment({
   title: "Quasi-GBM: the log growth of ||phi(Y_l)|| at several layers and widths",
   reference: "Hayou 2023, Thm 1 and Figs. 13-21 (hayou-infinite-depth.md 3, 7)",
   description:
     "histograms of sqrt(n)-scaled G_t = ln(||phi(Y_l)||/||phi(Y_0)||), t = l/L, for widths 3, 10, 50, 200 (L = 200), against N(t A(n), t/n)",
-  budgets: { default: { samples: 2 ** 13, seed: 1 }, full: { samples: 10 ** 5 } },
+  budgets: { default: { samples: 2 ** 14, seed: 1 }, full: { samples: 10 ** 5 } },
   cells: () =>
     Q_WIDTHS.map((n) => ({
       key: { n },
@@ -43,6 +53,7 @@ export default defineExperiment({
     const estimates: EstimateRow[] = [];
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
+    const excess: { value: number; se: number }[] = [];
     for (const n of Q_WIDTHS) {
       const A = meanLogGrowthFactor(n);
       for (const l of Q_LAYERS) {
@@ -56,7 +67,7 @@ export default defineExperiment({
         );
         theory.push(
           { panel: "E[G_t]", config: cfg, source: "t A(n) (Thm 1, drift at t = 0)", value: t * A },
-          { panel: "Var[G_t]", config: cfg, source: "t/n (Quasi-GBM, Var = t/n + O(n^-2))", value: t / n },
+          { panel: "Var[G_t]", config: cfg, source: "t/n (Quasi-GBM volatility alone)", value: t / n },
         );
         if (l !== Q_L) continue;
         const scaled = results
@@ -69,21 +80,25 @@ export default defineExperiment({
           ...histogramRows(panel, "simulation", scaled, lo, hi, 40),
           ...densityRows(panel, "N(0, 1) (Quasi-GBM)", lo, hi, 40, normalPdf(0, 1)),
         );
-        claims.push(
-          zClaim({
-            reference: "hayou-infinite-depth.md 3",
-            id: `variance:n=${n}`,
-            statement: `Var[G_1] = 1/n + O(n^-2) at width ${n}`,
-            theory: 1 / n,
-            simulated: s.variance,
-            se: Math.hypot(s.seVariance, 1 / (5 * n * n)),
-            expected: "agrees",
-            explanation:
-              "the volatility of ln||phi(X_t)|| is exactly 1/sqrt(n) (Thm 1); the drift's randomness adds O(n^-2) (SE widened by 1/(5 n^2))",
-          }),
-        );
+        if (n >= 10) excess.push({ value: n * s.variance - 1, se: n * s.seVariance });
       }
     }
+    // n Var[G_1] - 1, averaged over the widths >= 10 (one claim with the power no single width has).
+    const cHat = excess.reduce((a, e) => a + e.value, 0) / excess.length;
+    const cSe = Math.sqrt(excess.reduce((a, e) => a + e.se ** 2, 0)) / excess.length;
+    claims.push(
+      zClaim({
+        reference: "hayou-infinite-depth.md 3",
+        id: `variance-excess`,
+        statement: `Var[G_1] = (1 + c)/n: the mean over n = 10, 50, 200 of n Var[G_1] - 1 is c = ${QGBM_C} (empirical)`,
+        theory: QGBM_C,
+        simulated: cHat,
+        se: Math.hypot(cSe, QGBM_C_ERR),
+        basis: "empirical",
+        wrong: { name: "Var[G_1] = 1/n: the Quasi-GBM volatility alone (no drift term)", theory: 0 },
+        explanation: `the volatility 1/sqrt(n) (Thm 1) plus the drift's randomness, of the same order 1/n: c = ${QGBM_C} +- ${QGBM_C_ERR} fitted by simulation at another seed`,
+      }),
+    );
     return {
       estimates,
       theory,

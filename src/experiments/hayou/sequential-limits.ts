@@ -58,7 +58,11 @@ export default defineExperiment({
             simulated: p.variance,
             // the finite-L value is q0 (1 + 1/(2L))^L, 0.2% below the limit: inside the allowance
             se: Math.hypot(p.seVariance, (0.005 * lim.preactVariance) / 5),
-            expected: "agrees",
+            basis: "tolerance",
+            wrong: {
+              name: "no growth through the blocks: ||x||^2/d",
+              theory: lim.preactVariance / Math.exp(0.5),
+            },
             explanation:
               "E[Y^2] grows by 1 + 1/(2L) per block at every width: the variance limit holds in both orders",
           }),
@@ -72,7 +76,8 @@ export default defineExperiment({
             theory: lim.logGrowth,
             simulated: g.mean,
             se: Math.hypot(g.seMean, 1 / n),
-            expected: "agrees",
+            basis: "tolerance",
+            wrong: { name: "no log growth (the mean of a GBM without drift)", theory: 0 },
             explanation: "A(n) -> 1/4 with O(1/n) corrections (SE widened by 1/n)",
           }),
         );

@@ -65,7 +65,8 @@ export default defineExperiment({
               theory: bFinite,
               simulated: G.variance,
               se: Math.hypot(G.seVariance, allow.variance / 5),
-              expected: "agrees",
+              basis: "tolerance",
+              wrong: { name: "growth with depth as for the MLP: 2/n + 5d/n", theory: 2 / N + (5 * d) / N },
               explanation: "the notes' beta with lambda^2 = c/d tends to (2 + 4c)/n: bounded in depth",
             }),
           );
@@ -83,7 +84,11 @@ export default defineExperiment({
         theory: first.v,
         simulated: last.v,
         se: Math.hypot(first.se, last.se),
-        expected: "agrees",
+        basis: "empirical",
+        wrong: {
+          name: "linear growth in depth, as for the MLP's beta",
+          theory: (first.v * last.d) / first.d,
+        },
         explanation: "with 1/sqrt(depth) branches the depth and width limits commute: no growth with d",
       }),
     );

@@ -4,7 +4,7 @@
  */
 import { rmdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { holds } from "../../experiments/index.js";
+import { claimCounts, holds } from "../../experiments/index.js";
 import type { Experiment, ExperimentContext, ExperimentOptions } from "../../runner/types.js";
 import { type ChunkResult, makePlan, type Plan } from "../../simulate.js";
 import { SpecError } from "../../spec/errors.js";
@@ -184,12 +184,22 @@ export async function reproduceInto(
   );
   const path = join(dir, "index.html");
   if (o.json) {
+    const c = claimCounts(summary.all);
     process.stdout.write(
-      toJson({ ...summary.meta, report: path, claims: summary.claims, unexpected: summary.unexpected }),
+      toJson({
+        ...summary.meta,
+        report: path,
+        claims: summary.claims,
+        unexpected: summary.unexpected,
+        weak: c.weak,
+        empirical: c.empirical,
+        falsifiableHolding: c.falsifiableHolding,
+      }),
     );
   } else {
+    const c = claimCounts(summary.all);
     console.log(
-      `${summary.claims} claims, ${summary.claims - summary.unexpected} as predicted, ${summary.unexpected} unexpected.`,
+      `${summary.claims} claims, ${summary.claims - summary.unexpected} as predicted (${c.falsifiableHolding} falsifiable), ${c.weak} weak (cannot fail at this sample size), ${c.empirical} empirical, ${summary.unexpected} unexpected.`,
     );
     console.log(`Report: ${path} (${summary.wallSeconds.toFixed(1)} s)`);
   }

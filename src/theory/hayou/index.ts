@@ -31,6 +31,37 @@ export function width1ReluLogLaw(t = 1): { mean: number; variance: number } {
 }
 
 /**
+ * Width 1, ReLU, finite depth L, gain 1: the exact mean and variance of log(Y_L / Y_0) given survival.
+ * Each block multiplies Y by 1 + w/sqrt(L), w ~ N(0, 1), and survives when w > -sqrt(L); given survival
+ * the w's are iid truncated normals, so log(Y_L/Y_0) is a sum of L iid terms log(1 + w/sqrt(L)). Their
+ * moments are integrals over u = w + sqrt(L) > 0 of log(u / sqrt L)^k phi(u - sqrt L), computed with
+ * u = t^2 (which removes the log singularity at 0) and Simpson's rule. Tends to N(-1/2, 1) as L grows
+ * (Prop. 3), with an O(1/L) error: e.g. mean -0.5x and variance 1.x at L = 5 (docs/theory/hayou.md).
+ */
+export function width1FiniteDepthLogMoments(L: number, steps = 20000): { mean: number; variance: number } {
+  const s = Math.sqrt(L);
+  const tMax = Math.sqrt(s + 12);
+  const h = tMax / steps;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i <= steps; i++) {
+    const t = i * h;
+    const wgt = i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2;
+    const u = t * t;
+    const dens = (2 * t * Math.exp(-0.5 * (u - s) ** 2)) / Math.sqrt(2 * Math.PI);
+    const lg = t === 0 ? 0 : Math.log(u / s);
+    m0 += wgt * dens;
+    m1 += wgt * dens * lg;
+    m2 += wgt * dens * lg * lg;
+  }
+  // Simpson's factor h/3 cancels in the ratios.
+  const mean = m1 / m0;
+  const variance = m2 / m0 - mean * mean;
+  return { mean: L * mean, variance: L * variance };
+}
+
+/**
  * Width 1, ReLU, depth L, gain 1: P(the network collapses by depth L | Y_0 > 0) = 1 - Phi(sqrt L)^L
  * exactly (each block multiplies Y by 1 + w/sqrt(L), w ~ N(0, 1), and dies when w <= -sqrt(L)).
  */

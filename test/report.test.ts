@@ -233,7 +233,7 @@ describe("reproduce writes a report, exports and claims", () => {
     const rows = await db.rows(
       `select sample, G from '${path}' where depth = 10 and dead is null order by sample`,
     );
-    const N = 2 ** 15; // nica/log-gaussian's default
+    const N = 2 ** 17; // nica/log-gaussian's default
     expect(rows.length).toBe(N);
     const spec = parseSpec({ ...presetSpec("nica-mlp"), depth: 10 });
     const direct = simulate(spec, { samples: N, seed: 1, observables: ["G", "logOutNorm2"] });

@@ -65,6 +65,12 @@ export function findExperiment(id: string): Experiment | undefined {
   return EXPERIMENTS.find((e) => e.id === id);
 }
 
-/** Experiments whose id matches a glob (`*` any run of characters, `?` one character). */
-export const selectExperiments = (glob: string | undefined): Experiment[] =>
-  glob ? EXPERIMENTS.filter((e) => globMatcher(glob)(e.id)) : EXPERIMENTS;
+/**
+ * Experiments whose id matches a glob (`*` any run of characters, `?` one character), or any of several
+ * comma-separated globs (e.g. 'nica/*,hayou/*').
+ */
+export function selectExperiments(glob: string | undefined): Experiment[] {
+  if (!glob) return EXPERIMENTS;
+  const matchers = glob.split(",").map((g) => globMatcher(g.trim()));
+  return EXPERIMENTS.filter((e) => matchers.some((m) => m(e.id)));
+}

@@ -12,7 +12,10 @@ export function registerReproduce(program: Command): void {
     program
       .command("reproduce")
       .description("run every registered experiment (or those matching --only) and write an HTML report")
-      .option("--only <globs>", "only experiments whose id matches one of these comma-separated globs, e.g. 'nica/*,hayou/*'")
+      .option(
+        "--only <globs>",
+        "only experiments whose id matches one of these comma-separated globs, e.g. 'nica/*,hayou/*'",
+      )
       .option("--out <dir>", "report folder", "report"),
   ).action(async (o: ExpCliOptions & { only?: string; out: string }) => {
     const selected = selectExperiments(o.only);

@@ -1,6 +1,6 @@
 /** Every ```js example in docs/api.md runs against the built package (as `import ... from "deeplimits"`). */
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DOC_TABLES } from "../src/families/tables.js";
 
@@ -42,4 +42,30 @@ describe("the docs' registry tables", () => {
       expect(cells(section![1])).toEqual(cells(table()));
     });
   }
+});
+
+describe("citations", () => {
+  const root = new URL("../src/", import.meta.url).pathname;
+  const sources = readdirSync(root, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => [f, readFileSync(`${root}${f}`, "utf8")] as const);
+  it("every docs/theory section the code cites exists", () => {
+    const cited = new Set<string>();
+    for (const [, text] of sources)
+      for (const m of text.matchAll(/docs\/theory\/([a-z-]+\.md) §(\d+(?:\.\d+)?)/g))
+        cited.add(`${m[1]} ${m[2]}`);
+    expect(cited.size).toBeGreaterThan(20);
+    for (const c of cited) {
+      const [file, section] = c.split(" ");
+      const doc = readFileSync(new URL(`../docs/theory/${file}`, import.meta.url), "utf8");
+      expect(doc, c).toMatch(new RegExp(`^#+ ${section.replace(".", "\\.")}[. ]`, "m"));
+    }
+  });
+  it("no claim or legend cites a reference sheet users do not have", () => {
+    for (const [f, text] of sources)
+      expect(text, f).not.toMatch(
+        /(?<!docs\/theory\/)(log-gaussian|hayou-infinite-depth|marion-scaling-resnets)\.md/,
+      );
+  });
 });

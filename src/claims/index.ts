@@ -1,7 +1,7 @@
 /**
  * Claims: reference results that a simulation can check, each with its theory value, the simulated
  * value and its Monte Carlo standard error (or a KS p-value), a verdict computed from those numbers,
- * and the verdict the sheets predict. A claim "holds" when the verdict is the predicted one: a
+ * and the verdict the theory predicts. A claim "holds" when the verdict is the predicted one: a
  * predicted deviation (an asymptotic formula at finite size, an erratum in a source) is shown as such.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Fractional Gaussian noise (unit variance per step, Hurst H in (0, 1)) by exact circulant embedding
  * (Davies & Harte 1987; Dietrich & Newsam 1997) with our radix-2 FFT. The autocovariance is
- * rho_H(k) = (|k+1|^{2H} - 2|k|^{2H} + |k-1|^{2H}) / 2 (marion-scaling-resnets.md 2.6). The embedding of
+ * rho_H(k) = (|k+1|^{2H} - 2|k|^{2H} + |k-1|^{2H}) / 2 (docs/theory/scaling-resnets.md §2.6). The embedding of
  * size M = 2m (m >= N, a power of two) uses the exact covariances (no zero in the middle, unlike the
  * reference code), which is nonnegative definite for fGn at every H (Craigmile 2003). The radix-2 FFT
  * here (JS) computes the eigenvalues once; paths use the WebAssembly kernel of the same algorithm.

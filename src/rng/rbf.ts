@@ -1,6 +1,6 @@
 /**
  * Smooth weights in depth: a Gaussian process on t in [0, 1] with the RBF kernel
- * K(s, t) = exp(-(s - t)^2 / (2 l^2)), l = 0.1 (marion-scaling-resnets.md 3). The Cholesky factor of K
+ * K(s, t) = exp(-(s - t)^2 / (2 l^2)), l = 0.1 (docs/theory/scaling-resnets.md §3). The Cholesky factor of K
  * on the grid is computed once per (points, l) and cached. K is numerically singular for fine grids,
  * so a jitter of 1e-10 times the diagonal is added: the sampled covariance is K + 1e-10 I (documented;
  * a relative perturbation far below Monte Carlo error).

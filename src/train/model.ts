@@ -1,5 +1,5 @@
 /**
- * A trainable Marion ResNet (marion-scaling-resnets.md 1, 4): h_0 = A x, res-1
+ * A trainable Marion ResNet (docs/theory/scaling-resnets.md §1, 4): h_0 = A x, res-1
  * h_{k+1} = h_k + alpha (V_{k+1} sigma(h_k) + b_{k+1}), res-3 h_k + alpha (V_{k+1} sigma(W_{k+1} h_k) + b_{k+1}),
  * logits B h_L, softmax cross-entropy. Every parameter is trainable; the biases b_k start at zero and
  * exist when `biases` is set (the reference adds them to fBM layers). Weights are initialised from the

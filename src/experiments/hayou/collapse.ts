@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Fig. 4 and Lemma 3 (hayou-infinite-depth.md 3, 8): the probability that phi(Y_l) = 0 for
+ * Hayou 2023 (arXiv:2210.00688), Fig. 4 and Lemma 3 (docs/theory/infinite-depth.md §3, 8): the probability that phi(Y_l) = 0 for
  * some l <= L against depth, widths 1-5, against the exact width-1 curve 1 - Phi(sqrt L)^L.
  */
 import { linesChart } from "../../report/charts.js";
@@ -14,7 +14,7 @@ const C_DEPTHS = [1, 2, 3, 5, 10, 20];
 
 export default defineExperiment({
   title: "Network collapse: P(phi(Y_l) = 0 for some l <= L) against depth, widths 1-5",
-  reference: "Hayou 2023, Fig. 4 and Lemma 3 (hayou-infinite-depth.md 3, 8)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Fig. 4 and Lemma 3 (docs/theory/infinite-depth.md §3, 8)",
   description:
     "collapse probability by depth L given phi(Y_0) != 0, widths 1..5, against the exact width-1 curve 1 - Phi(sqrt L)^L",
   budgets: { default: { samples: 2 ** 15, seed: 1 }, full: { samples: 2 * 10 ** 5 } },
@@ -48,7 +48,7 @@ export default defineExperiment({
         if (n === 1 && th / Math.sqrt(th / alive0) > 7) {
           claims.push(
             zClaim({
-              reference: "hayou-infinite-depth.md 2 (Prop. 3, finite-L effect)",
+              reference: "docs/theory/infinite-depth.md §2 (Prop. 3, finite-L effect)",
               id: `width1:L=${L}`,
               statement: `width 1: P(collapse by depth ${L} | Y_0 > 0) = 1 - Phi(sqrt L)^L`,
               theory: th,

@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Fig. 1 and Prop. 3 (hayou-infinite-depth.md 2): histograms of log(Y_L / Y_0) for the
+ * Hayou 2023 (arXiv:2210.00688), Fig. 1 and Prop. 3 (docs/theory/infinite-depth.md §2): histograms of log(Y_L / Y_0) for the
  * width-1 ReLU ResNet against the log-normal law N(-1/2, 1).
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
@@ -15,7 +15,7 @@ const F1_DEPTHS = [5, 50, 500];
 
 export default defineExperiment({
   title: "Width-1 ReLU ResNet: log(Y_L / Y_0) against the log-normal law of Prop. 3",
-  reference: "Hayou 2023, Fig. 1 and Prop. 3 (hayou-infinite-depth.md 2)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Fig. 1 and Prop. 3 (docs/theory/infinite-depth.md §2)",
   description: "histograms of log(Y_L/Y_0) for n = d = 1, Y_0 = 1, L = 5, 50, 500, against N(-1/2, 1)",
   budgets: { default: { samples: 2 ** 14, seed: 1 }, full: { samples: 10 ** 5 } },
   cells: () =>
@@ -46,7 +46,7 @@ export default defineExperiment({
       hist.push(...densityRows(`L = ${L}`, "N(-1/2, 1) (Prop. 3)", lo, hi, 50, normalPdf(law.mean, 1)));
       claims.push(
         ksClaim({
-          reference: "hayou-infinite-depth.md 2 (Prop. 3)",
+          reference: "docs/theory/infinite-depth.md §2 (Prop. 3)",
           id: `ks:L=${L}`,
           statement: `log(Y_L/Y_0) ~ N(-1/2, 1) for the width-1 ReLU ResNet (Y_0 = 1, L = ${L}, surviving networks)`,
           statistic: ks.statistic,

@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Prop. 4 and Fig. 2 (hayou-infinite-depth.md 2): the graph of the OU-inducing activation
+ * Hayou 2023 (arXiv:2210.00688), Prop. 4 and Fig. 2 (docs/theory/infinite-depth.md §2): the graph of the OU-inducing activation
  * phi(x) = alpha exp(erfi^-1(beta x)^2) and a check of the ODE that defines it (no sampling).
  */
 import { makeActivation } from "../../activations/index.js";
@@ -19,7 +19,7 @@ const F2_PARAMS: [number, number][] = [
 
 export default defineExperiment({
   title: "The exotic activation phi(x) = alpha exp(erfi^-1(beta x)^2) and its derivative",
-  reference: "Hayou 2023, Prop. 4 and Fig. 2 (hayou-infinite-depth.md 2)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Prop. 4 and Fig. 2 (docs/theory/infinite-depth.md §2)",
   description: "graph of the OU-inducing activation for three (alpha, beta); pure theory (no sampling)",
   budgets: { default: { samples: 1, seed: 1 }, full: { samples: 1 } },
   cells: () => [],
@@ -43,7 +43,7 @@ export default defineExperiment({
           },
         );
       }
-      // phi solves (1/2) phi^2 g'' = -theta g with |phi| g' = sigma (sheet 2): check the Ito drift of g(X)
+      // phi solves (1/2) phi^2 g'' = -theta g with |phi| g' = sigma (docs/theory/infinite-depth.md §2): check the Ito drift of g(X)
       // numerically at a few points: (1/2) phi(x)^2 g''(x) + theta g(x) = 0, g = erfi^-1(beta .).
       const theta = ouTheta(alpha, beta);
       let worst = 0;
@@ -58,7 +58,7 @@ export default defineExperiment({
       claims.push(
         zClaim({
           experiment: "hayou/fig2-activation",
-          reference: "hayou-infinite-depth.md 2 (Prop. 4 reverse engineering)",
+          reference: "docs/theory/infinite-depth.md §2 (Prop. 4 reverse engineering)",
           id: `ito-drift:alpha=${alpha},beta=${beta}`,
           statement: `g = erfi^-1(beta .) turns dX = |phi(X)| dB into an OU drift: (1/2) phi^2 g'' + theta g = 0 (alpha = ${alpha}, beta = ${beta})`,
           theory: 0,

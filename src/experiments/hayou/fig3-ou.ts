@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Prop. 4 and Figs. 2-3 (hayou-infinite-depth.md 2): with the exotic activation, g(Y_L) =
+ * Hayou 2023 (arXiv:2210.00688), Prop. 4 and Figs. 2-3 (docs/theory/infinite-depth.md §2): with the exotic activation, g(Y_L) =
  * erfi^-1(beta Y_L) of the width-1 ResNet follows an Ornstein-Uhlenbeck law.
  */
 import { overlaidHistogramsChart } from "../../report/charts.js";
@@ -14,7 +14,7 @@ const OU = { alpha: 1, beta: 1, y0: 1, L: 1000 };
 
 export default defineExperiment({
   title: "Exotic activation phi(x) = alpha exp(erfi^-1(beta x)^2): g(Y_L) is an Ornstein-Uhlenbeck marginal",
-  reference: "Hayou 2023, Prop. 4, Figs. 2-3 (hayou-infinite-depth.md 2)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Prop. 4, Figs. 2-3 (docs/theory/infinite-depth.md §2)",
   description:
     "width 1, Y_0 = 1, L = 1000: histograms of g(Y_L) = erfi^-1(beta Y_L) and of Y_L against the OU law and its pushforward; the activation's graph",
   budgets: { default: { samples: 4000, seed: 1 }, full: { samples: 10 ** 5 } },
@@ -57,7 +57,7 @@ export default defineExperiment({
     const se = Math.sqrt(law.variance / zs.n);
     const claims: Claim[] = [
       zClaim({
-        reference: "hayou-infinite-depth.md 2 (Prop. 4)",
+        reference: "docs/theory/infinite-depth.md §2 (Prop. 4)",
         id: `mean`,
         statement: `E[g(Y_L)] = g(Y_0) e^{-theta}, theta = pi alpha^2 beta^2 / 4 (alpha = beta = 1, Y_0 = 1, L = ${OU.L})`,
         theory: law.mean,
@@ -69,7 +69,7 @@ export default defineExperiment({
           "Ito: Z = g(X) solves dZ = -theta Z dt + sqrt(theta) dB; SE widened by the O(1/L) Euler bias (~0.002)",
       }),
       zClaim({
-        reference: "hayou-infinite-depth.md 2 (Prop. 4)",
+        reference: "docs/theory/infinite-depth.md §2 (Prop. 4)",
         id: `variance`,
         statement: `Var[g(Y_L)] = (1 - e^{-2 theta})/2 (alpha = beta = 1, L = ${OU.L})`,
         theory: law.variance,

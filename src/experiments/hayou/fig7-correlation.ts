@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Section 5 and Fig. 7 (hayou-infinite-depth.md 6, 8): the correlation of two inputs
+ * Hayou 2023 (arXiv:2210.00688), Section 5 and Fig. 7 (docs/theory/infinite-depth.md §6, 8): the correlation of two inputs
  * through depth, stochastic at small width, against the infinite-width ODE.
  */
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
@@ -15,7 +15,7 @@ const C_LAYERS = [0, 10, 25, 50, 75, 100];
 
 export default defineExperiment({
   title: "Correlation of two inputs through depth: stochastic at small width, no degeneracy",
-  reference: "Hayou 2023, Section 5 and Fig. 7 (hayou-infinite-depth.md 6, 8)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Section 5 and Fig. 7 (docs/theory/infinite-depth.md §6, 8)",
   description:
     "corr(Y_l^a, Y_l^b) against l for inputs at 1 rad (d = 2), widths 3, 10, 100, 400, L = 100, against the infinite-width ODE",
   budgets: { default: { samples: 2000, seed: 1 }, full: { samples: 20000 } },
@@ -52,7 +52,7 @@ export default defineExperiment({
       const s = results.stats({ n }, `corr[${C_L}]`);
       claims.push(
         zClaim({
-          reference: "hayou-infinite-depth.md 8",
+          reference: "docs/theory/infinite-depth.md §8",
           id: `mean:n=${n}`,
           statement: `E corr(Y_L^a, Y_L^b) follows the infinite-width ODE at width ${n} (0.540 -> 0.585)`,
           theory: infiniteWidthCorrelation(rho0, 1),

@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Fig. 8 (hayou-infinite-depth.md 8): back-propagated gradient norms through depth against
+ * Hayou 2023 (arXiv:2210.00688), Fig. 8 (docs/theory/infinite-depth.md §8): back-propagated gradient norms through depth against
  * the infinite-width e^{(1 - l/L)/4}.
  */
 
@@ -17,7 +17,7 @@ const G_LAYERS = [0, 10, 25, 50, 75, 90, 100];
 
 export default defineExperiment({
   title: "Back-propagated gradient norms through depth stay well behaved",
-  reference: "Hayou 2023, Fig. 8 (hayou-infinite-depth.md 8)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Fig. 8 (docs/theory/infinite-depth.md §8)",
   description:
     "||dloss/dY_l|| against l for widths 3, 10, 100 (L = 100, last-layer gradient of unit norm), against the infinite-width e^{(1 - l/L)/4}",
   budgets: { default: { samples: 2000, seed: 1 }, full: { samples: 20000 } },
@@ -51,7 +51,7 @@ export default defineExperiment({
       if (n >= 100) {
         claims.push(
           zClaim({
-            reference: "hayou-infinite-depth.md 8",
+            reference: "docs/theory/infinite-depth.md §8",
             id: `g0:n=${n}`,
             statement: `E||dloss/dY_0||^2 = (1 + 1/(2L))^L at large width (n = ${n}): no explosion or vanishing`,
             theory: (1 + 1 / (2 * G_L)) ** G_L,

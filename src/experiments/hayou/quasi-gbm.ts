@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Thm 1 and Figs. 13-21 (hayou-infinite-depth.md 3, 7): the Quasi-GBM law of the log growth
+ * Hayou 2023 (arXiv:2210.00688), Thm 1 and Figs. 13-21 (docs/theory/infinite-depth.md §3, 7): the Quasi-GBM law of the log growth
  * G_t = ln(||phi(Y_l)|| / ||phi(Y_0)||) at several layers and widths.
  */
 import {
@@ -38,7 +38,7 @@ const QGBM_C_ERR = 0.0035;
 
 export default defineExperiment({
   title: "Quasi-GBM: the log growth of ||phi(Y_l)|| at several layers and widths",
-  reference: "Hayou 2023, Thm 1 and Figs. 13-21 (hayou-infinite-depth.md 3, 7)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Thm 1 and Figs. 13-21 (docs/theory/infinite-depth.md §3, 7)",
   description:
     "histograms of sqrt(n)-scaled G_t = ln(||phi(Y_l)||/||phi(Y_0)||), t = l/L, for widths 3, 10, 50, 200 (L = 200), against N(t A(n), t/n)",
   budgets: { default: { samples: 2 ** 14, seed: 1 }, full: { samples: 10 ** 5 } },
@@ -88,7 +88,7 @@ export default defineExperiment({
     const cSe = Math.sqrt(excess.reduce((a, e) => a + e.se ** 2, 0)) / excess.length;
     claims.push(
       zClaim({
-        reference: "hayou-infinite-depth.md 3",
+        reference: "docs/theory/infinite-depth.md §3",
         id: `variance-excess`,
         statement: `Var[G_1] = (1 + c)/n: the mean over n = 10, 50, 200 of n Var[G_1] - 1 is c = ${QGBM_C} (empirical)`,
         theory: QGBM_C,

@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Thm 1 (hayou-infinite-depth.md 3): the mean log growth of ||phi(Y_L)|| changes sign
+ * Hayou 2023 (arXiv:2210.00688), Thm 1 (docs/theory/infinite-depth.md §3): the mean log growth of ||phi(Y_L)|| changes sign
  * between widths 3 and 4, against A(n) = 2^(n-2)/(2^n - 1) - 1/n.
  */
 import { theoryMoments } from "../../theory/overlays.js";
@@ -15,7 +15,7 @@ const L_REGIME = 400;
 
 export default defineExperiment({
   title: "Regime change: the mean log growth of ||phi(Y_L)|| changes sign between widths 3 and 4",
-  reference: "Hayou 2023, abstract and Thm 1 (hayou-infinite-depth.md 3)",
+  reference: "Hayou 2023 (arXiv:2210.00688), abstract and Thm 1 (docs/theory/infinite-depth.md §3)",
   description:
     "E[ln(||phi(Y_L)|| / ||phi(Y_0)||)] against width n = 1..10 (ReLU, L = 400) with +-2 SE, against A(n)",
   budgets: { default: { samples: 2 ** 14, seed: 1 }, full: { samples: 2 * 10 ** 5 } },
@@ -46,7 +46,7 @@ export default defineExperiment({
           statement: `E[G_1] = A(n) (ReLU, width ${n}; sign ${A < 0 ? "negative" : "positive"})`,
           theory: A,
           simulated: s.mean,
-          // A(n) is exact for the drift at t = 0; E[N_t] drifts slowly, so E[G_1] is 0.001-0.003 lower (sheet 3).
+          // A(n) is exact for the drift at t = 0; E[N_t] drifts slowly, so E[G_1] is 0.001-0.003 lower (docs/theory/infinite-depth.md §3).
           se: Math.hypot(s.seMean, 0.004 / 5),
           basis: "tolerance",
           wrong: { name: "the infinite-width drift 1/4", theory: 0.25 },

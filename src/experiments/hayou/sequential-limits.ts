@@ -1,5 +1,5 @@
 /**
- * Hayou 2023, Thms 2-3 (hayou-infinite-depth.md 4): at large width the preactivation variance tends to
+ * Hayou 2023 (arXiv:2210.00688), Thms 2-3 (docs/theory/infinite-depth.md §4): at large width the preactivation variance tends to
  * q_0 e^{t/2} and the log growth of ||phi(Y_L)|| to t/4.
  */
 
@@ -16,7 +16,7 @@ const S_L = 100;
 
 export default defineExperiment({
   title: "Sequential limits: preactivation variance q_0 e^{t/2} and log growth t/4 at large width",
-  reference: "Hayou 2023, Thms 2-3 (hayou-infinite-depth.md 4)",
+  reference: "Hayou 2023 (arXiv:2210.00688), Thms 2-3 (docs/theory/infinite-depth.md §4)",
   description:
     "variance of Y_L^1 and mean log growth of ||phi(Y_L)|| against width 10..1000 (L = 100), against the two limits",
   budgets: { default: { samples: 2000, seed: 1 }, full: { samples: 20000 } },
@@ -51,7 +51,7 @@ export default defineExperiment({
       if (n >= 100)
         claims.push(
           zClaim({
-            reference: "hayou-infinite-depth.md 4",
+            reference: "docs/theory/infinite-depth.md §4",
             id: `variance:n=${n}`,
             statement: `Var Y_L^1 = (||x||^2/d) e^{1/2} at width ${n} (L = ${S_L})`,
             theory: lim.preactVariance,
@@ -70,7 +70,7 @@ export default defineExperiment({
       if (n >= 300) {
         claims.push(
           zClaim({
-            reference: "hayou-infinite-depth.md 4",
+            reference: "docs/theory/infinite-depth.md §4",
             id: `growth:n=${n}`,
             statement: `mean log growth -> t/4 at large width (n = ${n})`,
             theory: lim.logGrowth,

@@ -1,5 +1,5 @@
 /**
- * lnr/depth-scaled-branches: ResNets with lambda^2 = c/d (log-gaussian.md 2.3 v). beta -> (2 + 4c)/n,
+ * lnr/depth-scaled-branches: ResNets with lambda^2 = c/d (docs/theory/log-gaussian.md §2.3 v). beta -> (2 + 4c)/n,
  * independent of the depth: G -> 0 as n -> infinity, a Gaussian limit whatever d (Hayou & Yang 2023).
  */
 import { estimatesVsTheoryChart, type EstimateRow, type TheoryRow } from "../../report/charts.js";
@@ -19,7 +19,7 @@ const ARCHS = [
 
 export default defineExperiment({
   title: "Depth-scaled ResNet branches: Var[G] stops growing with depth",
-  reference: "log-gaussian.md 2.3 (v); Hayou & Yang 2023 (width and depth limits commute)",
+  reference: "docs/theory/log-gaussian.md §2.3 (v); Hayou & Yang 2023 (width and depth limits commute)",
   description:
     "Var[G] against depth for lambda^2 = c/d (c = 1, n = 100), standard and balanced, against beta = (2 + 4c)/n",
   budgets: { default: { samples: 2 ** 12, seed: 1 }, full: { samples: 2 ** 14 } },
@@ -48,7 +48,7 @@ export default defineExperiment({
         {
           panel: "Var[G]",
           config: `d=${d}`,
-          source: "limit (2 + 4c)/n (sheet 2.3 v)",
+          source: "limit (2 + 4c)/n (docs/theory/log-gaussian.md §2.3 v)",
           value: betaDepthScaled(N, C),
         },
       );
@@ -59,7 +59,7 @@ export default defineExperiment({
           const allow = secondOrderAllowance(N, d, 1 - C / d);
           claims.push(
             zClaim({
-              reference: "log-gaussian.md 2.3 (v)",
+              reference: "docs/theory/log-gaussian.md §2.3 (v)",
               id: `balanced-var:d=${d}`,
               statement: `balanced ResNet, lambda^2 = c/d: Var[G] = beta (n = ${N}, c = ${C}, d = ${d})`,
               theory: bFinite,
@@ -78,7 +78,7 @@ export default defineExperiment({
     const last = standardVar[standardVar.length - 1];
     claims.push(
       zClaim({
-        reference: "log-gaussian.md 2.3 (v)",
+        reference: "docs/theory/log-gaussian.md §2.3 (v)",
         id: `standard-var-bounded`,
         statement: `standard ResNet, lambda^2 = c/d: Var[G] at d = ${last.d} equals Var[G] at d = ${first.d}`,
         theory: first.v,

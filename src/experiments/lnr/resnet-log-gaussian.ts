@@ -1,6 +1,6 @@
 /**
  * lnr/resnet-log-gaussian: G for standard and balanced ReLU ResNets against the notes' beta and the
- * corrected standard-ResNet formulas (log-gaussian.md 2.3). Configurations alpha^2 in {0.5, 0.9} and
+ * corrected standard-ResNet formulas (docs/theory/log-gaussian.md §2.3). Configurations alpha^2 in {0.5, 0.9} and
  * (n, d) in {(100, 10), (100, 100)} (the sheet's table; LNR21's own parameters are not recovered).
  */
 import { theoryMoments } from "../../theory/overlays.js";
@@ -29,13 +29,13 @@ const ARCHS = [
 const NOTES =
   "notes' beta: N(-beta/2, beta), beta = 2/n + (5 lambda^4 + 4 alpha^2 lambda^2) d/n (Nica, sec. 2.3)";
 const CORRECTED =
-  "standard ResNet, corrected: interlayer correlations S(alpha) and hypoactivation c(alpha) (sheet 2.3 iv)";
+  "standard ResNet, corrected: interlayer correlations S(alpha) and hypoactivation c(alpha) (docs/theory/log-gaussian.md §2.3 iv)";
 
 const label = (c: (typeof CONFIGS)[number]) => `alpha^2=${c.alpha2}, d=${c.d}`;
 
 export default defineExperiment({
   title: "Log-Gaussian ResNets: standard vs balanced vs the notes' beta",
-  reference: "Nica's notes (ResNets) and Li, Nica & Roy 2021, via log-gaussian.md 2.3",
+  reference: "Nica's notes (ResNets) and Li, Nica & Roy 2021 (arXiv:2106.04013), via docs/theory/log-gaussian.md §2.3",
   description:
     "Mean and variance of G for standard and balanced ReLU ResNets against the notes' beta and the corrected formulas",
   budgets: { default: { samples: 2 ** 13, seed: 1 }, full: { samples: 2 ** 15 } },
@@ -147,7 +147,7 @@ export default defineExperiment({
               basis: "tolerance",
               wrong: { name: "the notes' beta (no interlayer correlations)", theory: beta },
               explanation:
-                "leading order in d/n; the sheet finds an O(d/n^2) residual of a few percent (SE widened so that 5 SE >= 10%)",
+                "leading order in d/n; simulation finds an O(d/n^2) residual of a few percent (SE widened so that 5 SE >= 10%)",
             }),
             zClaim({
               id: `standard-mean-notes:${tag}`,
@@ -183,7 +183,7 @@ export default defineExperiment({
                 basis: "tolerance",
                 wrong: { name: "no growth: E[e^G] = 1 (as for the MLP)", theory: 1 },
                 explanation:
-                  "interlayer correlations increase the output variance exponentially in d/n (sheet 2.3 iv); leading order",
+                  "interlayer correlations increase the output variance exponentially in d/n (docs/theory/log-gaussian.md §2.3 iv); leading order",
               }),
             );
         }

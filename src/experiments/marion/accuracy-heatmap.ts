@@ -1,5 +1,5 @@
 /**
- * Marion et al. (JMLR 2025) Fig 9 (marion-scaling-resnets.md 4): test accuracy after training over
+ * Marion et al. (JMLR 2025, arXiv:2206.06929) Fig 9 (docs/theory/scaling-resnets.md §4): test accuracy after training over
  * (H, beta) for fBM initialisations, res-1 on MNIST; the default budget trains on a subset for one
  * epoch, --full is the paper's setup.
  */
@@ -27,7 +27,7 @@ export function accuracyGrid(full: boolean) {
 
 export default defineExperiment({
   title: "Test accuracy after training over (H, beta), fBM initialisation (res-1 on MNIST)",
-  reference: "Marion et al. 2025, Fig. 9 (marion-scaling-resnets.md 4)",
+  reference: "Marion et al. 2025 (arXiv:2206.06929), Fig. 9 (docs/theory/scaling-resnets.md §4)",
   description:
     "res-1 with fBM weights and trainable zero biases, d = 30, L = 1000, Adam + StepLR(5, 0.1), best test accuracy over the learning rates per (H, beta) cell",
   budgets: { default: { samples: 1024, seed: 1 }, full: { samples: 60000 } },
@@ -93,7 +93,7 @@ export default defineExperiment({
         betaDomain: [0, 1],
         curveColor: "#fff",
       }),
-      caption: `Best test accuracy over learning rates ${g.lrs.join(", ")} after ${g.epochs} epoch(s) on ${trainN} training examples (${g.testN} test examples). Dashed: beta_c(H) = max(1/2, H). The paper's numbers were not recovered (sheet 4), so no claim is checked here.`,
+      caption: `Best test accuracy over learning rates ${g.lrs.join(", ")} after ${g.epochs} epoch(s) on ${trainN} training examples (${g.testN} test examples). Dashed: beta_c(H) = max(1/2, H). The paper's numbers were not recovered (docs/theory/scaling-resnets.md §4), so no claim is checked here.`,
       table: rowsText(cells, ["H", "beta", "accuracy", "lr"]),
     };
   },

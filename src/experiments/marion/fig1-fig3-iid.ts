@@ -1,8 +1,8 @@
 /**
- * Marion et al. (JMLR 2025) Figs 1 and 3: relative displacement of the hidden state and of the gradient
+ * Marion et al. (JMLR 2025, arXiv:2206.06929) Figs 1 and 3: relative displacement of the hidden state and of the gradient
  * against depth for alpha_L = L^{-beta} with iid weights. Setup of the reference code: res-3, ReLU,
  * d = 40, n_in = 64, n_out = 1, uniform weights, x ~ U[0,1)^64 and y ~ U[0,1) drawn per run
- * (marion-scaling-resnets.md 4).
+ * (docs/theory/scaling-resnets.md §4).
  */
 
 import { bandAgainstDepthChart } from "../../report/charts.js";
@@ -31,7 +31,7 @@ const spec = (beta: number, L: number) =>
 
 export default defineExperiment({
   title: "Scaling regimes with iid weights: ||h_L - h_0||/||h_0|| and ||p_0 - p_L||/||p_L|| against depth",
-  reference: "Marion et al. 2025, Figs 1 and 3 (marion-scaling-resnets.md 2.2, 4)",
+  reference: "Marion et al. 2025 (arXiv:2206.06929), Figs 1 and 3 (docs/theory/scaling-resnets.md §2.2, 4)",
   description:
     "res-3, ReLU, d = 40, uniform iid weights, alpha_L = L^-beta for beta in {1, 1/4, 1/2}, L from 10 to 1000: identity, explosion, stable",
   budgets: { default: { samples: 20, seed: 1 }, full: { samples: 50 } },
@@ -73,7 +73,7 @@ export default defineExperiment({
           if (!heavy)
             claims.push(
               zClaim({
-                reference: "marion-scaling-resnets.md 2.2 (exact identity)",
+                reference: "docs/theory/scaling-resnets.md §2.2 (exact identity)",
                 id: `identity:beta=${beta}:L=${L}`,
                 statement: `E||h_L - h_0||^2/||h_0||^2 = (1 + alpha^2/2)^L - 1 (res-3, ReLU, uniform weights, beta = ${beta}, L = ${L}; regime: ${iidRegime(beta)})`,
                 theory: exact,
@@ -99,10 +99,10 @@ export default defineExperiment({
         rows,
         panels: BETAS.map((b) => `beta = ${b}`),
         theoryField: "rms",
-        theoryLabel: "exact root mean square sqrt((1 + alpha^2/2)^L - 1) (sheet 2.2)",
+        theoryLabel: "exact root mean square sqrt((1 + alpha^2/2)^L - 1) (docs/theory/scaling-resnets.md §2.2)",
       }),
       caption:
-        "Mean over runs (band: 95% normal interval) of the relative displacement of the hidden state (top) and of the back-propagated gradient (bottom). Dashed: the exact root-mean-square sqrt((1 + alpha^2/2)^L - 1) (sheet 2.2), an upper bound of the mean. beta = 1: identity; beta = 1/4: explosion; beta = 1/2: a stable, non-trivial limit.",
+        "Mean over runs (band: 95% normal interval) of the relative displacement of the hidden state (top) and of the back-propagated gradient (bottom). Dashed: the exact root-mean-square sqrt((1 + alpha^2/2)^L - 1) (docs/theory/scaling-resnets.md §2.2), an upper bound of the mean. beta = 1: identity; beta = 1/4: explosion; beta = 1/2: a stable, non-trivial limit.",
     };
   },
 });

@@ -1,7 +1,7 @@
 /**
- * Marion et al. (JMLR 2025) Fig 2: the stable regime (beta = 1/2, res-3, ReLU, d = 100, L = 1000,
+ * Marion et al. (JMLR 2025, arXiv:2206.06929) Fig 2: the stable regime (beta = 1/2, res-3, ReLU, d = 100, L = 1000,
  * uniform iid weights): histograms of ||h_L||/||h_0|| and ||p_0||/||p_L|| against the log-normal law
- * (marion-scaling-resnets.md 2.2, 4).
+ * (docs/theory/scaling-resnets.md §2.2, 4).
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 
@@ -19,7 +19,7 @@ const F2 = { d: 100, L: 1000, beta: 0.5 };
 export default defineExperiment({
   title:
     "Stable regime (beta = 1/2): histograms of ||h_L||/||h_0|| and ||p_0||/||p_L|| against the log-normal law",
-  reference: "Marion et al. 2025, Fig. 2 (marion-scaling-resnets.md 2.2, 4)",
+  reference: "Marion et al. 2025 (arXiv:2206.06929), Fig. 2 (docs/theory/scaling-resnets.md §2.2, 4)",
   description:
     "res-3, ReLU, d = 100, L = 1000, uniform iid weights, forward and backward; exact second moment and log-normal approximation",
   budgets: { default: { samples: 96, seed: 1 }, full: { samples: 10_000 } },
@@ -61,7 +61,7 @@ export default defineExperiment({
         rows.push({
           panel: names[key],
           kind: "curve",
-          curve: "log-normal (sheet 2.2)",
+          curve: "log-normal (docs/theory/scaling-resnets.md §2.2)",
           y: r,
           density: density(r),
         });
@@ -73,7 +73,7 @@ export default defineExperiment({
       if (key !== "gradNormRatio")
         claims.push(
           zClaim({
-            reference: "marion-scaling-resnets.md 2.2 (exact identity)",
+            reference: "docs/theory/scaling-resnets.md §2.2 (exact identity)",
             id: `second-moment:${key}`,
             statement: `E[(${names[key]})^2] = (1 + alpha^2/2)^L = ${exact.toFixed(4)} (res-3, ReLU, beta = 1/2, L = 1000)`,
             theory: exact,
@@ -92,7 +92,7 @@ export default defineExperiment({
       const ks = ksOneSample(lx, (z) => normalCdf(z, law.mean, Math.sqrt(law.variance)));
       claims.push(
         ksClaim({
-          reference: "marion-scaling-resnets.md 2.2 (log-normal approximation)",
+          reference: "docs/theory/scaling-resnets.md §2.2 (log-normal approximation)",
           id: `log-normal:${key}`,
           statement: `ln (${names[key]})^2 ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2 / d) = N(${law.mean.toFixed(3)}, ${law.variance.toFixed(3)})`,
           theory: law.mean,
@@ -129,7 +129,7 @@ export default defineExperiment({
         height: 210,
       }),
       caption:
-        "Histograms of the forward ratio ||h_L||/||h_0|| and of the backward ratio ||p_0||/||p_L|| over independent networks (uniform weights, x ~ U[0,1)^64). Red: the log-normal approximation ln ratio^2 ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2/d) of sheet 2.2, drawn for both panels.",
+        "Histograms of the forward ratio ||h_L||/||h_0|| and of the backward ratio ||p_0||/||p_L|| over independent networks (uniform weights, x ~ U[0,1)^64). Red: the log-normal approximation ln ratio^2 ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2/d) of docs/theory/scaling-resnets.md §2.2, drawn for both panels.",
     };
   },
 });

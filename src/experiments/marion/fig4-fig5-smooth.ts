@@ -1,6 +1,6 @@
 /**
- * Marion et al. (JMLR 2025) Figs 4-5: smooth (RBF) initialisations, res-3, ReLU, d = 40, the 2023 variant
- * V_k = G(k/L)/sqrt(d); the neural ODE regime at beta = 1 (marion-scaling-resnets.md 2.5, 3).
+ * Marion et al. (JMLR 2025, arXiv:2206.06929) Figs 4-5: smooth (RBF) initialisations, res-3, ReLU, d = 40, the 2023 variant
+ * V_k = G(k/L)/sqrt(d); the neural ODE regime at beta = 1 (docs/theory/scaling-resnets.md §2.5, 3).
  */
 import { rowsText } from "../../report/tables.js";
 import { weightedSlope } from "../../stats/estimators.js";
@@ -17,7 +17,7 @@ const SMOOTH_BETAS = [2, 0.5, 1];
 
 export default defineExperiment({
   title: "Smooth (RBF) initialisation: the neural ODE regime at beta = 1",
-  reference: "Marion et al. 2025, Figs 4 and 5 (marion-scaling-resnets.md 2.5, 3)",
+  reference: "Marion et al. 2025 (arXiv:2206.06929), Figs 4 and 5 (docs/theory/scaling-resnets.md §2.5, 3)",
   description:
     "res-3, ReLU, d = 40, weights V_k = G(k/L)/sqrt(d) for an RBF Gaussian process (bandwidth 0.1), beta in {2, 1/2, 1} sharing each network, L from 10 to 1000",
   budgets: { default: { samples: 10, seed: 1 }, full: { samples: 50 } },
@@ -66,7 +66,7 @@ export default defineExperiment({
     for (const beta of [2, 1]) {
       for (const name of ["log10RelDisp", "log10GradRelDisp"]) {
         // Slope of log10 ratio against log10 L over L >= 230: 1 - beta in the identity and ODE regimes
-        // (explicit Euler of dH/dt = V(t) relu(W(t) H) with step 1/L, error O(1/L); sheet 2.5).
+        // (explicit Euler of dH/dt = V(t) relu(W(t) H) with step 1/L, error O(1/L); docs/theory/scaling-resnets.md §2.5).
         const pts = series.get(`${name}:${beta}`)!.filter((p) => p.L >= 230);
         const fit = weightedSlope(
           pts.map((p) => Math.log10(p.L)),
@@ -75,7 +75,7 @@ export default defineExperiment({
         );
         claims.push(
           zClaim({
-            reference: "marion-scaling-resnets.md 2.5 (Euler scheme of a neural ODE)",
+            reference: "docs/theory/scaling-resnets.md §2.5 (Euler scheme of a neural ODE)",
             id: `slope:${name}:beta=${beta}`,
             statement: `d log10(${name === "log10RelDisp" ? "relDisp" : "gradRelDisp"}) / d log10 L = 1 - beta = ${1 - beta} for smooth weights (beta = ${beta}, ${smoothRegime(beta)} regime; L = 230..1000)`,
             theory: 1 - beta,

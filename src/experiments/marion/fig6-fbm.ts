@@ -1,6 +1,6 @@
 /**
- * Marion et al. (JMLR 2025) Fig 6: fractional Brownian motion sample paths from the exact circulant-embedding
- * fGn generator that draws the fBM weights (marion-scaling-resnets.md 3).
+ * Marion et al. (JMLR 2025, arXiv:2206.06929) Fig 6: fractional Brownian motion sample paths from the exact circulant-embedding
+ * fGn generator that draws the fBM weights (docs/theory/scaling-resnets.md §3).
  */
 import { fbmPath } from "../../rng/fgn.js";
 import { Rng } from "../../rng/rng.js";
@@ -10,7 +10,7 @@ import { defineExperiment } from "../../runner/define.js";
 
 export default defineExperiment({
   title: "Fractional Brownian motion sample paths for H = 0.2, 0.5, 0.8",
-  reference: "Marion et al. 2025, Fig. 6 (marion-scaling-resnets.md 3)",
+  reference: "Marion et al. 2025 (arXiv:2206.06929), Fig. 6 (docs/theory/scaling-resnets.md §3)",
   description:
     "fBM on [0, 1] with 1000 steps from the exact circulant-embedding fGn generator used for the weights",
   budgets: { default: { samples: 1, seed: 1 }, full: { samples: 1 } },

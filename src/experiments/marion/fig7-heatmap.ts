@@ -1,7 +1,7 @@
 /**
- * Marion et al. (JMLR 2025) Fig 7: heatmaps of the mean log10 relative displacement of h and of p over
+ * Marion et al. (JMLR 2025, arXiv:2206.06929) Fig 7: heatmaps of the mean log10 relative displacement of h and of p over
  * (H, beta) for fBM weights (res-3, ReLU, d = 40, L = 1000, n_in = 64), with the critical curve
- * beta_c(H) = max(1/2, H) (an empirical law, marion-scaling-resnets.md 2.6). As in the reference code,
+ * beta_c(H) = max(1/2, H) (an empirical law, docs/theory/scaling-resnets.md §2.6). As in the reference code,
  * every beta reuses the same networks (`reset_scaling`) and several inputs per network: one spec per H
  * with a betas list and nInputs, so each network's fGn weights are drawn once.
  *
@@ -129,7 +129,7 @@ const heatmapRows = (rows: Record<string, unknown>[]) =>
 
 export default defineExperiment({
   title: "fBM weights: regimes over (H, beta) with the critical curve beta_c(H) = max(1/2, H)",
-  reference: "Marion et al. 2025, Fig. 7 (marion-scaling-resnets.md 2.6, 4)",
+  reference: "Marion et al. 2025 (arXiv:2206.06929), Fig. 7 (docs/theory/scaling-resnets.md §2.6, 4)",
   description:
     "res-3, ReLU, d = 40, L = 1000 (and 100 for the depth-invariance boundary), fGn weights, mean log10 of the forward and backward relative displacement per (H, beta)",
   budgets: { default: { samples: 4, seed: 1 }, full: { samples: 5 } },
@@ -215,7 +215,7 @@ export default defineExperiment({
       const backward = backwardBoundary(b.H, L_MAIN, D);
       claims.push(
         toleranceClaim({
-          reference: "marion-scaling-resnets.md 2.6 (empirical law)",
+          reference: "docs/theory/scaling-resnets.md §2.6 (empirical law)",
           id: `depth-invariance:${b.quantity}:H=${b.H}`,
           statement: `${which} boundary where the ratio stops depending on depth is within 0.1 of beta_c(H) = max(1/2, H) = ${bc} (H = ${b.H})`,
           theory: bc,
@@ -236,7 +236,7 @@ export default defineExperiment({
       if (forward) {
         claims.push(
           toleranceClaim({
-            reference: "marion-scaling-resnets.md 2.6 (the reference's colour centre)",
+            reference: "docs/theory/scaling-resnets.md §2.6 (the reference's colour centre)",
             id: `colour-centre:${b.quantity}:H=${b.H}`,
             statement: `forward boundary where the mean log10 ratio at L = 1000 crosses 0 is within 0.1 of beta_c(H) = ${bc} (H = ${b.H})`,
             theory: bc,
@@ -281,7 +281,7 @@ export default defineExperiment({
         height: 260,
       }),
       caption:
-        "Mean over networks and inputs of log10 of the relative displacement (blue: identity, red: explosion, clamped to [-1, 1] as in the reference). Dashed: beta_c(H) = max(1/2, H) (sheet 2.6, an empirical law). Points: the simulated boundary, where the ratio stops depending on depth (L = 100 vs 1000) and where the L = 1000 colour crosses 0. Every beta reuses the same networks, as in the reference code.",
+        "Mean over networks and inputs of log10 of the relative displacement (blue: identity, red: explosion, clamped to [-1, 1] as in the reference). Dashed: beta_c(H) = max(1/2, H) (docs/theory/scaling-resnets.md §2.6, an empirical law). Points: the simulated boundary, where the ratio stops depending on depth (L = 100 vs 1000) and where the L = 1000 colour crosses 0. Every beta reuses the same networks, as in the reference code.",
       table: lines,
     };
   },

@@ -1,5 +1,5 @@
 /**
- * Marion et al. (JMLR 2025) Fig 8 (marion-scaling-resnets.md 4): trained weights against depth keep the
+ * Marion et al. (JMLR 2025, arXiv:2206.06929) Fig 8 (docs/theory/scaling-resnets.md §4): trained weights against depth keep the
  * regularity of their initialisation. res-1, ReLU, d = 30, L = 1000, MNIST flattened, Adam with
  * StepLR(5, 0.1), batch 128; the default budget trains on a subset for one epoch (the sample count is
  * the number of training examples); --full is the paper's setup.
@@ -22,7 +22,7 @@ const RUNS: [string, number, Record<string, unknown>][] = [
 
 export default defineExperiment({
   title: "Trained weights keep the regularity of their initialisation (res-1 on MNIST)",
-  reference: "Marion et al. 2025, Fig. 8 (marion-scaling-resnets.md 4)",
+  reference: "Marion et al. 2025 (arXiv:2206.06929), Fig. 8 (docs/theory/scaling-resnets.md §4)",
   description:
     "res-1, ReLU, d = 30, L = 1000, Adam lr 1e-3, StepLR(5, 0.1): one weight V_k[i, j] against k after training, for (beta = 1, smooth), (beta = 1, iid), (beta = 1/2, iid)",
   budgets: { default: { samples: 3000, seed: 1 }, full: { samples: 60000 } },
@@ -65,8 +65,9 @@ export default defineExperiment({
       if (!t) continue; // another shard trains this run
       const { r0, r1 } = t;
       for (let i = 0; i < 500; i++) {
-        rows.push({ panel: label, k: 2 * i, weight: t.path0[i], series: "initialisation" });
-        rows.push({ panel: label, k: 2 * i, weight: t.path1[i], series: "after training" });
+        const params = { beta, correlation: String(correlation.kind) };
+        rows.push({ panel: label, ...params, k: 2 * i, weight: t.path0[i], series: "initialisation" });
+        rows.push({ panel: label, ...params, k: 2 * i, weight: t.path1[i], series: "after training" });
       }
       for (const c of t.curve) curves.push({ run: label, ...c });
       results.push({

@@ -1,5 +1,5 @@
 /**
- * nica/jacobian: for ||x|| = 1, the notes state d z_out / dx [u] =d z_out for ReLU MLPs (log-gaussian.md
+ * nica/jacobian: for ||x|| = 1, the notes state d z_out / dx [u] =d z_out for ReLU MLPs (docs/theory/log-gaussian.md
  * 2.4). Forward-mode Jacobian-vector products in the dense engine, for a unit u orthogonal to x and at
  * 45 degrees; the law of ln||J u||^2 against that of ln||z_out||^2 (independent runs, two-sample KS).
  * Holds for the MLP and the balanced ResNet; fails for the standard ResNet.
@@ -46,7 +46,7 @@ const STANDARD_RESNET_KS_EFFECT: Record<(typeof TANGENTS)[number], number> = {
 export default defineExperiment({
   title:
     "Input-output Jacobian: d z_out/dx [u] has the law of z_out (MLP, balanced ResNet), not for the standard ResNet",
-  reference: "Nica's notes (gradients) and Li, Nica & Roy 2021, via log-gaussian.md 2.4",
+  reference: "Nica's notes (gradients) and Li, Nica & Roy 2021 (arXiv:2106.04013), via docs/theory/log-gaussian.md §2.4",
   description:
     "ln||J u||^2 against ln||z_out||^2 at n = d = 10, ||x|| = 1, for the MLP, the balanced and the standard ResNet",
   budgets: { default: { samples: 20000, seed: 1 }, full: { samples: 200000 } },
@@ -89,7 +89,7 @@ export default defineExperiment({
         const ks = ksTwoSample(J, Y);
         claims.push(
           ksClaim({
-            reference: "log-gaussian.md 2.4",
+            reference: "docs/theory/log-gaussian.md §2.4",
             id: `${a.name.replace(/ /g, "-")}:${t}`,
             statement: `${a.name}: ln||(dz_out/dx) u||^2 has the law of ln||z_out||^2 (||x|| = 1, u ${t}; n = d = ${N}; two-sample KS)`,
             statistic: ks.statistic,
@@ -109,7 +109,7 @@ export default defineExperiment({
               : undefined,
             explanation: a.identity
               ? "ReLU is positively homogeneous and its activity pattern is symmetric: the Jacobian acts like the network itself"
-              : "the skip path adds alpha^l x-dependent terms whose activity pattern differs from the tangent's (sheet 2.4: mean -1.81 vs -2.20 at n = d = 10)",
+              : "the skip path adds alpha^l x-dependent terms whose activity pattern differs from the tangent's (docs/theory/log-gaussian.md §2.4: mean -1.81 vs -2.20 at n = d = 10)",
           }),
         );
       }

@@ -1,5 +1,5 @@
 /**
- * nica/log-gaussian: the figure of the log-Gaussian notes (log-gaussian.md 3.1). Density of
+ * nica/log-gaussian: the figure of the log-Gaussian notes (docs/theory/log-gaussian.md §3.1). Density of
  * ln ||z_out||^2 for the ReLU MLP, n = 100, n_in = n_out = 10, d in {1, 10, 100}, 2^15 samples,
  * with the infinite-width (blue), log-Gaussian (red) and exact finite-(n, d) curves overlaid.
  * The input is x = (1,...,1) (||x||^2 = n_in, so c = 1): the sheet's recommended choice; the notes do
@@ -33,7 +33,7 @@ const OBS = ["G", "logOutNorm2"];
 
 export default defineExperiment({
   title: "Log-Gaussian output norm of deep ReLU MLPs",
-  reference: "Nica, log-Gaussian notes, Theorem 2 and its Monte Carlo figure (log-gaussian.md 1.5, 3.1)",
+  reference: "Nica, log-Gaussian notes, Theorem 2 and its Monte Carlo figure (docs/theory/log-gaussian.md §1.5, 3.1)",
   description:
     "Density of ln||z_out||^2 for the ReLU MLP (n = 100, n_in = n_out = 10, d = 1, 10, 100) against the infinite-width, log-Gaussian and exact finite-(n, d) laws",
   // 2^15 networks in the notes' figure; 2^17 by default so that the asymptotic claims have power (at 2^15
@@ -92,18 +92,18 @@ export default defineExperiment({
       }
       for (const r of histogramRows(`d = ${depth}`, "simulation", Y, lo - pad, hi + pad, 60))
         rows.push({ ...r, kind: "hist" });
-      const [exact] = theoryMoments(spec, "G"); // the exact law of G (the family's theory, sheet 1.4)
+      const [exact] = theoryMoments(spec, "G"); // the exact law of G (the family's theory, docs/theory/log-gaussian.md §1.4)
       const sG = sim.stats.G;
       const cfg = `d=${depth}`;
       estimates.push(meanRow("E[G]", cfg, "simulation", sG), varianceRow("Var[G]", cfg, "simulation", sG));
       theory.push(
-        { panel: "E[G]", config: cfg, source: "exact finite (n, d) (sheet 1.4)", value: exact.mean },
+        { panel: "E[G]", config: cfg, source: "exact finite (n, d) (docs/theory/log-gaussian.md §1.4)", value: exact.mean },
         { panel: "E[G]", config: cfg, source: "Theorem 2: -beta/2", value: -b / 2 },
-        { panel: "Var[G]", config: cfg, source: "exact finite (n, d) (sheet 1.4)", value: exact.variance },
+        { panel: "Var[G]", config: cfg, source: "exact finite (n, d) (docs/theory/log-gaussian.md §1.4)", value: exact.variance },
         { panel: "Var[G]", config: cfg, source: "Theorem 2: beta", value: b },
       );
       fits.push(...CURVES.map((curve) => ({ depth, curve, ...fit[curve] })));
-      // Claims (the predicted verdicts use the exact law: sheet 1.4).
+      // Claims (the predicted verdicts use the exact law: docs/theory/log-gaussian.md §1.4).
       const tag = `d=${depth}`;
       const moments = [
         {
@@ -136,7 +136,7 @@ export default defineExperiment({
             basis: "exact",
             wrong: q.wrong,
             explanation:
-              "exact law of G as a sum of log chi-squares with binomial degrees of freedom (sheet 1.3-1.4)",
+              "exact law of G as a sum of log chi-squares with binomial degrees of freedom (docs/theory/log-gaussian.md §1.3-1.4)",
           }),
         );
       for (const q of moments)
@@ -157,7 +157,7 @@ export default defineExperiment({
             explanation: `asymptotic; the exact O(d/n^2) correction is ${(q.exact - q.limit).toFixed(4)}, ${Math.abs((q.exact - q.limit) / q.se).toFixed(1)} SE at this sample size`,
           }),
         );
-      // E[e^G] = 1: He initialisation preserves E||z||^2 (sheet 1.4).
+      // E[e^G] = 1: He initialisation preserves E||z||^2 (docs/theory/log-gaussian.md §1.4).
       const eG = summarize(G.map(Math.exp));
       const seG = stats(eG);
       claims.push(
@@ -170,7 +170,7 @@ export default defineExperiment({
           basis: "exact",
           wrong: { name: "e^E[G]: the fluctuations of G ignored", theory: Math.exp(exact.mean) },
           explanation:
-            "exact exponential moment (sheet 1.4); e^G is heavy-tailed at large d/n, so its SE is itself noisy",
+            "exact exponential moment (docs/theory/log-gaussian.md §1.4); e^G is heavy-tailed at large d/n, so its SE is itself noisy",
         }),
       );
       // Distributional claims: the KS distance between each law and the exact one predicts which a KS
@@ -200,7 +200,7 @@ export default defineExperiment({
           ...ksOf("exact finite (n, d)"),
           basis: "exact",
           wrong: { name: "the infinite-width law (G = 0)", ...ksOf("infinite width (blue)") },
-          explanation: "characteristic-function inversion of the exact law (sheet 1.5)",
+          explanation: "characteristic-function inversion of the exact law (docs/theory/log-gaussian.md §1.5)",
         }),
         ksClaim({
           id: `law-log-gaussian:${tag}`,
@@ -231,7 +231,7 @@ export default defineExperiment({
     const pDead = 1 - exactMass(sims.spec({ dead: true }).widths);
     claims.push(
       zClaim({
-        reference: "log-gaussian.md 1.3 (dead network)",
+        reference: "docs/theory/log-gaussian.md §1.3 (dead network)",
         id: `dead-networks:n=${DEAD.width},d=${DEAD.depth}`,
         statement: `P(dead network, G = -inf) = 1 - (1 - 2^-n)^d (n = ${DEAD.width}, d = ${DEAD.depth})`,
         theory: pDead,

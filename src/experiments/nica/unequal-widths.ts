@@ -1,5 +1,5 @@
 /**
- * nica/unequal-widths: Var[G] for MLPs with unequal widths (log-gaussian.md 2.1): the exact sum, the
+ * nica/unequal-widths: Var[G] for MLPs with unequal widths (docs/theory/log-gaussian.md §2.1): the exact sum, the
  * corrected beta = 5 sum_{l<d} 1/n_l + 2/n_d, and the notes' mirrored 2/n_0 + 5 sum_{l>=1} 1/n_l.
  */
 import { theoryMoments } from "../../theory/overlays.js";
@@ -17,13 +17,13 @@ const WIDTHS = [
   [200, 100, 50],
   [30, 300, 30, 300],
 ];
-const EXACT = "exact finite law (sheet 1.3, 2.1)";
-const CORRECTED = "beta = 5 sum 1/n_l (l < d) + 2/n_d (corrected, sheet 2.1)";
+const EXACT = "exact finite law (docs/theory/log-gaussian.md §1.3, 2.1)";
+const CORRECTED = "beta = 5 sum 1/n_l (l < d) + 2/n_d (corrected, docs/theory/log-gaussian.md §2.1)";
 const MIRRORED = "notes: 2/n_0 + 5 sum 1/n_l (l >= 1) (mirrored)";
 
 export default defineExperiment({
   title: "Unequal widths: the corrected beta against the notes' mirrored formula",
-  reference: "Nica's notes, unequal widths; erratum in log-gaussian.md 2.1",
+  reference: "Nica's notes, unequal widths; erratum in docs/theory/log-gaussian.md §2.1",
   description:
     "Var[G] for ReLU MLPs with unequal widths against the exact sum, the corrected beta and the notes' mirrored beta",
   budgets: { default: { samples: 2 ** 18, seed: 1 }, full: { samples: 2 ** 20 } },
@@ -93,7 +93,7 @@ export default defineExperiment({
             { name: "the exact sum", theory: ex.variance },
           ),
           explanation:
-            "the notes' formula indexes the widths from the wrong end (erratum, sheet 2.1); it only agrees when the widths are symmetric",
+            "the notes' formula indexes the widths from the wrong end (erratum, docs/theory/log-gaussian.md §2.1); it only agrees when the widths are symmetric",
         }),
       );
     }

@@ -1,6 +1,6 @@
 /**
  * nica/universality: the law of G with uniform and Rademacher weights (variance 1) against the
- * Gaussian-weight law (log-gaussian.md 2.2). For a delocalised input the fourth moment of the weights
+ * Gaussian-weight law (docs/theory/log-gaussian.md §2.2). For a delocalised input the fourth moment of the weights
  * enters only at O(1/n^2) per layer; for a localised input (x = e_1) it enters the first layer at
  * leading order, so the Gaussian law is visibly off at small width.
  */
@@ -33,7 +33,7 @@ const INPUTS = [
 
 export default defineExperiment({
   title: "Universality: non-Gaussian weights against the Gaussian-weight law of G",
-  reference: "Nica's notes (universality, Hanin & Nica 2019b), via log-gaussian.md 2.2",
+  reference: "Nica's notes (universality, Hanin & Nica 2019b), via docs/theory/log-gaussian.md §2.2",
   description:
     "KS distance between G with uniform / Rademacher weights and G with Gaussian weights, against width, for a delocalised and a localised input",
   budgets: { default: { samples: 2 ** 13, seed: 1 }, full: { samples: 2 ** 15 } },
@@ -69,7 +69,7 @@ export default defineExperiment({
           if ((inp.kind === "ones" && largest) || (inp.kind === "e1" && smallest)) {
             claims.push(
               ksClaim({
-                reference: "log-gaussian.md 2.2",
+                reference: "docs/theory/log-gaussian.md §2.2",
                 id: `${law}:${inp.kind}:n=${n}`,
                 statement: `G with ${law} weights has the Gaussian-weight law (${inp.label}, n = ${n}, d = ${DEPTH}; two-sample KS)`,
                 statistic: ks.statistic,

@@ -1,5 +1,5 @@
 /**
- * Dense engine for Hayou's ResNet (hayou-infinite-depth.md Eq. 1): every weight drawn. Layer l's
+ * Dense engine for Hayou's ResNet (docs/theory/infinite-depth.md Eq. 1): every weight drawn. Layer l's
  * weights come from their own stream (seed, sample, 1 + l) so that the backward pass can replay them
  * instead of storing L matrices: gradients g_{l-1} = g_l + L^{-1/2} phi'(Y_{l-1}) * (W_l^T g_l), with
  * g_L = (1,...,1)/sqrt(n) (sheet section 8), cost O(L n^2) and memory O(L n).

@@ -1,5 +1,5 @@
 /**
- * Hayou's finite-width ResNet with 1/sqrt(L) branches (hayou-infinite-depth.md 1): dense, reduced
+ * Hayou's finite-width ResNet with 1/sqrt(L) branches (docs/theory/infinite-depth.md §1): dense, reduced
  * (exact, O(width k^2) per layer by Gaussian conditioning) and SDE (the L -> infinity limit) engines.
  */
 import { perWeight } from "../../engines/dense/cost.js";
@@ -106,7 +106,7 @@ export const hayouFamily: Family<HayouSpec> = {
       description:
         "Hayou's ResNet Y_l = Y_{l-1} + L^{-1/2} W_l relu(Y_{l-1}), W_l ~ N(0, 1/n), n = 100, L = 1000, d = 10, ||x|| = 1",
       reference:
-        "Hayou, On the infinite-depth limit of finite-width neural networks (hayou-infinite-depth.md 1)",
+        "Hayou, On the infinite-depth limit of finite-width neural networks (docs/theory/infinite-depth.md §1)",
       spec: {
         family: "hayou",
         width: 100,

@@ -1,5 +1,5 @@
 /**
- * Hayou's finite-width ResNet with 1/sqrt(L) branches (hayou-infinite-depth.md section 1, Eq. 1):
+ * Hayou's finite-width ResNet with 1/sqrt(L) branches (docs/theory/infinite-depth.md section 1, Eq. 1):
  *   Y_0 = W_in x,   Y_l = Y_{l-1} + L^{-1/2} W_l phi(Y_{l-1}),   l = 1..L,
  *   W_in entries iid N(0, 1/d) (d = nIn), W_l entries iid N(0, gain/n) (gain 1 in the paper), no biases.
  * There is no output layer: observables are read at the last block. sdeSteps is the time grid of the

@@ -1,5 +1,5 @@
 /**
- * Dense engine for Marion's ResNets (marion-scaling-resnets.md 1): forward h_{k+1} = h_k + alpha V sigma(W h_k)
+ * Dense engine for Marion's ResNets (docs/theory/scaling-resnets.md §1): forward h_{k+1} = h_k + alpha V sigma(W h_k)
  * (res-3) or h_k + alpha V sigma(h_k) (res-1), output B h_L, loss ||B h_L - y||^2 with x ~ U[0,1)^{n_in},
  * y ~ U[0,1)^{n_out} drawn per sample; backward p_k = p_{k+1} + alpha W^T D V^T p_{k+1} (res-3) or
  * p_{k+1} + alpha diag(sigma'(h_k)) V^T p_{k+1} (res-1).

@@ -1,6 +1,6 @@
 /**
  * Marion et al.'s scaled ResNets res-1 and res-3 with alpha_L = L^-beta and weights iid, smooth or
- * fractional across depth (marion-scaling-resnets.md 1): dense engine, and a reduced engine for
+ * fractional across depth (docs/theory/scaling-resnets.md §1): dense engine, and a reduced engine for
  * Gaussian iid weights.
  */
 import { parseWithSchema } from "../../spec/parse.js";
@@ -44,7 +44,7 @@ const OBSERVABLES: Record<string, ObservableDef<MarionSpec>> = {
 };
 
 /**
- * res-3, ReLU, iid weights of any symmetric law: the log-normal approximation of sheet 2.2,
+ * res-3, ReLU, iid weights of any symmetric law: the log-normal approximation of docs/theory/scaling-resnets.md §2.2,
  * ln(||h_L||^2/||h_0||^2) ~ N(L alpha^2 (1/2 - 1/d), 2 L alpha^2 / d), for log10NormRatio; the same law
  * for log10GradNormRatio, which the sheet reports to track the forward ratio (not a theorem).
  */
@@ -59,8 +59,8 @@ function theory(spec: MarionSpec, observable: string): TheoryMoments[] {
       name: "log-normal N(L a^2 (1/2 - 1/d), 2 L a^2 / d)",
       source:
         observable === "log10NormRatio"
-          ? "Marion, sheet 2.2 (log-normal approximation)"
-          : "Marion, sheet 2.2 (forward law; backward tracks it numerically)",
+          ? "Marion, docs/theory/scaling-resnets.md §2.2 (log-normal approximation)"
+          : "Marion, docs/theory/scaling-resnets.md §2.2 (forward law; backward tracks it numerically)",
       mean: law.mean * c,
       variance: law.variance * c * c,
     },
@@ -96,14 +96,14 @@ export const marionFamily: Family<MarionSpec> = {
       description:
         "Marion's res-3 h_{k+1} = h_k + L^{-beta} V_{k+1} relu(W_{k+1} h_k), d = 40, L = 1000, beta = 1/2, n_in = 64, iid U(+-sqrt(3/d))",
       reference:
-        "Marion et al., Scaling ResNets in the large-depth regime, Figs 1-3 setup (marion-scaling-resnets.md 1, 4)",
+        "Marion et al., Scaling ResNets in the large-depth regime, Figs 1-3 setup (docs/theory/scaling-resnets.md §1, 4)",
       spec: MARION_RES3,
     },
     "marion-res1": {
       description:
         "Marion's res-1 h_{k+1} = h_k + L^{-beta} V_{k+1} relu(h_k), d = 30, L = 1000, beta = 1/2, n_in = 64, iid U(+-sqrt(3/d))",
       reference:
-        "Marion et al., res-1 of Table 1 (the training experiments' model; marion-scaling-resnets.md 1, 4)",
+        "Marion et al., res-1 of Table 1 (the training experiments' model; docs/theory/scaling-resnets.md §1, 4)",
       spec: { ...MARION_RES3, model: "res1", width: 30 },
     },
   },

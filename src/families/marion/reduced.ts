@@ -2,7 +2,7 @@
  * Reduced engine for Marion's ResNets with iid Gaussian weights N(0, 1/d): exact in law, O(d) per layer.
  *
  * Forward: each block's matrices are fresh and independent of h_k, so W v =d (||v|| / sqrt d) g with g ~ N(0, I)
- * independent of v (the identity of log-gaussian.md 1.3): res-3 u_k = (||h_k|| / sqrt d) g, s_k = sigma(u_k),
+ * independent of v (the identity of docs/theory/log-gaussian.md §1.3): res-3 u_k = (||h_k|| / sqrt d) g, s_k = sigma(u_k),
  * t_k = (||s_k|| / sqrt d) g'; res-1 s_k = sigma(h_k); then h_{k+1} = h_k + alpha t_k.
  * Backward: given the forward pass, V_k is only constrained by V_k s_k = t_k, and Gaussian conditioning gives
  *   V_k^T p =d s_k (t_k . p) / ||s_k||^2 + (I - s_k s_k^T / ||s_k||^2) (||p|| / sqrt d) g'',

@@ -1,5 +1,5 @@
 /**
- * Marion et al.'s scaled ResNets (marion-scaling-resnets.md 1):
+ * Marion et al.'s scaled ResNets (docs/theory/scaling-resnets.md §1):
  *   h_0 = A x,  res-1: h_{k+1} = h_k + alpha_L V_{k+1} sigma(h_k),  res-3: h_{k+1} = h_k + alpha_L V_{k+1} sigma(W_{k+1} h_k),
  *   output B h_L, alpha_L = L^{-beta}, loss ||B h_L - y||^2 at initialisation.
  * Weights: iid U(+-sqrt(3/fan_in)) (the paper's default) or N(0, 1/fan_in); depth correlation per entry:

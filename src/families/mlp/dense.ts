@@ -1,5 +1,5 @@
 /**
- * Dense MLP (log-gaussian.md 1.1): every weight of every layer is drawn for every sample. All inputs of
+ * Dense MLP (docs/theory/log-gaussian.md §1.1): every weight of every layer is drawn for every sample. All inputs of
  * a sample share its weights. With logJvpNorm2 requested, the tangent d z / dx [u] of each input is
  * propagated alongside (forward mode): dz^l = sqrt(gain/n) W^l (phi'(z^{l-1}) * dz^{l-1}).
  */

@@ -1,4 +1,4 @@
-/** The MLP of the log-Gaussian notes (log-gaussian.md 1.1), generalised: any widths, activation, law. */
+/** The MLP of the log-Gaussian notes (docs/theory/log-gaussian.md §1.1), generalised: any widths, activation, law. */
 import { SpecError } from "../../spec/errors.js";
 import { checkVectors, parseWithSchema } from "../../spec/parse.js";
 import { exactDensity, exactGMoments, exactMass, beta } from "../../theory/loggaussian/index.js";
@@ -33,18 +33,18 @@ function parse(input: object): MlpSpec {
   return { ...p, width: p.width, depth, widths };
 }
 
-/** The exact moments of G (log-gaussian.md 1.4) and, for He scaling, Nica's log-Gaussian law. */
+/** The exact moments of G (docs/theory/log-gaussian.md §1.4) and, for He scaling, Nica's log-Gaussian law. */
 function gMoments(spec: MlpSpec): TheoryMoments[] {
   if (!lg.isReluGaussian(spec)) return [];
   const ex = exactGMoments(spec.widths, spec.gain);
   const out: TheoryMoments[] = [
-    { name: "exact finite (n, d)", source: "log-gaussian.md 1.4", mean: ex.mean, variance: ex.variance },
+    { name: "exact finite (n, d)", source: "docs/theory/log-gaussian.md §1.4", mean: ex.mean, variance: ex.variance },
   ];
   if (spec.gain === 2) {
     const b = beta(spec.widths);
     out.push({
       name: "log-Gaussian N(-beta/2, beta)",
-      source: "Nica, Thm 2 (log-gaussian.md 1.2, 2.1)",
+      source: "Nica, Thm 2 (docs/theory/log-gaussian.md §1.2, 2.1)",
       mean: -b / 2,
       variance: b,
     });
@@ -65,7 +65,7 @@ export const mlpFamily: Family<MlpSpec> = {
     "nica-mlp": {
       description:
         "ReLU MLP of the log-Gaussian notes, He scaling sqrt(2/n), iid N(0,1) weights, x = (1,...,1)",
-      reference: "Nica, log-Gaussian notes, Definition 1 / Theorem 2 (log-gaussian.md 1.1)",
+      reference: "Nica, log-Gaussian notes, Definition 1 / Theorem 2 (docs/theory/log-gaussian.md §1.1)",
       spec: {
         family: "mlp",
         width: 100,
@@ -99,7 +99,7 @@ export const mlpFamily: Family<MlpSpec> = {
       m.name.startsWith("exact")
         ? {
             name: m.name,
-            source: "characteristic-function inversion (log-gaussian.md 1.5)",
+            source: "characteristic-function inversion (docs/theory/log-gaussian.md §1.5)",
             x,
             density: exactDensity(x, {
               widths: s.widths,

@@ -1,5 +1,5 @@
 /**
- * Product engine: the exact O(d)-per-sample law of the MLP's norms (log-gaussian.md 1.3).
+ * Product engine: the exact O(d)-per-sample law of the MLP's norms (docs/theory/log-gaussian.md §1.3).
  *
  * For Gaussian weights, W v =d ||v|| g with g ~ N(0, I) independent of v. Layer by layer,
  * z^l = sqrt(gain/n_{l-1}) ||phi(z^{l-1})|| g^l, and for a positively homogeneous phi (two slopes

@@ -1,5 +1,5 @@
 /**
- * The MLP model spec (log-gaussian.md section 1.1, generalised):
+ * The MLP model spec (docs/theory/log-gaussian.md §1.1, generalised):
  *   z^0 = sqrt(1/n_in) W^0 x,  z^l = sqrt(gain/n_{l-1}) W^l phi(z^{l-1}) (l = 1..d),  z^out = W^out z^d / sqrt(n_d)
  * with W entries iid of mean 0 and variance 1 (Gaussian, uniform or Rademacher).
  */

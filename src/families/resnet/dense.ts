@@ -1,5 +1,5 @@
 /**
- * Dense ResNet (log-gaussian.md 2.3): z^l = alpha z^{l-1} + lambda sqrt(gain/n) W^l phi(s^l * z^{l-1}),
+ * Dense ResNet (docs/theory/log-gaussian.md §2.3): z^l = alpha z^{l-1} + lambda sqrt(gain/n) W^l phi(s^l * z^{l-1}),
  * every weight drawn; the balanced variant draws the sign vector s^l (fresh per layer) before W^l.
  * Forward-mode tangents: dz^l = alpha dz^{l-1} + lambda sqrt(gain/n) W^l (s^l * phi'(s^l * z^{l-1}) * dz^{l-1}).
  */

@@ -1,5 +1,5 @@
 /**
- * The log-Gaussian ResNet of Nica's notes and Li, Nica & Roy (2021) (log-gaussian.md 2.3), standard or
+ * The log-Gaussian ResNet of Nica's notes and Li, Nica & Roy (2021) (docs/theory/log-gaussian.md §2.3), standard or
  * balanced, with a fixed alpha^2 or depth-scaled branches lambda^2 = c/d.
  */
 import { SpecError } from "../../spec/errors.js";
@@ -39,7 +39,7 @@ function parse(input: object): ResNetSpec {
   };
 }
 
-/** The notes' beta (log-gaussian.md 2.3) and, for the standard ResNet, the corrected moments (iv). */
+/** The notes' beta (docs/theory/log-gaussian.md §2.3) and, for the standard ResNet, the corrected moments (iv). */
 function gMoments(spec: ResNetSpec): TheoryMoments[] {
   if (!lg.isReluGaussian(spec) || spec.gain !== 2) return [];
   const a2 = Number((spec.alpha ** 2).toPrecision(12)); // alpha is stored as a square root
@@ -47,7 +47,7 @@ function gMoments(spec: ResNetSpec): TheoryMoments[] {
   const out: TheoryMoments[] = [
     {
       name: "notes' beta N(-beta/2, beta)",
-      source: "Nica, skips (log-gaussian.md 2.3)",
+      source: "Nica, skips (docs/theory/log-gaussian.md §2.3)",
       mean: -b / 2,
       variance: b,
     },
@@ -56,7 +56,7 @@ function gMoments(spec: ResNetSpec): TheoryMoments[] {
   if (!spec.balanced && hyp) {
     out.push({
       name: "corrected (correlations, hypoactivation)",
-      source: "log-gaussian.md 2.3 (iv); c(alpha) by simulation",
+      source: "docs/theory/log-gaussian.md §2.3 (iv); c(alpha) by simulation",
       mean: meanStandardResNet(spec.width, spec.depth, a2, hyp.c),
       variance: varianceStandardResNet(spec.width, spec.depth, a2),
     });
@@ -88,13 +88,13 @@ export const resnetFamily: Family<ResNetSpec> = {
     "lnr-resnet": {
       description:
         "ReLU ResNet z^l = alpha z^{l-1} + lambda sqrt(2/n) W^l relu(z^{l-1}), alpha^2 = lambda^2 = 1/2, n = d = 100",
-      reference: "Nica's notes section on skips; Li, Nica & Roy (2021) (log-gaussian.md 2.3)",
+      reference: "Nica's notes section on skips; Li, Nica & Roy (2021) (docs/theory/log-gaussian.md §2.3)",
       spec: LNR_RESNET,
     },
     "lnr-resnet-balanced": {
       description:
         "Balanced ReLU ResNet: relu(s^l * z) with a fresh random sign vector s^l per layer, n = d = 100",
-      reference: "Li, Nica & Roy (2021), Balanced ResNet (log-gaussian.md 2.3)",
+      reference: "Li, Nica & Roy (2021), Balanced ResNet (docs/theory/log-gaussian.md §2.3)",
       spec: { ...LNR_RESNET, balanced: true },
     },
   },

@@ -1,5 +1,5 @@
 /**
- * The ResNet of the log-Gaussian notes' section on skips and of Li, Nica & Roy (2021) (log-gaussian.md 2.3):
+ * The ResNet of the log-Gaussian notes' section on skips and of Li, Nica & Roy (2021) (docs/theory/log-gaussian.md §2.3):
  *   z^0 = sqrt(1/n_in) W^0 x
  *   z^l = alpha z^{l-1} + lambda sqrt(gain/n) W^l phi(s^l * z^{l-1})    (l = 1..d)
  *   z^out = W^out z^d / sqrt(n)

@@ -1,5 +1,5 @@
 /**
- * What the MLP and the log-Gaussian ResNet share: their observables (log-gaussian.md 1.2), the dense
+ * What the MLP and the log-Gaussian ResNet share: their observables (docs/theory/log-gaussian.md §1.2), the dense
  * engine's cost, the reduced engine's kernel and the theory of G and of the output norm.
  */
 import digamma from "@stdlib/math-base-special-digamma";
@@ -18,7 +18,7 @@ import { compileReducedLogGaussian, type SkipBranch } from "./reduced-log-gaussi
  *   G            ln(||z^d||^2 / n_d) - ln(||x||^2 / n_in)
  *   logOutNorm2  ln ||z^out||^2
  *   logNorm2[l]  ln ||z^l||^2 at hidden layer l in 0..d (pre-activations)
- *   logJvpNorm2  ln ||(d z^out / dx) u||^2, u = the spec's tangent (log-gaussian.md 2.4)
+ *   logJvpNorm2  ln ||(d z^out / dx) u||^2, u = the spec's tangent (docs/theory/log-gaussian.md §2.4)
  */
 export const LOG_GAUSSIAN_OBSERVABLES: Record<string, ObservableDef<SpecBase>> = {
   G: { layer: "none", label: "G" },
@@ -123,7 +123,7 @@ export function logGaussianCurves(
   if (output && isReluGaussian(spec)) {
     out.push({
       name: "infinite width (G = 0)",
-      source: "Nica, log-gaussian.md 1.5 (blue)",
+      source: "Nica, docs/theory/log-gaussian.md §1.5 (blue)",
       x,
       density: blueDensity(x, k, lc),
       leftAtom: 0,

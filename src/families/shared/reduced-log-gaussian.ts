@@ -2,7 +2,7 @@
  * Reduced engine: exact in law for Gaussian weights and one input, O(width) per layer.
  *
  * If W has iid N(0, 1) entries and v is independent of W, then W v =d ||v|| g with g ~ N(0, I)
- * independent of v (log-gaussian.md 1.3, 2.3 (i)). Each layer's weights are fresh, so
+ * independent of v (docs/theory/log-gaussian.md §1.3, 2.3 (i)). Each layer's weights are fresh, so
  *   MLP:    z^l = sqrt(gain/n_{l-1}) ||phi(z^{l-1})|| g^l
  *   ResNet: z^l = alpha z^{l-1} + lambda sqrt(gain/n) ||phi(s^l * z^{l-1})|| g^l
  * for any activation phi, and z^0 = (||x|| / sqrt(n_in)) g^0, ||z^out||^2 = (||z^d||^2 / n_d) chi2_{n_out}.

@@ -1,5 +1,5 @@
 /**
- * Theory of Hayou's infinite-depth limit (hayou-infinite-depth.md). All formulas are the sheet's
+ * Theory of Hayou's infinite-depth limit (docs/theory/infinite-depth.md). All formulas are the sheet's
  * reconstructions, each tested here against simulation of the finite network.
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
@@ -9,7 +9,7 @@ import { erfi, erfiInv } from "../special/erfi.js";
  * Mean logarithmic growth factor of ||phi(X_t)|| per unit time for ReLU at width n (Thm 1):
  * A(n) = E[(N_0 - 2)/(2n) | N_0 >= 1] = 2^{n-2}/(2^n - 1) - 1/n. A(n) < 0 for n <= 3 and > 0 for
  * n >= 4 (the regime change), A(n) -> 1/4. Exact for the drift at t = 0; E[G_1] is 0.001-0.003 lower
- * because E[N_t] drifts slowly (sheet 3).
+ * because E[N_t] drifts slowly (docs/theory/infinite-depth.md §3).
  */
 export function meanLogGrowthFactor(n: number): number {
   return 2 ** (n - 2) / (2 ** n - 1) - 1 / n;
@@ -108,7 +108,7 @@ export function sequentialLimit(q0: number, t = 1): { preactVariance: number; lo
 }
 
 /**
- * E[rho_0^2] for the two-slope activation (Prop. 10, sheet 5): rho^2 = sum c_i^4 X_i^2 / sum c_i^2 X_i^2,
+ * E[rho_0^2] for the two-slope activation (Prop. 10, docs/theory/infinite-depth.md §5): rho^2 = sum c_i^4 X_i^2 / sum c_i^2 X_i^2,
  * c_i in {alpha, beta} by the sign of X_i ~ N(0, 1) iid, computed from 1/D = int_0^inf e^{-sD} ds:
  *   E[rho^2] = n int_0^inf E_a[a^2 (1 + 2sa)^{-3/2}] (E_a[(1 + 2sa)^{-1/2}])^{n-1} ds,  a in {alpha^2, beta^2} w.p. 1/2.
  * Integrated in v = ln s by the trapezoid rule.
@@ -157,7 +157,7 @@ export function reluCorrelationKernel(rho: number): number {
 /**
  * Infinite-width correlation of two inputs under 1/sqrt(L) branches (ReLU, gain 1): with q^{aa} growing
  * like e^{t/2}, rho_t solves d rho/dt = kappa(rho) - rho/2 (kappa the arc-cosine kernel); RK4 in t.
- * From rho_0 = cos(1) = 0.540 it reaches 0.585 at t = 1 (sheet 8).
+ * From rho_0 = cos(1) = 0.540 it reaches 0.585 at t = 1 (docs/theory/infinite-depth.md §8).
  */
 export function infiniteWidthCorrelation(rho0: number, t = 1, steps = 1000): number {
   const f = (r: number) => reluCorrelationKernel(r) - r / 2;

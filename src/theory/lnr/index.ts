@@ -1,5 +1,5 @@
 /**
- * Log-Gaussian ResNets (log-gaussian.md 2.3): z^l = alpha z^{l-1} + lambda sqrt(2/n) W^l phi(z^{l-1}),
+ * Log-Gaussian ResNets (docs/theory/log-gaussian.md §2.3): z^l = alpha z^{l-1} + lambda sqrt(2/n) W^l phi(z^{l-1}),
  * alpha^2 + lambda^2 = 1, ReLU, in the joint limit d, n -> infinity with d/n fixed.
  */
 
@@ -31,7 +31,7 @@ export function correlationSum(alpha: number): number {
 }
 
 /**
- * Var[G] of the standard ReLU ResNet to leading order in d/n, with interlayer correlations (sheet 2.3 iv):
+ * Var[G] of the standard ReLU ResNet to leading order in d/n, with interlayer correlations (docs/theory/log-gaussian.md §2.3 iv):
  * 2/n + (d/n)(5 lambda^4 + 4 alpha^2 lambda^2) + (4 lambda^4/n) sum_{m=1}^{d-1} (d - m)[J(alpha^m) - J(-alpha^m)].
  */
 export function varianceStandardResNet(n: number, d: number, alpha2: number): number {
@@ -48,16 +48,16 @@ export function varianceStandardResNet(n: number, d: number, alpha2: number): nu
 
 /**
  * Hypoactivation constant c(alpha) = lim n (E p - 1/2), p = ||phi(z)||^2 / ||z||^2 in the stationary
- * regime. No closed form is known (sheet 2.3 iv): these are estimates by simulation (the sheet's, and
+ * regime. No closed form is known (docs/theory/log-gaussian.md §2.3 iv): these are estimates by simulation (the sheet's, and
  * re-estimated by the experiment lnr/resnet-log-gaussian from its own runs).
  */
 export const HYPOACTIVATION_ESTIMATES: Record<string, { c: number; se: number; source: string }> = {
   "0.5": {
     c: -0.88,
     se: 0.05,
-    source: "simulation (log-gaussian.md 2.3 iv; -0.876 in the third-party code [C3])",
+    source: "simulation (docs/theory/log-gaussian.md §2.3 iv; -0.876 in the third-party code [C3])",
   },
-  "0.9": { c: -1.5, se: 0.1, source: "simulation (log-gaussian.md 2.3 iv)" },
+  "0.9": { c: -1.5, se: 0.1, source: "simulation (docs/theory/log-gaussian.md §2.3 iv)" },
 };
 
 /** E[G] of the standard ResNet to leading order: -beta/2 + 2 lambda^2 c(alpha) d/n (hypoactivation). */
@@ -83,7 +83,7 @@ export function betaDepthScaledFinite(n: number, d: number, c: number): number {
 
 /**
  * Allowance for the neglected O(d/n^2) terms in the balanced-ResNet claims: the MLP's exact
- * second-order coefficients (49/12 for the mean, 37/2 for the variance, sheet 1.4) times lambda^4 <= 1,
+ * second-order coefficients (49/12 for the mean, 37/2 for the variance, docs/theory/log-gaussian.md §1.4) times lambda^4 <= 1,
  * doubled: a bound, not an estimate (the balanced net's own coefficients are not known).
  */
 export function secondOrderAllowance(n: number, d: number, alpha2: number) {

@@ -1,5 +1,5 @@
 /**
- * The log-Gaussian variance parameter beta (log-gaussian.md 1.2 and 2.1).
+ * The log-Gaussian variance parameter beta (docs/theory/log-gaussian.md §1.2 and 2.1).
  * G ~ N(-beta/2, beta) in the joint limit d, n -> infinity with d/n fixed.
  */
 
@@ -9,7 +9,7 @@ export function betaEqual(n: number, d: number): number {
 }
 
 /**
- * beta for widths n_0..n_d (sheet 2.1, corrected form): the ReLU layers carry n_0..n_{d-1} and the
+ * beta for widths n_0..n_d (docs/theory/log-gaussian.md §2.1, corrected form): the ReLU layers carry n_0..n_{d-1} and the
  * final plain chi-square carries n_d:  beta = 5 sum_{l=0}^{d-1} 1/n_l + 2/n_d.
  */
 export function beta(widths: readonly number[]): number {
@@ -21,7 +21,7 @@ export function beta(widths: readonly number[]): number {
 
 /**
  * The notes' unequal-width formula, beta = 2/n_0 + 5 sum_{l=1}^d 1/n_l. It is the mirror image of
- * the exact one (sheet 2.1 erratum); kept to show the discrepancy, not to predict.
+ * the exact one (docs/theory/log-gaussian.md §2.1 erratum); kept to show the discrepancy, not to predict.
  */
 export function betaNotesMirrored(widths: readonly number[]): number {
   let b = 2 / widths[0];

@@ -1,5 +1,5 @@
 /**
- * Densities of Y = ln ||z^out||^2 for the ReLU MLP (log-gaussian.md 1.5), Y = ln c + G + ln chi2_k,
+ * Densities of Y = ln ||z^out||^2 for the ReLU MLP (docs/theory/log-gaussian.md §1.5), Y = ln c + G + ln chi2_k,
  * c = ||x||^2 / n_in, k = n_out:
  *   blue  - infinite width (G = 0): ln of c chi2_k;
  *   red   - log-Gaussian (Theorem 2): G ~ N(mean, variance), by default (-beta/2, beta);

@@ -1,5 +1,5 @@
 /**
- * Exact finite-(n, d) moments of G for the ReLU MLP (log-gaussian.md 1.3-1.4):
+ * Exact finite-(n, d) moments of G for the ReLU MLP (docs/theory/log-gaussian.md §1.3-1.4):
  *   G =d ln(chi2_{n_d} / n_d) + sum_{l<d} ln((gain/n_l) chi2_{B_l}),  B_l ~ Bin(n_l, 1/2).
  * Mean and variance are conditional on the network being alive (all B_l >= 1); P(alive) is given.
  */

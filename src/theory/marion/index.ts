@@ -1,5 +1,5 @@
 /**
- * Theory of Marion et al.'s scaling regimes (marion-scaling-resnets.md 2). alpha_L = L^{-beta}.
+ * Theory of Marion et al.'s scaling regimes (docs/theory/scaling-resnets.md §2). alpha_L = L^{-beta}.
  */
 
 export function alphaL(L: number, beta: number): number {
@@ -7,7 +7,7 @@ export function alphaL(L: number, beta: number): number {
 }
 
 /**
- * Exact for res-3 with ReLU and any symmetric weight law of variance 1/d (sheet 2.2):
+ * Exact for res-3 with ReLU and any symmetric weight law of variance 1/d (docs/theory/scaling-resnets.md §2.2):
  * E||h_L||^2 / ||h_0||^2 = (1 + alpha^2/2)^L and E||h_L - h_0||^2 / ||h_0||^2 = (1 + alpha^2/2)^L - 1.
  */
 export function meanSquaredRelDisp(L: number, beta: number): number {
@@ -31,12 +31,12 @@ export function logNormRatioLaw(L: number, beta: number, d: number): { mean: num
   return { mean: la2 * (0.5 - 1 / d), variance: (2 * la2) / d };
 }
 
-/** Smooth weights: the relevant quantity is L alpha_L = L^{1 - beta} (ODE regime at beta = 1; sheet 2.5). */
+/** Smooth weights: the relevant quantity is L alpha_L = L^{1 - beta} (ODE regime at beta = 1; docs/theory/scaling-resnets.md §2.5). */
 export function smoothRegime(beta: number): "identity" | "ode" | "explosion" {
   return beta > 1 ? "identity" : beta < 1 ? "explosion" : "ode";
 }
 
-/** fBM weights: critical exponent beta_c(H) = max(1/2, H) (an empirical / heuristic law, sheet 2.6). */
+/** fBM weights: critical exponent beta_c(H) = max(1/2, H) (an empirical / heuristic law, docs/theory/scaling-resnets.md §2.6). */
 export function criticalBeta(H: number): number {
   return Math.max(0.5, H);
 }

@@ -35,7 +35,8 @@ const label = (c: (typeof CONFIGS)[number]) => `alpha^2=${c.alpha2}, d=${c.d}`;
 
 export default defineExperiment({
   title: "Log-Gaussian ResNets: standard vs balanced vs the notes' beta",
-  reference: "Nica's notes (ResNets) and Li, Nica & Roy 2021 (arXiv:2106.04013), via docs/theory/log-gaussian.md §2.3",
+  reference:
+    "Nica's notes (ResNets) and Li, Nica & Roy 2021 (arXiv:2106.04013), via docs/theory/log-gaussian.md §2.3",
   description:
     "Mean and variance of G for standard and balanced ReLU ResNets against the notes' beta and the corrected formulas",
   budgets: { default: { samples: 2 ** 13, seed: 1 }, full: { samples: 2 ** 15 } },

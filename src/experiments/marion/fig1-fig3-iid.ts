@@ -99,7 +99,8 @@ export default defineExperiment({
         rows,
         panels: BETAS.map((b) => `beta = ${b}`),
         theoryField: "rms",
-        theoryLabel: "exact root mean square sqrt((1 + alpha^2/2)^L - 1) (docs/theory/scaling-resnets.md §2.2)",
+        theoryLabel:
+          "exact root mean square sqrt((1 + alpha^2/2)^L - 1) (docs/theory/scaling-resnets.md §2.2)",
       }),
       caption:
         "Mean over runs (band: 95% normal interval) of the relative displacement of the hidden state (top) and of the back-propagated gradient (bottom). Dashed: the exact root-mean-square sqrt((1 + alpha^2/2)^L - 1) (docs/theory/scaling-resnets.md §2.2), an upper bound of the mean. beta = 1: identity; beta = 1/4: explosion; beta = 1/2: a stable, non-trivial limit.",

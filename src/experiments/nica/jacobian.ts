@@ -46,7 +46,8 @@ const STANDARD_RESNET_KS_EFFECT: Record<(typeof TANGENTS)[number], number> = {
 export default defineExperiment({
   title:
     "Input-output Jacobian: d z_out/dx [u] has the law of z_out (MLP, balanced ResNet), not for the standard ResNet",
-  reference: "Nica's notes (gradients) and Li, Nica & Roy 2021 (arXiv:2106.04013), via docs/theory/log-gaussian.md §2.4",
+  reference:
+    "Nica's notes (gradients) and Li, Nica & Roy 2021 (arXiv:2106.04013), via docs/theory/log-gaussian.md §2.4",
   description:
     "ln||J u||^2 against ln||z_out||^2 at n = d = 10, ||x|| = 1, for the MLP, the balanced and the standard ResNet",
   budgets: { default: { samples: 20000, seed: 1 }, full: { samples: 200000 } },

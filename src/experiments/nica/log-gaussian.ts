@@ -33,7 +33,8 @@ const OBS = ["G", "logOutNorm2"];
 
 export default defineExperiment({
   title: "Log-Gaussian output norm of deep ReLU MLPs",
-  reference: "Nica, log-Gaussian notes, Theorem 2 and its Monte Carlo figure (docs/theory/log-gaussian.md §1.5, 3.1)",
+  reference:
+    "Nica, log-Gaussian notes, Theorem 2 and its Monte Carlo figure (docs/theory/log-gaussian.md §1.5, 3.1)",
   description:
     "Density of ln||z_out||^2 for the ReLU MLP (n = 100, n_in = n_out = 10, d = 1, 10, 100) against the infinite-width, log-Gaussian and exact finite-(n, d) laws",
   // 2^15 networks in the notes' figure; 2^17 by default so that the asymptotic claims have power (at 2^15
@@ -97,9 +98,19 @@ export default defineExperiment({
       const cfg = `d=${depth}`;
       estimates.push(meanRow("E[G]", cfg, "simulation", sG), varianceRow("Var[G]", cfg, "simulation", sG));
       theory.push(
-        { panel: "E[G]", config: cfg, source: "exact finite (n, d) (docs/theory/log-gaussian.md §1.4)", value: exact.mean },
+        {
+          panel: "E[G]",
+          config: cfg,
+          source: "exact finite (n, d) (docs/theory/log-gaussian.md §1.4)",
+          value: exact.mean,
+        },
         { panel: "E[G]", config: cfg, source: "Theorem 2: -beta/2", value: -b / 2 },
-        { panel: "Var[G]", config: cfg, source: "exact finite (n, d) (docs/theory/log-gaussian.md §1.4)", value: exact.variance },
+        {
+          panel: "Var[G]",
+          config: cfg,
+          source: "exact finite (n, d) (docs/theory/log-gaussian.md §1.4)",
+          value: exact.variance,
+        },
         { panel: "Var[G]", config: cfg, source: "Theorem 2: beta", value: b },
       );
       fits.push(...CURVES.map((curve) => ({ depth, curve, ...fit[curve] })));
@@ -200,7 +211,8 @@ export default defineExperiment({
           ...ksOf("exact finite (n, d)"),
           basis: "exact",
           wrong: { name: "the infinite-width law (G = 0)", ...ksOf("infinite width (blue)") },
-          explanation: "characteristic-function inversion of the exact law (docs/theory/log-gaussian.md §1.5)",
+          explanation:
+            "characteristic-function inversion of the exact law (docs/theory/log-gaussian.md §1.5)",
         }),
         ksClaim({
           id: `law-log-gaussian:${tag}`,

@@ -38,7 +38,12 @@ function gMoments(spec: MlpSpec): TheoryMoments[] {
   if (!lg.isReluGaussian(spec)) return [];
   const ex = exactGMoments(spec.widths, spec.gain);
   const out: TheoryMoments[] = [
-    { name: "exact finite (n, d)", source: "docs/theory/log-gaussian.md §1.4", mean: ex.mean, variance: ex.variance },
+    {
+      name: "exact finite (n, d)",
+      source: "docs/theory/log-gaussian.md §1.4",
+      mean: ex.mean,
+      variance: ex.variance,
+    },
   ];
   if (spec.gain === 2) {
     const b = beta(spec.widths);

@@ -62,17 +62,21 @@ export default defineExperiment({
         }
       });
     }
+    // Weighted slope of a series' log10 ratio against log10 L over L >= 230.
+    const slope = (key: string) => {
+      const pts = series.get(key)!.filter((p) => p.L >= 230);
+      return weightedSlope(
+        pts.map((p) => Math.log10(p.L)),
+        pts.map((p) => p.mean),
+        pts.map((p) => p.se),
+      );
+    };
     const claims: Claim[] = [];
     for (const beta of [2, 1]) {
       for (const name of ["log10RelDisp", "log10GradRelDisp"]) {
         // Slope of log10 ratio against log10 L over L >= 230: 1 - beta in the identity and ODE regimes
         // (explicit Euler of dH/dt = V(t) relu(W(t) H) with step 1/L, error O(1/L); docs/theory/scaling-resnets.md §2.5).
-        const pts = series.get(`${name}:${beta}`)!.filter((p) => p.L >= 230);
-        const fit = weightedSlope(
-          pts.map((p) => Math.log10(p.L)),
-          pts.map((p) => p.mean),
-          pts.map((p) => p.se),
-        );
+        const fit = slope(`${name}:${beta}`);
         claims.push(
           zClaim({
             reference: "docs/theory/scaling-resnets.md §2.5 (Euler scheme of a neural ODE)",
@@ -91,6 +95,27 @@ export default defineExperiment({
           }),
         );
       }
+    }
+    // beta = 1/2: L alpha_L = L^{1/2} -> infinity, so the displacement grows at least like L^{1/2} (the
+    // explosion of the ODE regime): a one-sided test of the slope against 1/2 (a slope above 1/2 is
+    // reported as 1/2), with the stable regime's flat ratio as the wrong alternative.
+    {
+      const fit = slope("log10RelDisp:0.5");
+      claims.push(
+        zClaim({
+          reference: "docs/theory/scaling-resnets.md §2.5 (explosion of the ODE regime)",
+          id: "explosion:log10RelDisp:beta=0.5",
+          statement:
+            "smooth weights, beta = 1/2: the relative displacement grows at least like L^{1/2} (slope of log10 relDisp against log10 L >= 1/2, L = 230..1000)",
+          theory: 0.5,
+          simulated: Math.min(fit.slope, 0.5),
+          se: fit.se,
+          basis: "asymptotic",
+          effect: 0, // a lower bound: the ODE's scale L alpha_L = L^{1/2}
+          wrong: { name: "the stable regime: a flat ratio (slope 0)", theory: 0 },
+          explanation: `measured slope ${fit.slope.toFixed(3)} +- ${fit.se.toFixed(3)}: alpha_L L = L^{1/2} grows, so the neural ODE's displacement does too`,
+        }),
+      );
     }
     const ex = series.get("log10RelDisp:0.5")!;
     const growth = ex[ex.length - 1].mean - ex[0].mean;

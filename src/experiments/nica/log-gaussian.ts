@@ -17,6 +17,7 @@ import {
   blueDensity,
   exactDensity,
   exactMass,
+  expMomentG,
   redDensity,
 } from "../../theory/loggaussian/index.js";
 import { type Claim, alternativeFor, ksClaim, ksEffect, zClaim } from "../../claims/index.js";
@@ -184,6 +185,24 @@ export default defineExperiment({
             "exact exponential moment (docs/theory/log-gaussian.md §1.4); e^G is heavy-tailed at large d/n, so its SE is itself noisy",
         }),
       );
+      // E[e^{2G}] = (1 + 2/n)(1 + 5/n)^d exactly (docs/theory/log-gaussian.md §1.4): the second moment behind
+      // Hanin & Nica's NTK result. Claimed where e^{2G} is not too heavy-tailed for its SE (d <= 10).
+      if (depth <= 10) {
+        const e2 = stats(summarize(G.map((g) => Math.exp(2 * g))));
+        claims.push(
+          zClaim({
+            id: `exp-2G:${tag}`,
+            statement: `E[e^{2G}] = (1 + 2/n)(1 + 5/n)^d exactly (${tag})`,
+            theory: expMomentG(widths, 2),
+            simulated: e2.mean,
+            se: e2.seMean,
+            basis: "exact",
+            wrong: { name: "1, as for E[e^G] (no growth of the second moment)", theory: 1 },
+            explanation:
+              "product of the layers' binomial-chi-square moments (docs/theory/log-gaussian.md §1.4); its log is beta + O(d/n^2)",
+          }),
+        );
+      }
       // Distributional claims: the KS distance between each law and the exact one predicts which a KS
       // test of this many samples can reject (ksEffect: 5 D / D_crit).
       const cdfs = Object.fromEntries(

@@ -82,7 +82,7 @@ describe("claims from a real run", () => {
     );
   });
   it("every claim carries its numbers and holds as the theory predicts", () => {
-    expect(out.claims.length).toBe(25);
+    expect(out.claims.length).toBe(27);
     for (const c of out.claims) {
       expect(c.id.startsWith("nica/log-gaussian:")).toBe(true);
       expect(holds(c), `${c.id}: ${c.verdict} vs expected ${c.expected}`).toBe(true);

@@ -15,6 +15,8 @@ import {
   ouMap,
   sequentialLimit,
   width1CollapseProbability,
+  width1FiniteDepthLogMoments,
+  width1LinearFiniteDepthLogMoments,
   width1LinearLogLaw,
   width1ReluLogLaw,
 } from "../src/theory/hayou/index.js";
@@ -219,6 +221,21 @@ describe("Hayou theory against simulation", () => {
       expect(Math.abs(r.stats.collapsed.mean - p), `L=${L}`).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
     }
     expect(width1CollapseProbability(5)).toBeCloseTo(0.0622, 3);
+  });
+  it("finite-depth width-1 log moments (ReLU given survival; linear) equal mpmath quadrature", () => {
+    // mpmath.quad at 30 digits of L E[log(1 + a w/sqrt L) (| w > -sqrt L for ReLU)] and L Var[...].
+    for (const [L, mean, variance] of [
+      [5, -0.561604249035016, 1.75739015195306],
+      [50, -0.516123749448858, 1.05489133227767],
+    ]) {
+      const m = width1FiniteDepthLogMoments(L);
+      expect(m.mean, `L=${L}`).toBeCloseTo(mean, 9);
+      expect(m.variance, `L=${L}`).toBeCloseTo(variance, 9);
+    }
+    const lin = width1LinearFiniteDepthLogMoments(0.8, 1000);
+    expect(lin.mean).toBeCloseTo(-0.3203078575722165, 10);
+    expect(lin.variance).toBeCloseTo(0.6410268071638094, 10);
+    expect(() => width1LinearFiniteDepthLogMoments(3, 100)).toThrow(RangeError);
   });
   it("OU activation: g(Y_L) has the OU mean and variance (Prop. 4), width 1, Y_0 fixed", () => {
     for (const [alpha, beta, y0] of [

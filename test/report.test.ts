@@ -40,6 +40,7 @@ describe("registry", () => {
       "hayou/sequential-limits",
       "hayou/quasi-gbm",
       "hayou/fig7-correlation",
+      "hayou/props-linear",
       "marion/fig1-fig3-iid",
       "marion/fig2-histograms",
       "marion/fig4-fig5-smooth",
@@ -68,7 +69,7 @@ describe("registry", () => {
       "lnr/resnet-log-gaussian",
       "lnr/depth-scaled-branches",
     ]);
-    expect(selectExperiments("hayou/*").length).toBe(9);
+    expect(selectExperiments("hayou/*").length).toBe(10);
     expect(selectExperiments("marion/*").length).toBe(7);
   });
 });

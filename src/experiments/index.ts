@@ -14,6 +14,7 @@ import hayouFig8Gradients from "./hayou/fig8-gradients.js";
 import hayouSequentialLimits from "./hayou/sequential-limits.js";
 import hayouQuasiGbm from "./hayou/quasi-gbm.js";
 import hayouFig7Correlation from "./hayou/fig7-correlation.js";
+import hayouPropsLinear from "./hayou/props-linear.js";
 import marionFig1Fig3Iid from "./marion/fig1-fig3-iid.js";
 import marionFig2Histograms from "./marion/fig2-histograms.js";
 import marionFig4Fig5Smooth from "./marion/fig4-fig5-smooth.js";
@@ -48,6 +49,7 @@ export const DECLARATIONS: Record<string, ExperimentDeclaration> = {
   "hayou/sequential-limits": hayouSequentialLimits,
   "hayou/quasi-gbm": hayouQuasiGbm,
   "hayou/fig7-correlation": hayouFig7Correlation,
+  "hayou/props-linear": hayouPropsLinear,
   "marion/fig1-fig3-iid": marionFig1Fig3Iid,
   "marion/fig2-histograms": marionFig2Histograms,
   "marion/fig4-fig5-smooth": marionFig4Fig5Smooth,

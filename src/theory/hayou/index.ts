@@ -35,12 +35,13 @@ export function width1ReluLogLaw(t = 1): { mean: number; variance: number } {
  * Each block multiplies Y by 1 + w/sqrt(L), w ~ N(0, 1), and survives when w > -sqrt(L); given survival
  * the w's are iid truncated normals, so log(Y_L/Y_0) is a sum of L iid terms log(1 + w/sqrt(L)). Their
  * moments are integrals over u = w + sqrt(L) > 0 of log(u / sqrt L)^k phi(u - sqrt L), computed with
- * u = t^2 (which removes the log singularity at 0) and Simpson's rule. Tends to N(-1/2, 1) as L grows
+ * u = t^4 (which tames the log singularity at 0) and Simpson's rule. Tends to N(-1/2, 1) as L grows
  * (Prop. 3), with an O(1/L) error: e.g. mean -0.5x and variance 1.x at L = 5 (docs/theory/hayou.md).
  */
 export function width1FiniteDepthLogMoments(L: number, steps = 20000): { mean: number; variance: number } {
   const s = Math.sqrt(L);
-  const tMax = Math.sqrt(s + 12);
+  // u = t^4: the integrand 4 t^3 log(t^4 / s) phi(t^4 - s) is smooth enough at t = 0 for Simpson.
+  const tMax = (s + 12) ** 0.25;
   const h = tMax / steps;
   let m0 = 0;
   let m1 = 0;
@@ -48,8 +49,8 @@ export function width1FiniteDepthLogMoments(L: number, steps = 20000): { mean: n
   for (let i = 0; i <= steps; i++) {
     const t = i * h;
     const wgt = i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2;
-    const u = t * t;
-    const dens = (2 * t * Math.exp(-0.5 * (u - s) ** 2)) / Math.sqrt(2 * Math.PI);
+    const u = t ** 4;
+    const dens = (4 * t ** 3 * Math.exp(-0.5 * (u - s) ** 2)) / Math.sqrt(2 * Math.PI);
     const lg = t === 0 ? 0 : Math.log(u / s);
     m0 += wgt * dens;
     m1 += wgt * dens * lg;
@@ -59,6 +60,36 @@ export function width1FiniteDepthLogMoments(L: number, steps = 20000): { mean: n
   const mean = m1 / m0;
   const variance = m2 / m0 - mean * mean;
   return { mean: L * mean, variance: L * variance };
+}
+
+/**
+ * Width 1, linear phi(x) = a x, finite depth L: the exact mean and variance of log|Y_L / Y_0|, a sum of L
+ * iid terms log|1 + a w / sqrt(L)|, w ~ N(0, 1) (Simpson on |w| <= 12; the log's singularity at
+ * w = -sqrt(L)/a lies beyond it when sqrt(L)/|a| > 13, where its mass is below 10^-37). Tends to Prop. 2's
+ * N(-a^2/2, a^2) with an O(1/L) error.
+ */
+export function width1LinearFiniteDepthLogMoments(
+  a: number,
+  L: number,
+  steps = 20000,
+): { mean: number; variance: number } {
+  const s = Math.sqrt(L);
+  if (!(s / Math.abs(a) > 13))
+    throw new RangeError("width1LinearFiniteDepthLogMoments needs sqrt(L)/|a| > 13");
+  const h = 24 / steps;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  for (let i = 0; i <= steps; i++) {
+    const w = -12 + i * h;
+    const wgt = (i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2) * Math.exp(-0.5 * w * w);
+    const lg = Math.log1p((a * w) / s);
+    m0 += wgt;
+    m1 += wgt * lg;
+    m2 += wgt * lg * lg;
+  }
+  const mean = m1 / m0;
+  return { mean: L * mean, variance: L * (m2 / m0 - mean * mean) };
 }
 
 /**

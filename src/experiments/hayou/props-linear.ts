@@ -92,33 +92,29 @@ export default defineExperiment({
         { panel: "mean", config: c.name, source: "Props. 2, 9", value: c.law.mean },
         { panel: "variance", config: c.name, source: "Props. 2, 9", value: c.law.variance },
       );
-      claims.push(
-        zClaim({
-          id: `${c.id}:mean`,
-          statement: `${c.name}: the mean log growth at t = 1 is ${c.law.mean.toFixed(4)} (L = ${L})`,
-          theory: c.law.mean,
-          simulated: c.s.mean,
-          se: c.s.seMean,
-          basis: "asymptotic",
-          effect: c.effect.mean / c.s.seMean,
-          wrong: { name: c.wrong.name, theory: c.wrong.mean },
-          explanation:
-            c.id === "prop2"
-              ? "GBM: log|Y| has drift -a^2/2 and volatility a; the exact finite-L moments give the O(1/L) error"
-              : "each block multiplies ||Y|| by ||(I + W/sqrt L) u||, iid over blocks by rotation invariance; O(1/L) error",
-        }),
-        zClaim({
-          id: `${c.id}:variance`,
-          statement: `${c.name}: the variance of the log growth at t = 1 is ${c.law.variance.toFixed(4)} (L = ${L})`,
-          theory: c.law.variance,
-          simulated: c.s.variance,
-          se: c.s.seVariance,
-          basis: "asymptotic",
-          effect: c.effect.variance / c.s.seVariance,
-          wrong: { name: c.wrong.name, theory: c.wrong.variance },
-          explanation: "the martingale part's quadratic variation; O(1/L) error",
-        }),
-      );
+      const moments = [
+        { m: "mean" as const, what: "mean", sim: c.s.mean, se: c.s.seMean },
+        { m: "variance" as const, what: "variance", sim: c.s.variance, se: c.s.seVariance },
+      ];
+      for (const q of moments)
+        claims.push(
+          zClaim({
+            id: `${c.id}:${q.m}`,
+            statement: `${c.name}: the ${q.what} of the log growth at t = 1 is ${c.law[q.m].toFixed(4)} (L = ${L})`,
+            theory: c.law[q.m],
+            simulated: q.sim,
+            se: q.se,
+            basis: "asymptotic",
+            effect: c.effect[q.m] / q.se,
+            wrong: { name: c.wrong.name, theory: c.wrong[q.m] },
+            explanation:
+              q.m === "variance"
+                ? "the martingale part's quadratic variation; O(1/L) error"
+                : c.id === "prop2"
+                  ? "GBM: log|Y| has drift -a^2/2 and volatility a; the exact finite-L moments give the O(1/L) error"
+                  : "each block multiplies ||Y|| by ||(I + W/sqrt L) u||, iid over blocks by rotation invariance; O(1/L) error",
+          }),
+        );
     }
     return {
       estimates,

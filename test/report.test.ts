@@ -213,6 +213,7 @@ describe("reproduce writes a report, exports and claims", () => {
     ]) {
       expect(existsSync(join(dir, "nica", "log-gaussian", f)), f).toBe(true);
     }
+    const index = readFileSync(join(dir, "index.html"), "utf8");
     for (const e of EXPERIMENTS) {
       const files = readdirSync(join(dir, e.id));
       for (const f of files) expect(statSync(join(dir, e.id, f)).size, `${e.id}/${f}`).toBeGreaterThan(0);
@@ -221,6 +222,9 @@ describe("reproduce writes a report, exports and claims", () => {
       expect(csv.startsWith("experiment,cell,"), e.id).toBe(true);
       const claimsCsv = readFileSync(join(dir, e.id, "claims.csv"), "utf8");
       expect(claimsCsv.startsWith("id,experiment,statement,"), e.id).toBe(true);
+      // The report links every file of the experiment (its samples too).
+      for (const f of files.filter((x) => x.endsWith(".parquet")))
+        expect(index, `${e.id}/${f}`).toContain(`${e.id}/${f}`);
       // No Arrow or wide sample files any more: one tidy samples.parquet per experiment with cells.
       expect(
         files.some((f) => f.endsWith(".arrow")),

@@ -72,13 +72,3 @@ export function tableCsv(table: TidyTable): string {
   for (let i = 0; i < n; i++) lines.push(table.columns.map((c) => csvCell(c.values[i])).join(","));
   return `${lines.join("\n")}\n`;
 }
-
-/**
- * CSV of objects; the header is the union of keys in first-seen order, after `columns` (so that an
- * empty table still has its header).
- */
-export function toCsv(rows: readonly Record<string, unknown>[], columns: readonly string[] = []): string {
-  const keys: string[] = [...columns];
-  for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
-  return `${[keys.join(","), ...rows.map((r) => keys.map((k) => csvCell(r[k])).join(","))].join("\n")}\n`;
-}

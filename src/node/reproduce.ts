@@ -88,6 +88,8 @@ export interface ExperimentRun {
   out: ExperimentOutput;
   wallSeconds: number;
   meta: Record<string, unknown>;
+  /** The files written for it (set by writeExperimentFiles; the report links them). */
+  files?: { file: string; label: string }[];
 }
 
 export async function runExperiment(exp: Experiment, o: RunOptions): Promise<ExperimentRun> {
@@ -276,7 +278,10 @@ export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<str
       0,
     ),
     png: `${r.out.id}/figure.png`,
-    files: experimentFiles(r.out).map(({ file, label }) => ({ label, path: `${r.out.id}/${file}` })),
+    files: (r.files ?? experimentFiles(r.out)).map(({ file, label }) => ({
+      label,
+      path: `${r.out.id}/${file}`,
+    })),
   }));
   writeFileAtomic(join(dir, "claims.json"), toJson(claims));
   // The whole report's tables, stacked (parameters that one experiment lacks are null there).

@@ -85,13 +85,6 @@ export function tableFromRows(
   };
 }
 
-/** The row objects of a table (for CSV and JSON writers). */
-export function rowsOf(t: TidyTable): Record<string, CellValue>[] {
-  return Array.from({ length: rowCount(t) }, (_, i) =>
-    Object.fromEntries(t.columns.map((c) => [c.name, c.values[i] ?? null])),
-  );
-}
-
 // ---- parameters of a simulation -----------------------------------------------------------------
 
 /** Arrays longer than this (per-layer widths, beta grids) stay in result.json, not in a column. */

@@ -23,6 +23,7 @@ import { makeProgress } from "../progress.js";
 import {
   machine,
   runExperiment,
+  experimentFiles,
   unavailableRun,
   VERSION,
   writeExperimentFiles,
@@ -149,9 +150,10 @@ export async function reproduceInto(
         // The workers start on the next experiment while this thread writes this one's files.
         next = i + 1 < selected.length ? start(selected[i + 1]) : null;
         await writeExperimentFiles(join(stage, ...exp.id.split("/")), run);
-        // The report needs the summaries, not the samples: let them go.
+        // The report needs the file list and the summaries, not the samples: let them go.
         runs.push({
           ...run,
+          files: experimentFiles(run.out),
           out: { ...run.out, tables: run.out.tables.filter((t) => t.name !== "samples") },
         });
         if (!o.json) console.log(`${exp.id}: ${run.wallSeconds.toFixed(2)} s\n${run.out.table}\n`);

@@ -62,6 +62,21 @@ describe("tidy tables", () => {
     expect(s.columns.find((c) => c.name === "mean")!.type).toBe("DOUBLE");
     expect(tableCsv(s).trim().split("\n")).toHaveLength(1);
   });
+  it("an integer beyond int32 (a seed up to 2^53) is stored as a double, never wrapped", () => {
+    const t = tableFromRows(
+      "t",
+      [{ seed: 2 ** 40 + 1, n: 3 }],
+      [
+        ["seed", "INT32"],
+        ["n", "INT32"],
+      ],
+    );
+    expect(t.columns.map((c) => [c.name, c.type])).toEqual([
+      ["seed", "DOUBLE"],
+      ["n", "INT32"],
+    ]);
+    expect(t.columns[0].values[0]).toBe(2 ** 40 + 1);
+  });
   it("stacking by name: missing columns are null, int + double is double, other mixes strings", () => {
     const a = tableFromRows("t", [{ x: 1, y: "a" }]);
     const b = tableFromRows("t", [{ x: 1.5, z: true }]);

@@ -43,7 +43,7 @@ const fits = (v: CellValue, type: ColumnType) =>
   type === "STRING" ||
   (type === "BOOLEAN"
     ? typeof v === "boolean"
-    : typeof v === "number" && (type === "DOUBLE" || Number.isInteger(v)));
+    : typeof v === "number" && (type === "DOUBLE" || (Number.isInteger(v) && Math.abs(v) < 2 ** 31)));
 
 /**
  * A column of values: of the declared type when every value fits it, else of the inferred type (mixed

@@ -232,10 +232,8 @@ export async function writeExperimentFiles(dir: string, run: ExperimentRun): Pro
     "claims.json": toJson(out.claims),
     "table.txt": `${out.table}\n`,
   };
-  for (const t of experimentTables(out)) {
-    files[`${t.name}.parquet`] = parquetBytes(t);
-    if (t.name !== "samples") files[`${t.name}.csv`] = tableCsv(t);
-  }
+  for (const t of experimentTables(out))
+    for (const file of tableFiles(t)) files[file] = file.endsWith(".csv") ? tableCsv(t) : parquetBytes(t);
   for (const [name, data] of Object.entries(files)) writeFileAtomic(join(dir, name), data);
   return Object.keys(files).map((f) => join(dir, f));
 }

@@ -31,4 +31,15 @@ export {
 } from "./simulate.js";
 export * from "./spec/index.js";
 export * as stats from "./stats/index.js";
+export {
+  type GridAxis,
+  parseGridAxis,
+  parseSweep,
+  runSweep,
+  sweep,
+  sweepDefinition,
+  type SweepDefinition,
+  type SweepOptions,
+  type SweepResult,
+} from "./sweep/index.js";
 export * as theory from "./theory/index.js";

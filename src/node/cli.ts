@@ -16,6 +16,7 @@ import { registerMerge } from "./commands/merge.js";
 import { registerReproduce } from "./commands/reproduce.js";
 import { registerRun } from "./commands/run.js";
 import { registerSimulate } from "./commands/simulate.js";
+import { registerSweep } from "./commands/sweep.js";
 import { registerVerify } from "./commands/verify.js";
 import { releaseAllClaims } from "./formats/result-folder.js";
 import { closePool } from "./parallel.js";
@@ -33,6 +34,7 @@ function program(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerList(p);
   registerSimulate(p);
+  registerSweep(p);
   registerRun(p);
   registerReproduce(p);
   registerMerge(p);

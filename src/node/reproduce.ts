@@ -259,10 +259,9 @@ function vegaScripts() {
   };
 }
 
-/** Write DIR/index.html and DIR/claims.{json,csv} for experiment runs already written under DIR/<id>/. */
-export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<string, unknown>): string {
-  const claims: Claim[] = runs.flatMap((r) => r.out.claims);
-  const sections: ReportSection[] = runs.map((r) => ({
+/** The report section of an experiment run whose files are under `prefix` (relative to the page). */
+function reportSection(r: ExperimentRun, prefix: string): ReportSection {
+  return {
     id: r.out.id,
     title: r.out.title,
     reference: r.out.reference,
@@ -275,12 +274,33 @@ export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<str
       (a, row) => a + (typeof row.nonFinite === "number" ? row.nonFinite : 0),
       0,
     ),
-    png: `${r.out.id}/figure.png`,
+    png: `${prefix}figure.png`,
     files: (r.files ?? experimentFiles(r.out)).map(({ file, label }) => ({
       label,
-      path: `${r.out.id}/${file}`,
+      path: `${prefix}${file}`,
     })),
-  }));
+  };
+}
+
+/** One experiment's page (DIR/index.html) beside its files in DIR: a sweep's, or one run's. */
+export function writeSectionPage(dir: string, run: ExperimentRun, meta: Record<string, unknown>): string {
+  const path = join(dir, "index.html");
+  writeFileAtomic(
+    path,
+    buildReportHtml({
+      meta,
+      sections: [reportSection(run, "")],
+      claims: run.out.claims,
+      scripts: vegaScripts(),
+    }),
+  );
+  return path;
+}
+
+/** Write DIR/index.html and DIR/claims.{json,csv} for experiment runs already written under DIR/<id>/. */
+export function writeReport(dir: string, runs: ExperimentRun[], meta: Record<string, unknown>): string {
+  const claims: Claim[] = runs.flatMap((r) => r.out.claims);
+  const sections = runs.map((r) => reportSection(r, `${r.out.id}/`));
   writeFileAtomic(join(dir, "claims.json"), toJson(claims));
   // The whole report's tables, stacked (parameters that one experiment lacks are null there).
   const top = { "deeplimits.report": JSON.stringify(meta) };

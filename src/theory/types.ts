@@ -4,6 +4,11 @@ export interface TheoryMoments {
   source: string;
   mean: number;
   variance: number;
+  /**
+   * True when these are the exact finite-size moments (not a limit): a claim against them has basis
+   * `exact`, and a claim against another theory of the same observable gets its effect from them.
+   */
+  exact?: boolean;
 }
 
 export interface TheoryCurve {

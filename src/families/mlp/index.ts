@@ -43,6 +43,7 @@ function gMoments(spec: MlpSpec): TheoryMoments[] {
       source: "docs/theory/log-gaussian.md §1.4",
       mean: ex.mean,
       variance: ex.variance,
+      exact: true,
     },
   ];
   if (spec.gain === 2) {

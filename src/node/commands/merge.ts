@@ -11,7 +11,9 @@ import { EXPERIMENT_SHARD, mergeExperimentShards, mergeShards, shardFormat } fro
 import { deterministicSummary, simulationManifest, writeSimulation } from "../formats/simulation.js";
 import { toJson } from "../io.js";
 import { machine, VERSION } from "../reproduce.js";
+import { parseSweep, sweepExperiment } from "../../sweep/index.js";
 import { reproduceInto, runInto, statSafe } from "./experiment-runs.js";
+import { sweepInto } from "./sweep.js";
 
 export function registerMerge(program: Command): void {
   program
@@ -63,7 +65,9 @@ function checkMergeMemory(paths: readonly string[]): void {
 /** Experiment shards: rerun the experiments on the merged simulations (no sampling happens). */
 async function mergeExperiments(shards: string[], o: { out: string; json?: boolean }): Promise<void> {
   const { header, results, units } = mergeExperimentShards(shards);
+  const sweep = header.command === "sweep" ? parseSweep(header.sweep, true) : null;
   const selected = header.experiments.map((id) => {
+    if (sweep) return sweepExperiment(sweep);
     const e = findExperiment(id);
     if (!e) throw new SpecError("merge", `shards name an unknown experiment ${id}`);
     return e;
@@ -91,7 +95,11 @@ async function mergeExperiments(shards: string[], o: { out: string; json?: boole
   };
   const claim = claimOutput(o.out);
   try {
-    if (header.command === "run") {
+    if (sweep) {
+      const { run } = await sweepInto(claim, sweep, opts);
+      if (o.json) process.stdout.write(toJson({ ...run.meta, id: run.out.id, claims: run.out.claims }));
+      else console.log(`merged ${shards.length} shard(s) of ${run.out.id} -> ${claim.dir}`);
+    } else if (header.command === "run") {
       const { run } = await runInto(claim, selected[0], opts);
       if (o.json) process.stdout.write(toJson({ ...run.meta, id: run.out.id, claims: run.out.claims }));
       else console.log(`merged ${shards.length} shard(s) of ${selected[0].id} -> ${claim.dir}`);

@@ -171,9 +171,11 @@ export function mergeShards(paths: readonly string[]): SimulationResult {
 // ---- experiment shards (run / reproduce --shard) -------------------------------------------------
 
 export interface ExperimentShardHeader {
-  command: "run" | "reproduce";
+  command: "run" | "reproduce" | "sweep";
   experiments: string[];
   only?: string;
+  /** `sweep --shard`: the sweep definition (merge rebuilds the sweep from it). */
+  sweep?: unknown;
   options: { samples?: number; seed?: number; engine: string; full: boolean; data?: string };
 }
 
@@ -213,6 +215,7 @@ export function mergeExperimentShards(paths: readonly string[]): {
       experiments: d.experiments,
       only: d.only,
       options: d.options,
+      ...(d.sweep === undefined ? {} : { sweep: d.sweep }),
     };
     const hj = JSON.stringify(h);
     if (header === null) {

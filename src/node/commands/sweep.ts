@@ -1,0 +1,328 @@
+/**
+ * `deeplimits sweep`: a model over a grid of spec values, every cell on one shared worker pool, with
+ * the tidy tables, every theory that applies (z-scores), a figure, a page and optional claims; from
+ * the command line or a sweep file (docs/sweeps.md).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Command } from "commander";
+import { claimCounts } from "../../claims/index.js";
+import { ENGINE_NAMES } from "../../engines/types.js";
+import type { ExperimentContext } from "../../runner/types.js";
+import { PRESETS, PRESET_NAMES, SpecError } from "../../spec/index.js";
+import {
+  CONFIRM_CELLS,
+  type GridAxis,
+  parseGridAxis,
+  parseSweep,
+  SWEEP_STATISTICS,
+  type SweepDefinition,
+  sweepExperiment,
+} from "../../sweep/index.js";
+import { collect, parseCount, parseEngine, parseThreads } from "../args.js";
+import { claimOutput, type OutputClaim, writeResultFolder } from "../formats/result-folder.js";
+import { toJson, writeFileAtomic } from "../io.js";
+import { simulateParallel } from "../parallel.js";
+import { makeProgress } from "../progress.js";
+import {
+  type ExperimentRun,
+  machine,
+  runExperiment,
+  VERSION,
+  writeExperimentFiles,
+  writeSectionPage,
+} from "../reproduce.js";
+import { stopRequested, throwIfStopped } from "../stop.js";
+import { strictExit } from "./common.js";
+import { runExperimentShard } from "./experiment-runs.js";
+
+interface SweepCliOptions {
+  set: string[];
+  grid: string[];
+  claim: string[];
+  observables?: string;
+  samples?: string;
+  seed?: string;
+  engine?: string;
+  threads?: string;
+  x?: string;
+  stat?: string;
+  logX?: boolean;
+  name?: string;
+  out?: string;
+  shard?: string;
+  save?: string;
+  yes?: boolean;
+  strict?: boolean;
+  json?: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command("sweep")
+    .description(
+      "simulate a model over a grid of spec values, with theory, figure, tables and claims (docs/sweeps.md)",
+    )
+    .argument("<model>", `a preset (${PRESET_NAMES.join(", ")}), a spec .json file or a sweep .json file`)
+    .option(
+      "--grid <field=values>",
+      "an axis: depth=10,20,50 | depth=10..100 step 10 | depth=10..1000 log 7 (repeatable)",
+      collect,
+      [],
+    )
+    .option("--set <field=value>", "override a spec field in every cell (repeatable)", collect, [])
+    .option("--observables <list>", "comma-separated observables (default: the family's)")
+    .option("--samples <n>", "samples per cell (default 10000)")
+    .option("--seed <s>", "the seed of every cell (default 0; common random numbers across cells)")
+    .option("--engine <engine>", `engine: auto (fastest exact), ${ENGINE_NAMES.join(", ")}`)
+    .option(
+      "--claim <expr>",
+      'check a theory on every cell, e.g. "mean(G) = theory" (repeatable; docs/sweeps.md)',
+      collect,
+      [],
+    )
+    .option("--x <field>", "the grid axis on the figure's x axis (default: the first numeric axis)")
+    .option("--stat <statistic>", `the figure's statistic: ${SWEEP_STATISTICS.join(", ")} (default mean)`)
+    .option("--log-x", "log scale on x (default: when the values span 20x or more)")
+    .option("--no-log-x", "linear scale on x")
+    .option("--name <name>", "the sweep's name (id sweep/<name>; default sweep)")
+    .option("--threads <t>", "worker threads (default: all cores)")
+    .option("--out <dir>", "output folder (default: runs/sweep-<name>)")
+    .option(
+      "--shard <i/k>",
+      "run only shard i of k of every cell and write a shard file to --out (merge with deeplimits merge)",
+    )
+    .option("--save <file>", "write the sweep file (JSON) and stop: nothing is sampled")
+    .option("--yes", `allow more than ${CONFIRM_CELLS} cells`)
+    .option(
+      "--strict",
+      "exit with code 3 when a claim does not come out as predicted (results are still written)",
+    )
+    .option("--json", "print JSON only (no table, no progress)")
+    .action(sweepCommand);
+}
+
+function readJson(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new SpecError(
+      "model",
+      `cannot read the file; give a preset (${PRESET_NAMES.join(", ")}), a spec or a sweep .json file`,
+      path,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError("model", `is not valid JSON: ${(e as Error).message}`, path);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new SpecError(
+      "model",
+      "the file must hold a JSON object (a spec, docs/spec.md, or a sweep, docs/sweeps.md)",
+      path,
+    );
+  return json as Record<string, unknown>;
+}
+
+/** The sweep the arguments describe: a sweep file with the command line's additions, or model + grid. */
+export function sweepFromArgs(model: string, o: SweepCliOptions): SweepDefinition {
+  let base: Record<string, unknown>;
+  if (PRESETS[model]) base = { sweep: 1, model, grid: [] };
+  else if (model.endsWith(".json")) {
+    const json = readJson(model);
+    base = "sweep" in json ? json : { sweep: 1, model: json, grid: [] };
+  } else
+    throw new SpecError(
+      "model",
+      `unknown preset; give one of ${PRESET_NAMES.join(", ")}, a spec or a sweep .json file`,
+      model,
+    );
+  const grid = [...((base.grid as GridAxis[] | undefined) ?? [])];
+  for (const arg of o.grid) {
+    const axis = parseGridAxis(arg);
+    const at = grid.findIndex((a) => a?.field === axis.field);
+    if (at >= 0)
+      grid[at] = axis; // the command line replaces a file's axis
+    else grid.push(axis);
+  }
+  const figure = { ...((base.figure as Record<string, unknown> | undefined) ?? {}) };
+  if (o.x !== undefined) figure.x = o.x;
+  if (o.stat !== undefined) {
+    if (!(SWEEP_STATISTICS as readonly string[]).includes(o.stat))
+      throw new SpecError("--stat", `must be one of ${SWEEP_STATISTICS.join(", ")}`, o.stat);
+    figure.statistic = o.stat;
+  }
+  if (o.logX !== undefined) figure.logX = o.logX;
+  const raw: Record<string, unknown> = {
+    ...base,
+    grid,
+    set: [...((base.set as string[] | undefined) ?? []), ...o.set],
+    claims: [...((base.claims as string[] | undefined) ?? []), ...o.claim],
+    figure,
+  };
+  if (o.observables !== undefined)
+    raw.observables = o.observables
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (o.samples !== undefined) raw.samples = parseCount("--samples", o.samples, 1, 1e9);
+  if (o.seed !== undefined) raw.seed = parseCount("--seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
+  if (o.engine !== undefined) raw.engine = parseEngine(o.engine);
+  if (o.name !== undefined) raw.name = o.name;
+  return parseSweep(raw, o.yes === true);
+}
+
+/** The simulate of a sweep's cells: the shared pool, one progress line for the whole sweep. */
+function poolSimulate(
+  def: SweepDefinition,
+  cells: number,
+  threads: number,
+  quiet: boolean,
+): ExperimentContext["simulate"] {
+  const progress = makeProgress(`sweep/${def.name}`, !quiet, "samples");
+  const done = new Map<string, number>();
+  let finished = 0;
+  const total = cells * def.samples;
+  return async (spec, opts, label) => {
+    const key = label ?? String(done.size);
+    try {
+      return await simulateParallel(spec, opts, {
+        threads,
+        onProgress: (d) => {
+          done.set(key, d);
+          let sum = 0;
+          for (const v of done.values()) sum += v;
+          progress.update(Math.min(sum, total), total);
+        },
+        isStopped: () => stopRequested() !== null,
+      });
+    } finally {
+      if (++finished === cells) progress.done();
+    }
+  };
+}
+
+async function sweepCommand(model: string, o: SweepCliOptions): Promise<void> {
+  // Everything is validated (every cell's spec, observables and claims) before anything is sampled.
+  const def = sweepFromArgs(model, o);
+  const threads = parseThreads(o.threads);
+  const exp = sweepExperiment(def);
+  if (o.save !== undefined) {
+    writeFileAtomic(o.save, toJson(def));
+    if (o.json) process.stdout.write(toJson({ saved: o.save, cells: exp.plan({}).length }));
+    else
+      console.log(
+        `Wrote the sweep file ${o.save} (${exp.plan({}).length} cells); run it with: deeplimits sweep ${o.save}`,
+      );
+    return;
+  }
+  const opts = {
+    samples: def.samples,
+    seed: def.seed,
+    engine: def.engine,
+    threads,
+    full: false,
+    quiet: o.json === true,
+    data: undefined,
+    resume: false,
+  };
+  const out = o.out ?? join("runs", `sweep-${def.name}`);
+  if (o.shard !== undefined) {
+    await runExperimentShard(
+      [exp],
+      {
+        command: "sweep",
+        experiments: [exp.id],
+        options: { samples: def.samples, seed: def.seed, engine: def.engine, full: false },
+        sweep: def,
+      },
+      o.shard,
+      o.out ?? join(out, "shards"),
+      opts,
+      o.json === true,
+    );
+    return;
+  }
+  const claim = claimOutput(out);
+  try {
+    const simulate = poolSimulate(def, exp.plan({}).length, threads, o.json === true);
+    const { run, files } = await sweepInto(claim, def, { ...opts, simulate });
+    report(run, files, def, claim.dir, o);
+  } finally {
+    claim.release();
+  }
+}
+
+/** Run a sweep (or assemble it from merged shards, via opts.simulate) into its result folder, whole. */
+export async function sweepInto(
+  claim: OutputClaim,
+  def: SweepDefinition,
+  opts: Parameters<typeof runExperiment>[1],
+): Promise<{ run: ExperimentRun; files: string[] }> {
+  const exp = sweepExperiment(def);
+  const run = await runExperiment(exp, opts);
+  const files = await writeResultFolder(
+    claim.dir,
+    async (stage) => {
+      const written = await writeExperimentFiles(stage, run);
+      writeFileAtomic(join(stage, "sweep.json"), toJson(def));
+      writeSectionPage(
+        stage,
+        { ...run, files: [{ file: "sweep.json", label: "sweep file" }, ...(run.files ?? [])] },
+        {
+          ...run.meta,
+          command: "deeplimits sweep sweep.json",
+          cells: exp.plan({}).length,
+        },
+      );
+      throwIfStopped();
+      return {
+        value: [...written, join(stage, "sweep.json"), join(stage, "index.html")],
+        manifest: { kind: "sweep", sweep: def.name },
+      };
+    },
+    claim,
+  );
+  return { run, files };
+}
+
+function report(
+  run: ExperimentRun,
+  files: string[],
+  def: SweepDefinition,
+  dir: string,
+  o: SweepCliOptions,
+): void {
+  const claims = run.out.claims;
+  const c = claimCounts(claims);
+  strictExit(o.strict, claims);
+  if (o.json) {
+    process.stdout.write(
+      toJson({
+        ...run.meta,
+        id: run.out.id,
+        sweep: def,
+        rows: run.out.summaries,
+        theory: (run.out.results as { theory: unknown[] }).theory,
+        claims,
+        counts: c,
+        out: dir,
+        files: files.map((f) => f.slice(f.lastIndexOf("/") + 1)),
+      }),
+    );
+    return;
+  }
+  console.log(`${run.out.title}\n`);
+  console.log(run.out.table);
+  if (claims.length > 0)
+    console.log(
+      `\n${c.total} claims, ${c.total - c.unexpected} as predicted (${c.falsifiableHolding} falsifiable), ${c.weak} weak, ${c.unexpected} unexpected.`,
+    );
+  console.log(
+    `\n${run.wallSeconds.toFixed(2)} s on ${run.meta.threads} thread(s), ${machine().cores} cores. Wrote ${dir}/ (index.html, ${VERSION})`,
+  );
+}

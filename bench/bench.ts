@@ -5,7 +5,7 @@
  *
  *   npm run bench                          # default budget (dense engines on 512 samples per depth)
  *   npm run bench -- --dense-samples 2048  # more dense samples
- *   npm run bench -- --only marion         # one family of workloads (figure, experiment, hayou, marion)
+ *   npm run bench -- --only marion         # one family of workloads (figure, experiment, hayou, marion, sweep)
  *   npm run bench -- --only scale          # memory bounded by summaries: 10^7 streamed samples (minutes)
  */
 import { spawnSync } from "node:child_process";
@@ -19,6 +19,7 @@ import { StreamedSimulationWriter } from "../src/node/formats/simulation.js";
 import { makePlan } from "../src/simulate.js";
 import { type Ceilings, measureCeilings, workOf } from "./roofline.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
+import { sweep } from "../src/sweep/index.js";
 
 const DEPTHS = [1, 10, 100];
 const FIGURE_SAMPLES = 2 ** 15;
@@ -30,6 +31,8 @@ const RESNET_SAMPLES = 10_000;
 const MARION_RUNS = 10_000;
 /** NumPy heatmap peer: H values run (of the default grid's 9), extrapolated. */
 const HEATMAP_PEER_HS = [0.3, 0.7];
+/** The sweep workload's axes: depth and width 10, 20, ..., 100 (100 cells). */
+const SWEEP_AXIS = Array.from({ length: 10 }, (_, i) => 10 * (i + 1));
 
 interface Row {
   workload: string;
@@ -155,6 +158,59 @@ async function child(workload: string, engine: string, threads: number, samples:
     await closePool();
     return rowOf(workload, engine, threads, samples, seconds, seconds);
   }
+  if (workload === "sweep") {
+    // docs/sweeps.md: 100 cells (depth 10..100 x width 10..100) of the MLP's G, product engine, on one
+    // shared pool; the library call (sampling, summaries, theory, claims, figure spec; no files).
+    const grid = ["depth", "width"].map((field) => ({ field, values: SWEEP_AXIS }));
+    const t = performance.now();
+    await sweep("nica-mlp", grid, {
+      samples,
+      seed: 1,
+      engine: engine as "product",
+      observables: ["G"],
+      claims: ["mean(G) = theory"],
+      simulate: (spec, opts) => simulateParallel(spec, opts, { threads }),
+    });
+    const seconds = (performance.now() - t) / 1000;
+    await closePool();
+    return rowOf(workload, engine, threads, samples, seconds, seconds);
+  }
+  if (workload === "sweep-cli") {
+    // The same sweep from the command line, end to end: start-up, sampling and every file written.
+    const out = mkdtempSync(join(tmpdir(), "deeplimits-bench-"));
+    const cli = new URL("../src/node/cli.js", import.meta.url).pathname;
+    const t = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [
+        cli,
+        "sweep",
+        "nica-mlp",
+        "--grid",
+        "depth=10..100 step 10",
+        "--grid",
+        "width=10..100 step 10",
+        "--observables",
+        "G",
+        "--samples",
+        String(samples),
+        "--seed",
+        "1",
+        "--engine",
+        engine,
+        "--threads",
+        String(threads),
+        "--out",
+        join(out, "sweep"),
+        "--json",
+      ],
+      { encoding: "utf8" },
+    );
+    const seconds = (performance.now() - t) / 1000;
+    rmSync(out, { recursive: true, force: true });
+    if (r.status !== 0) throw new Error(`sweep-cli failed: ${r.stderr}`);
+    return rowOf(workload, `${engine} (CLI, files)`, threads, samples, seconds, seconds);
+  }
   if (workload === "experiment") {
     await findExperiment("nica/log-gaussian")!.run(
       { simulate: (spec, opts) => simulateParallel(spec, opts, { threads }) },
@@ -276,6 +332,10 @@ async function main() {
     ["marion-fig2", "dense", 1, Math.max(1, marionSamples / 2)],
     ["marion-fig2", "reduced", cores, 2000],
     ["marion-heatmap", "dense", cores, 4],
+    // docs/sweeps.md's benchmark: 100 cells x 10^4 samples ("samples/depth" is per cell).
+    ["sweep", "product", cores, 10_000],
+    ["sweep", "product", 1, 10_000],
+    ["sweep-cli", "product", cores, 10_000],
     // Only with --only scale (minutes): peak memory at 10^5 vs 10^7 (product) and 10^6 (reduced) samples.
     ["scale-product", "product", cores, 1e5],
     ["scale-product", "product", cores, 1e7],

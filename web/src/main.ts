@@ -17,6 +17,10 @@ import {
   type State,
   specJson,
   stateFromQuery,
+  sweepAxisOptions,
+  sweepCells,
+  sweepCliCommand,
+  sweepFile,
   stateToQuery,
   writeForm,
 } from "./state.js";
@@ -70,8 +74,29 @@ function syncObservables(s: State): void {
   sel.value = opts.some(([k]) => k === s.observable) ? s.observable : opts[0][0];
 }
 
+/** Fill the sweep axis menus with the fields the family's form offers. */
+function syncSweepAxes(s: State): void {
+  const axes = sweepAxisOptions(s.family);
+  for (const [name, none] of [
+    ["sweepParam", false],
+    ["sweepParam2", true],
+  ] as const) {
+    const sel = form.elements.namedItem(name) as HTMLSelectElement;
+    const keys = (none ? ["", ...axes] : axes).join(",");
+    if (sel.dataset.keys !== keys) {
+      sel.innerHTML = (none ? [`<option value="">(none)</option>`] : [])
+        .concat(axes.map((k) => `<option value="${k}">${k}</option>`))
+        .join("");
+      sel.dataset.keys = keys;
+    }
+    const want = s[name];
+    sel.value = want === "" && none ? "" : axes.includes(want) ? want : none ? "" : axes[0];
+  }
+}
+
 function syncVisibility(s: State): void {
   syncObservables(s);
+  syncSweepAxes(s);
   // Family-specific fields: shown when the family's form declares them (src/families/<family>/).
   document.querySelectorAll<HTMLElement>("[data-field]").forEach((el) => {
     el.hidden = !showsField(s.family, el.dataset.field ?? "");
@@ -124,7 +149,9 @@ interface Run {
   /** Goodness of fit of the samples drawn so far against each theory curve. */
   fits?: { curve: string; source: string; ks: number; ksPValue: number; w1: number }[];
   sweep?: {
-    values: number[];
+    /** The axes' form fields and each cell's values (first axis slowest). */
+    axes: string[];
+    cells: (string | number | boolean)[][];
     points: {
       index: number;
       engine: string;
@@ -301,14 +328,23 @@ function start(): void {
     observable: state.observable,
   };
   if (state.view === "sweep") {
-    const values = state.sweepValues
-      .split(",")
-      .map((v) => Number(v.trim()))
-      .filter((v) => Number.isFinite(v));
-    run.sweep = { values, points: [] };
-    const specs = values.map((v) =>
-      specJson({ ...state, [state.sweepParam]: state.sweepParam === "width" ? String(v) : v }),
-    );
+    let cells;
+    try {
+      cells = sweepCells(state);
+      for (const c of cells) parseSpec(specJson(c.state));
+    } catch (e) {
+      run.finished = true;
+      setRunning(false);
+      showError(e instanceof Error ? e.message : String(e));
+      statusEl.textContent = "";
+      return;
+    }
+    const axes = [
+      state.sweepParam,
+      ...(state.sweepParam2 && state.sweepParam2 !== state.sweepParam ? [state.sweepParam2] : []),
+    ];
+    run.sweep = { axes, cells: cells.map((c) => c.values), points: [] };
+    const specs = cells.map((c) => specJson(c.state));
     worker.postMessage({ type: "sweep", specs, ...common });
   } else {
     worker.postMessage({ type: "run", spec: specJson(state), ...common });
@@ -329,27 +365,42 @@ function stop(): void {
 
 function drawSweep(r: Run, final: boolean): void {
   const sw = r.sweep!;
-  const param = r.state.sweepParam;
+  const [param, param2] = sw.axes;
+  const numericX = sw.cells.every((c) => typeof c[0] === "number");
+  const seriesOf = (values: (string | number | boolean)[]) =>
+    param2 === undefined ? "simulation" : `${param2}=${values[1]}`;
   const rows: object[] = [];
   for (const p of sw.points) {
-    const v = sw.values[p.index];
+    const values = sw.cells[p.index];
+    const base = { x: values[0], series: seriesOf(values) };
     for (const [panel, y, se] of [
       ["mean", p.stats.mean, p.stats.seMean],
       ["variance", p.stats.variance, p.stats.seVariance],
     ] as const)
-      rows.push({ kind: "sim", panel, x: v, y, lo: y - 2 * se, hi: y + 2 * se });
+      rows.push({ kind: "sim", panel, ...base, y, lo: y - 2 * se, hi: y + 2 * se });
     for (const t of p.theory) {
+      const source = `${t.name} [${t.source}]`;
       rows.push(
-        { kind: "theory", panel: "mean", x: v, y: t.mean, source: `${t.name} [${t.source}]` },
-        { kind: "theory", panel: "variance", x: v, y: t.variance, source: `${t.name} [${t.source}]` },
+        { kind: "theory", panel: "mean", ...base, y: t.mean, source },
+        { kind: "theory", panel: "variance", ...base, y: t.variance, source },
       );
     }
   }
   const obs =
     observableOptions(r.state.family).find(([k]) => k === r.state.observable)?.[1] ?? r.state.observable;
+  const x = numericX
+    ? { field: "x", type: "quantitative", title: param, scale: { zero: false } }
+    : { field: "x", type: "nominal", title: param };
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: param2 ?? null,
+    sort: [...new Set(sw.cells.map(seriesOf))],
+    legend: param2 === undefined ? null : { orient: "bottom" },
+  };
   void render({
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: `${obs}: mean and variance against ${param}`,
+    title: `${obs}: mean and variance against ${param}${param2 ? `, one line per ${param2}` : ""}`,
     data: { values: rows },
     facet: { field: "panel", type: "nominal", title: null },
     resolve: { scale: { y: "independent" } },
@@ -361,44 +412,50 @@ function drawSweep(r: Run, final: boolean): void {
           transform: [{ filter: "datum.kind === 'theory'" }],
           mark: { type: "line", strokeWidth: 1.5 },
           encoding: {
-            x: { field: "x", type: "quantitative", title: param },
+            x,
             y: { field: "y", type: "quantitative", title: null },
-            color: {
+            color,
+            detail: { field: "series" },
+            strokeDash: {
               field: "source",
               type: "nominal",
               title: "theory",
+              scale: {
+                range: [
+                  [6, 3],
+                  [2, 2],
+                  [10, 3, 2, 3],
+                  [1, 4],
+                ],
+              },
               legend: { orient: "bottom", direction: "vertical", labelLimit: 600 },
             },
           },
         },
         {
           transform: [{ filter: "datum.kind === 'sim'" }],
-          mark: { type: "rule", color: "#333" },
-          encoding: {
-            x: { field: "x", type: "quantitative" },
-            y: { field: "lo", type: "quantitative" },
-            y2: { field: "hi" },
-          },
+          mark: { type: "rule" },
+          encoding: { x, y: { field: "lo", type: "quantitative" }, y2: { field: "hi" }, color },
         },
         {
           transform: [{ filter: "datum.kind === 'sim'" }],
-          mark: { type: "point", filled: true, color: "#333", tooltip: true },
-          encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+          mark: { type: "point", filled: true, tooltip: true },
+          encoding: { x, y: { field: "y", type: "quantitative" }, color },
         },
       ],
     },
   });
   statsEl.hidden = false;
   statsEl.tBodies[0].innerHTML = sw.points
-    .map(
-      (p) =>
-        `<tr><th>${param} = ${sw.values[p.index]}</th><td>mean ${fmt(p.stats.mean)} +- ${fmt(p.stats.seMean)}, variance ${fmt(p.stats.variance)} +- ${fmt(p.stats.seVariance)} (${p.engine})</td></tr>`,
-    )
+    .map((p) => {
+      const label = sw.axes.map((a, i) => `${a} = ${sw.cells[p.index][i]}`).join(", ");
+      return `<tr data-cell="${p.index}" data-mean="${p.stats.mean}" data-variance="${p.stats.variance}"><th>${label}</th><td>mean ${fmt(p.stats.mean)} +- ${fmt(p.stats.seMean)}, variance ${fmt(p.stats.variance)} +- ${fmt(p.stats.seVariance)} (${p.engine})</td></tr>`;
+    })
     .join("");
   fitsEl.hidden = true;
   statusEl.textContent = final
-    ? `Sweep done: ${sw.points.length} of ${sw.values.length} points.`
-    : `Sweep: ${sw.points.length} / ${sw.values.length} points...`;
+    ? `Sweep done: ${sw.points.length} of ${sw.cells.length} points.`
+    : `Sweep: ${sw.points.length} / ${sw.cells.length} points...`;
 }
 
 // ---- wiring -----------------------------------------------------------------------------------
@@ -430,7 +487,14 @@ function markStale(s: State): void {
 }
 stopBtn.addEventListener("click", stop);
 $<HTMLButtonElement>("#copy-cli").addEventListener("click", async () => {
-  const cmd = cliCommand(readForm(form));
+  const s = readForm(form);
+  let cmd: string;
+  try {
+    cmd = s.view === "sweep" ? sweepCliCommand(s) : cliCommand(s);
+  } catch (e) {
+    showError(e instanceof Error ? e.message : String(e));
+    return;
+  }
   cliEl.hidden = false;
   cliEl.textContent = cmd;
   try {
@@ -443,6 +507,15 @@ $<HTMLButtonElement>("#export-json").addEventListener("click", () => {
   // The run shown, with its own spec and options (not the form's, which may have changed since).
   const r = run;
   const s = r ? r.state : readForm(form);
+  if (s.view === "sweep") {
+    // The sweep file of the run shown: `deeplimits sweep deeplimits-sweep.json` gives the same numbers.
+    try {
+      download("deeplimits-sweep.json", sweepFile(s));
+    } catch (e) {
+      showError(e instanceof Error ? e.message : String(e));
+    }
+    return;
+  }
   const payload = {
     spec: specJson(s),
     samples: s.samples,
@@ -460,16 +533,21 @@ $<HTMLButtonElement>("#export-json").addEventListener("click", () => {
         }
       : null,
   };
-  const blob = new Blob([JSON.stringify(payload, null, 2)], { type: "application/json" });
+  download("deeplimits-run.json", payload);
+});
+
+function download(name: string, value: unknown): void {
+  const blob = new Blob([JSON.stringify(value, null, 2)], { type: "application/json" });
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
-  a.download = "deeplimits-run.json";
+  a.download = name;
   a.click();
   URL.revokeObjectURL(a.href);
-});
+}
 
 const initial = stateFromQuery(location.search);
 syncObservables(initial);
+syncSweepAxes(initial);
 writeForm(form, initial);
 syncVisibility(initial);
 lastFamily = initial.family;

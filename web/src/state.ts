@@ -1,5 +1,6 @@
 /** The explorer's state: one flat record, kept in the URL query so that a view can be shared. */
 import { familyNamed } from "../../src/families/index.js";
+import { axisArgument, type GridAxis, parseGridAxis } from "../../src/sweep/grid.js";
 
 export interface State {
   family: string;
@@ -25,8 +26,12 @@ export interface State {
   seed: number;
   engine: string;
   view: "histogram" | "sweep";
-  sweepParam: "depth" | "width";
+  /** The swept form field (a key of SWEEP_AXES) and its values (docs/sweeps.md's grid syntax). */
+  sweepParam: string;
   sweepValues: string;
+  /** A second axis ("" for none): one line per value. */
+  sweepParam2: string;
+  sweepValues2: string;
 }
 
 export const DEFAULTS: State = {
@@ -55,6 +60,8 @@ export const DEFAULTS: State = {
   view: "histogram",
   sweepParam: "depth",
   sweepValues: "1,5,10,20,50,100",
+  sweepParam2: "",
+  sweepValues2: "",
 };
 
 const KEYS = Object.keys(DEFAULTS) as (keyof State)[];
@@ -162,4 +169,89 @@ export function familyDefaults(family: string): Partial<State> {
 /** Whether a family-specific form field (its name attribute) is shown for the family. */
 export function showsField(family: string, field: string): boolean {
   return familyNamed(family).form.fields.includes(field);
+}
+
+// ---- sweeps -------------------------------------------------------------------------------------
+
+/** Form fields a sweep can run over, and the spec field each one sets (the grid's field). */
+export const SWEEP_AXES: Record<string, string> = {
+  depth: "depth",
+  width: "width",
+  nIn: "nIn",
+  nOut: "nOut",
+  gain: "gain",
+  beta: "beta",
+  alpha2: "alpha2",
+  activation: "activation",
+  law: "weights.law",
+};
+const ALWAYS = ["depth", "width", "nIn", "activation", "law"];
+
+/** The sweep axes the family's form offers. */
+export function sweepAxisOptions(family: string): string[] {
+  return Object.keys(SWEEP_AXES).filter((k) => ALWAYS.includes(k) || showsField(family, k));
+}
+
+/** The state's sweep axes as grid axes over spec fields (values in the grid syntax; errors name the field). */
+export function sweepGrid(s: State): (GridAxis & { key: string })[] {
+  const axes: [string, string][] = [[s.sweepParam, s.sweepValues]];
+  if (s.sweepParam2 !== "" && s.sweepParam2 !== s.sweepParam) axes.push([s.sweepParam2, s.sweepValues2]);
+  return axes.map(([key, text]) => {
+    const field = SWEEP_AXES[key];
+    if (!field)
+      throw new Error(`sweep: ${key} cannot be swept; choose one of ${Object.keys(SWEEP_AXES).join(", ")}`);
+    return { key, ...parseGridAxis(`${field}=${text}`) };
+  });
+}
+
+/** The state of each cell of the sweep (first axis slowest), with its axis values. */
+export function sweepCells(s: State): { state: State; values: (string | number | boolean)[] }[] {
+  let cells: { state: State; values: (string | number | boolean)[] }[] = [{ state: s, values: [] }];
+  for (const axis of sweepGrid(s))
+    cells = cells.flatMap((c) =>
+      axis.values.map((v) => {
+        const value = Array.isArray(v) ? v.join(",") : v;
+        const typed = axis.key === "width" ? String(value) : value;
+        return { state: { ...c.state, [axis.key]: typed } as State, values: [...c.values, value] };
+      }),
+    );
+  return cells;
+}
+
+/** The sweep file (docs/sweeps.md) of the sweep view: `deeplimits sweep FILE` gives the same numbers. */
+export function sweepFile(s: State): Record<string, unknown> {
+  const grid = sweepGrid(s);
+  const model = specJson(s);
+  return {
+    sweep: 1,
+    name: "explorer",
+    model,
+    grid: grid.map(({ field, values }) => ({ field, values })),
+    observables: [s.observable],
+    samples: s.samples,
+    seed: s.seed,
+    engine: s.engine,
+    figure: { x: grid[0].field },
+  };
+}
+
+/** The CLI command of the sweep view (the preset, every spec field but the swept ones, the grid). */
+export function sweepCliCommand(s: State): string {
+  const grid = sweepGrid(s);
+  const swept = new Set(grid.map((a) => a.field.split(".")[0]));
+  const spec = specJson(s);
+  const preset = familyNamed(s.family).form.preset;
+  const sets = Object.entries(spec)
+    .filter(([k]) => k !== "family" && !swept.has(k))
+    .map(([k, v]) => `--set ${k}=${q(v)}`);
+  return [
+    "deeplimits sweep",
+    preset,
+    ...sets,
+    ...grid.map((a) => `--grid ${q(axisArgument(a))}`),
+    `--observables ${s.observable}`,
+    `--samples ${s.samples}`,
+    `--seed ${s.seed}`,
+    `--engine ${s.engine}`,
+  ].join(" ");
 }

@@ -3,9 +3,8 @@
  * planned exactly as `deeplimits simulate` plans it and its chunks are posted one by one, so the
  * assembled result is bit-identical to the CLI's for the same spec and seed.
  */
-import { type Plan, makePlan, runChunk } from "../../src/simulate.js";
+import { assemble, type Plan, makePlan, runChunk } from "../../src/simulate.js";
 import { parseSpec } from "../../src/spec/index.js";
-import { merge as mergeSummary, stats as summaryStats } from "../../src/stats/summary.js";
 import { theoryCurves, theoryMoments } from "../../src/theory/overlays.js";
 import type { EngineChoice } from "../../src/engines/types.js";
 
@@ -77,17 +76,14 @@ self.onmessage = (ev: MessageEvent<Request>) => {
           engine: req.engine,
           observables: [req.observable],
         });
-        let s = null;
-        for (let c = 0; c < plan.chunks; c++) {
-          const r = runChunk(plan, c);
-          s = s === null ? r.summaries[0] : mergeSummary(s, r.summaries[0]);
-        }
+        // Assembled as the CLI assembles a simulation, so each point equals `deeplimits sweep`'s cell bit for bit.
+        const chunks = Array.from({ length: plan.chunks }, (_, c) => runChunk(plan, c));
         post({
           type: "point",
           id: req.id,
           index,
           engine: plan.engine,
-          stats: summaryStats(s!),
+          stats: assemble(plan, chunks).stats[req.observable],
           theory: theoryMoments(spec, req.observable),
         });
       });

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseGridAxis, parseSweep, sweep } from "../src/sweep/index.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { simulate } from "../src/simulate.js";
-import { runQuiet } from "./helpers.js";
+import { dist, runQuiet } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-sweep-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -188,6 +188,26 @@ describe("the sweep command", () => {
     const html = readFileSync(join(out, "index.html"), "utf8");
     expect(html).toContain("sweep/sweep");
     expect(html).toContain('href="sweep.json"');
+  });
+
+  it("100 cells share one worker pool (no start-up per cell)", async () => {
+    const { poolStarts } = await dist<{ poolStarts: () => number }>("node/parallel.js");
+    const before = poolStarts();
+    const j = await sweepJson(
+      "nica-mlp",
+      "--grid",
+      "depth=1..10",
+      "--grid",
+      "width=1..10",
+      "--samples",
+      "200",
+      "--observables",
+      "G",
+      "--out",
+      outDir(),
+    );
+    expect(j.rows).toHaveLength(100);
+    expect(poolStarts() - before).toBe(1);
   });
 
   it("shards merged equal the unsharded sweep", async () => {

@@ -25,7 +25,10 @@ export function defaultThreads(): number {
 
 export interface ParallelOptions {
   threads?: number;
-  /** Use the worker pool even for one thread (benchmarks: one worker against k workers). */
+  /**
+   * Use the worker pool (of `threads` workers) even for one thread or one chunk: benchmarks (one worker
+   * against k), and plans submitted together (a sweep's or an experiment's cells), which then share it.
+   */
   workers?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Polled between chunks: a true answer ends the run with an error (SIGINT / SIGTERM). */
@@ -34,10 +37,15 @@ export interface ParallelOptions {
 
 let pool: Piscina | null = null;
 let poolThreads = 0;
+let poolsStarted = 0;
+
+/** How many worker pools this process has started (a sweep or a report starts one, whatever its cells). */
+export const poolStarts = () => poolsStarted;
 
 function getPool(threads: number): Piscina {
   if (pool && poolThreads === threads) return pool;
   void pool?.destroy();
+  poolsStarted++;
   pool = new Piscina({
     filename: new URL("./worker.js", import.meta.url).href,
     minThreads: threads,
@@ -68,7 +76,9 @@ export async function runChunksParallel(
     doneBefore?: number;
   } = {},
 ): Promise<ChunkResult[]> {
-  const threads = Math.max(1, Math.min(popts.threads ?? defaultThreads(), chunks.length));
+  // One chunk runs here unless the caller asks for the pool (concurrent plans: a sweep's cells).
+  const wanted = Math.max(1, popts.threads ?? defaultThreads());
+  const threads = popts.workers ? wanted : Math.max(1, Math.min(wanted, chunks.length));
   let done = popts.doneBefore ?? 0;
   const note = (r: ChunkResult) => {
     done += r.end - r.start;

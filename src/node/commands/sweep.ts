@@ -192,6 +192,8 @@ function poolSimulate(
     try {
       return await simulateParallel(spec, opts, {
         threads,
+        // Every cell on the pool, even a one-chunk cell: the cells run side by side.
+        workers: threads > 1,
         onProgress: (d) => {
           done.set(key, d);
           let sum = 0;

@@ -275,7 +275,10 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
     const shown = await page
       .locator("#stats tbody tr")
       .evaluateAll((trs) =>
-        trs.map((tr) => [tr.querySelector("th")!.textContent, (tr as HTMLElement).dataset.mean]),
+        trs.map((tr) => [
+          tr.querySelector("th")!.textContent,
+          (tr as unknown as { dataset: { mean?: string } }).dataset.mean,
+        ]),
       );
     expect(shown.map(([label]) => label)).toEqual([
       "depth = 2, width = 8",

@@ -19,7 +19,6 @@ import { decodeUnit, encodeUnit, fileCheckpoints, type MemoEntry, readMemo, writ
 import { SpecError } from "../spec/index.js";
 import { simulateParallel } from "./parallel.js";
 import { makeProgress } from "./progress.js";
-import { svgToPng, vegaLiteToSvg } from "./render.js";
 
 const require = createRequire(import.meta.url);
 export { VERSION };
@@ -92,8 +91,16 @@ export interface ExperimentRun {
   files?: { file: string; label: string }[];
 }
 
+/**
+ * vega, vega-lite and resvg take 0.5 s to load: only commands that draw load them, and they start
+ * loading when an experiment starts, while the workers sample.
+ */
+let render: Promise<typeof import("./render.js")> | null = null;
+const renderModule = () => (render ??= import("./render.js"));
+
 export async function runExperiment(exp: Experiment, o: RunOptions): Promise<ExperimentRun> {
   const t0 = performance.now();
+  void renderModule();
   const out = await exp.run(
     {
       simulate:
@@ -214,6 +221,7 @@ export function experimentFiles(out: ExperimentOutput): { file: string; label: s
 
 export async function writeExperimentFiles(dir: string, run: ExperimentRun): Promise<string[]> {
   const { out, meta } = run;
+  const { svgToPng, vegaLiteToSvg } = await renderModule();
   const svg = await vegaLiteToSvg(out.figure);
   const files: Record<string, string | Uint8Array> = {
     "figure.png": svgToPng(svg),

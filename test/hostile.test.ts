@@ -4,7 +4,7 @@
  * accepted spec that is cheap enough is simulated without an exception (non-finite values are counted).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -335,5 +335,126 @@ describe("hostile CLI input in process: 1000 cases through the real command code
       /spec: this run needs about [\d.]+ GiB of memory .* this machine has [\d.]+ GiB/,
     );
     expect(existsSync(join(tmp2, "big"))).toBe(false);
+  });
+});
+
+describe("hostile sweeps in process: 300 random grids, claims and options", () => {
+  const tmp3 = mkdtempSync(join(tmpdir(), "deeplimits-hostile-sweep-"));
+  afterAll(() => rmSync(tmp3, { recursive: true, force: true }));
+  it("every sweep is validated whole: a sweep file written (exit 0) or exit 2 naming the field and nothing written", async () => {
+    const { runCli } = (await import("../dist/src/node/cli.js" as string)) as {
+      runCli: (argv: string[]) => Promise<number>;
+    };
+    const { parseSweep } = await import("../src/sweep/index.js");
+    const sometimes = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) =>
+      fc.oneof({ arbitrary: good, weight: 4 }, { arbitrary: bad, weight: 1 });
+    const axis = sometimes(
+      fc.constantFrom<[string, string]>(
+        ["depth", "1,2,3"],
+        ["depth", "2..5"],
+        ["width", "1..100 log 4"],
+        ["gain", "0.5..2 lin 3"],
+        ["activation", "relu,tanh"],
+        ["weights.law", "gaussian,uniform"],
+      ),
+      fc.tuple(
+        fc.constantFrom("depth", "width", "gain", "activation", "bogus", "family", "__proto__", ""),
+        fc.constantFrom(
+          "",
+          "1,,2",
+          "5..1",
+          "0..9 log 3",
+          "1..1e9",
+          "2,2",
+          "-1,0",
+          "1e400",
+          "x..y",
+          "1..4 step -1",
+          "NaN",
+          "[3,4],[5,6]",
+          "relu,softmax",
+        ),
+      ),
+    );
+    const claim = sometimes(
+      fc.constantFrom(
+        "mean(G) = theory",
+        "variance(G) = theory:log-Gaussian",
+        "mean(G) = 0.1 within 0.05 vs -1",
+      ),
+      fc.constantFrom(
+        "mean(logPostNormGrowth) = theory",
+        "median(G) = theory",
+        "mean(G) = theory:nothing",
+        "mean(G) = ",
+        "mean(G) = 1 within -2",
+      ),
+    );
+    const argv = fc.record({
+      preset: sometimes(fc.constantFrom("nica-mlp", "lnr-resnet", "hayou-resnet"), fc.constant("bogus")),
+      grid: fc.uniqueArray(axis, { minLength: 1, maxLength: 2, selector: ([f]) => f }),
+      claims: sometimes(fc.constant([] as string[]), fc.array(claim, { minLength: 1, maxLength: 2 })),
+      extra: sometimes<string[]>(
+        fc.constantFrom<string[]>([], ["--stat", "sd"], ["--samples", "2^10"]),
+        fc.constantFrom<string[]>(
+          ["--stat", "median"],
+          ["--x", "nope"],
+          ["--samples", "0"],
+          ["--seed", "-1"],
+          ["--engine", "warp"],
+          ["--name", "bad name"],
+        ),
+      ),
+    });
+    let refused = 0;
+    let saved = 0;
+    let n = 0;
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    let stderr = "";
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    process.stderr.write = ((c: string | Uint8Array) => {
+      stderr += String(c);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      await fc.assert(
+        fc.asyncProperty(argv, async (a) => {
+          const file = join(tmp3, `s${n++}.json`);
+          stderr = "";
+          const args = [
+            "node",
+            "deeplimits",
+            "sweep",
+            a.preset,
+            ...a.grid.flatMap(([f, v]) => ["--grid", `${f}=${v}`]),
+            ...a.claims.flatMap((c) => ["--claim", c]),
+            ...a.extra,
+            "--save",
+            file,
+            "--json",
+          ];
+          const code = await runCli(args);
+          expect([0, 2], `${args.join(" ")}\n${stderr}`).toContain(code);
+          if (code === 2) {
+            refused++;
+            expect(existsSync(file), args.join(" ")).toBe(false);
+            expect(stderr, args.join(" ")).toMatch(
+              /^deeplimits: invalid input: (--grid [A-Za-z0-9_.]+|[A-Za-z0-9_.[\]-]+): |^error: /,
+            );
+          } else {
+            saved++;
+            const def = JSON.parse(readFileSync(file, "utf8"));
+            expect(parseSweep(def)).toEqual(def);
+          }
+        }),
+        { numRuns: 300, seed: 5 },
+      );
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+    }
+    expect(refused).toBeGreaterThan(50);
+    expect(saved).toBeGreaterThan(30);
   });
 });

@@ -3,6 +3,7 @@
  * for bit, shards merged equal the unsharded sweep, bad grids refused with nothing written, a sweep
  * file round-trips), claims from the command line, and docs/sweeps.md's examples run as written.
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseGridAxis, parseSweep, sweep } from "../src/sweep/index.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { simulate } from "../src/simulate.js";
-import { dist, runQuiet } from "./helpers.js";
+import { CLI, dist, runQuiet } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-sweep-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -243,6 +244,53 @@ describe("the sweep command", () => {
     expect(m.code, m.stderr).toBe(0);
     for (const f of ["summaries.csv", "theory.csv", "claims.json", "sweep.json", "samples.parquet"])
       expect(readFileSync(join(merged, f)), f).toEqual(readFileSync(join(whole, f)));
+  });
+
+  it("a sweep stopped by SIGINT resumes from its checkpointed chunks to the uninterrupted result", async () => {
+    const args = [
+      "nica-mlp",
+      "--engine",
+      "dense",
+      "--set",
+      "width=64",
+      "--grid",
+      "depth=6,8,10",
+      "--samples",
+      "6000",
+      "--observables",
+      "G",
+      "--seed",
+      "9",
+    ];
+    const out = outDir();
+    const child = spawn(
+      process.execPath,
+      [CLI, "sweep", ...args, "--out", out, "--checkpoint", "--threads", "2"],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, CI: "1" },
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (b) => (stderr += b));
+    const ck = join(out, ".checkpoints", "sweep");
+    const saved = () =>
+      existsSync(ck)
+        ? readdirSync(ck)
+            .flatMap((d) => (existsSync(join(ck, d, ".chunks")) ? readdirSync(join(ck, d, ".chunks")) : []))
+            .filter((f) => f.startsWith("chunk-")).length
+        : 0;
+    for (let i = 0; i < 400 && saved() < 3; i++) await new Promise((ok) => setTimeout(ok, 25));
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((ok) => child.once("exit", (c) => ok(c)));
+    expect(code, stderr).toBe(130);
+    const kept = saved();
+    expect(kept).toBeGreaterThanOrEqual(3);
+    expect(existsSync(join(out, "summaries.csv"))).toBe(false);
+    const resumed = await sweepJson(...args, "--out", out, "--resume");
+    expect(existsSync(join(out, ".checkpoints"))).toBe(false);
+    const clean = await sweepJson(...args, "--out", outDir());
+    expect(resumed.rows).toEqual(clean.rows);
   });
 
   it("a saved sweep file reruns to the same rows, and the command line adds to it", async () => {

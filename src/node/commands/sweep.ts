@@ -3,7 +3,7 @@
  * the tidy tables, every theory that applies (z-scores), a figure, a page and optional claims; from
  * the command line or a sweep file (docs/sweeps.md).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { claimCounts } from "../../claims/index.js";
@@ -22,7 +22,11 @@ import {
 import { collect, parseCount, parseEngine, parseThreads } from "../args.js";
 import { claimOutput, type OutputClaim, writeResultFolder } from "../formats/result-folder.js";
 import { toJson, writeFileAtomic } from "../io.js";
-import { simulateParallel } from "../parallel.js";
+import { checkMemory, type ParallelOptions, runChunksParallel, simulateParallel } from "../parallel.js";
+import { openCheckpoint, saveChunk } from "../formats/checkpoint.js";
+import { planHash } from "../formats/chunk-codec.js";
+import { assemble, makePlan, type SimulateOptions, type SimulationResult } from "../../simulate.js";
+import type { ModelSpec } from "../../spec/index.js";
 import { makeProgress } from "../progress.js";
 import {
   type ExperimentRun,
@@ -52,6 +56,8 @@ interface SweepCliOptions {
   out?: string;
   shard?: string;
   save?: string;
+  checkpoint?: boolean;
+  resume?: boolean;
   yes?: boolean;
   strict?: boolean;
   json?: boolean;
@@ -93,6 +99,14 @@ export function registerSweep(program: Command): void {
       "run only shard i of k of every cell and write a shard file to --out (merge with deeplimits merge)",
     )
     .option("--save <file>", "write the sweep file (JSON) and stop: nothing is sampled")
+    .option(
+      "--checkpoint",
+      "save every cell's finished chunks under --out/.checkpoints (a stopped sweep can --resume)",
+    )
+    .option(
+      "--resume",
+      "continue a checkpointed sweep in --out: only the missing chunks of each cell are run",
+    )
     .option("--yes", `allow more than ${CONFIRM_CELLS} cells`)
     .option(
       "--strict",
@@ -176,12 +190,44 @@ export function sweepFromArgs(model: string, o: SweepCliOptions): SweepDefinitio
   return parseSweep(raw, o.yes === true);
 }
 
+/** Where a sweep keeps its cells' finished chunks (--checkpoint / --resume), inside its output folder. */
+const cellCheckpoints = (out: string) => join(out, ".checkpoints", "sweep");
+
+/**
+ * One cell with its chunks checkpointed under dir/<plan hash> (simulate --checkpoint's format): with
+ * resume, only the chunks missing there run; a checkpoint of another plan is refused naming it.
+ */
+async function checkpointedCell(
+  spec: ModelSpec,
+  opts: SimulateOptions,
+  popts: ParallelOptions,
+  ck: { dir: string; resume: boolean },
+): Promise<SimulationResult> {
+  const plan = makePlan(spec, opts);
+  checkMemory(plan, popts.threads ?? 1);
+  const hash = planHash(plan);
+  const dir = join(ck.dir, hash.slice(0, 24));
+  const done = openCheckpoint(dir, plan, ck.resume);
+  const have = new Set(done.map((c) => c.chunk));
+  const missing = Array.from({ length: plan.chunks }, (_, c) => c).filter((c) => !have.has(c));
+  await runChunksParallel(plan, missing, {
+    ...popts,
+    doneBefore: done.reduce((a, c) => a + c.end - c.start, 0),
+    onChunk: (c) => {
+      saveChunk(dir, plan, c, hash);
+      done.push(c);
+    },
+  });
+  return assemble(plan, done);
+}
+
 /** The simulate of a sweep's cells: the shared pool, one progress line for the whole sweep. */
 function poolSimulate(
   def: SweepDefinition,
   cells: number,
   threads: number,
   quiet: boolean,
+  ck: { dir: string; resume: boolean } | null,
 ): ExperimentContext["simulate"] {
   const progress = makeProgress(`sweep/${def.name}`, !quiet, "samples");
   const done = new Map<string, number>();
@@ -190,7 +236,7 @@ function poolSimulate(
   return async (spec, opts, label) => {
     const key = label ?? String(done.size);
     try {
-      return await simulateParallel(spec, opts, {
+      const popts: ParallelOptions = {
         threads,
         // Every cell on the pool, even a one-chunk cell: the cells run side by side.
         workers: threads > 1,
@@ -201,7 +247,8 @@ function poolSimulate(
           progress.update(Math.min(sum, total), total);
         },
         isStopped: () => stopRequested() !== null,
-      });
+      };
+      return await (ck ? checkpointedCell(spec, opts, popts, ck) : simulateParallel(spec, opts, popts));
     } finally {
       if (++finished === cells) progress.done();
     }
@@ -251,8 +298,13 @@ async function sweepCommand(model: string, o: SweepCliOptions): Promise<void> {
   }
   const claim = claimOutput(out);
   try {
-    const simulate = poolSimulate(def, exp.plan({}).length, threads, o.json === true);
+    const checkpointed = o.checkpoint === true || o.resume === true;
+    const ck = checkpointed ? { dir: cellCheckpoints(claim.dir), resume: o.resume === true } : null;
+    // A run without --resume never mixes in an earlier run's chunks.
+    if (ck && !ck.resume) rmSync(ck.dir, { recursive: true, force: true });
+    const simulate = poolSimulate(def, exp.plan({}).length, threads, o.json === true, ck);
     const { run, files } = await sweepInto(claim, def, { ...opts, simulate });
+    if (ck) rmSync(join(claim.dir, ".checkpoints"), { recursive: true, force: true });
     report(run, files, def, claim.dir, o);
   } finally {
     claim.release();

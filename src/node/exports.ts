@@ -11,8 +11,9 @@ import { VERSION } from "./version.js";
 const ROW_GROUP = 1 << 20;
 
 /**
- * hyparquet-writer's column sources, chosen by measurement (10^6 rows, one core): typed arrays (never
- * null) are REQUIRED columns (no definition levels: about half the time of a double column); integer
+ * hyparquet-writer's column sources, chosen by measurement (10^6 rows, one core): typed arrays and
+ * columns without a missing value are REQUIRED (no definition levels: about half the time of a double
+ * column, 25% less for strings); integer
  * columns are delta-encoded (37 ms against 114 ms for the dictionary, and smaller for our sorted
  * parameter and index columns); strings keep the dictionary without min/max statistics (91 vs 149 ms).
  */
@@ -21,7 +22,8 @@ export const columnSources = (columns: readonly TidyColumn[]): ColumnSource[] =>
     name: c.name,
     type: c.type,
     data: c.values as ColumnSource["data"],
-    nullable: !ArrayBuffer.isView(c.values),
+    // REQUIRED unless a value is missing (no definition levels to write: about 25% less time).
+    nullable: !ArrayBuffer.isView(c.values) && hasNull(c.values),
     ...(c.type === "INT32" && c.values instanceof Int32Array
       ? { encoding: "DELTA_BINARY_PACKED" as const }
       : {}),
@@ -31,6 +33,11 @@ export const columnSources = (columns: readonly TidyColumn[]): ColumnSource[] =>
       ? { encoding: "PLAIN" as const, statistics: false }
       : {}),
   }));
+
+function hasNull(values: ArrayLike<unknown>): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] === null || values[i] === undefined) return true;
+  return false;
+}
 
 /**
  * Whether 1024 values spread over a column are mostly distinct: then a dictionary cannot pay and PLAIN

@@ -192,7 +192,7 @@ export function sweepExperiment(def: SweepDefinition): Experiment {
           series: others.join(", "),
           seriesOrder: [...new Set(cells.map(seriesOf))],
         }),
-        caption: `${statistic} of ${observables.join(", ")} against ${x}${others.length ? `, one line per ${others.join(" x ")}` : ""}; bars +-2 SE; theory dashed, one dash per source. Every cell: ${def.samples} samples, seed ${def.seed} (common random numbers), engine ${def.engine}.`,
+        caption: `${statistic} of ${observables.join(", ")} against ${x}${others.length ? `, one line per ${others.join(" x ")}` : ""}; bands +-2 SE; theory dashed, one dash per source. Every cell: ${def.samples} samples, seed ${def.seed} (common random numbers), engine ${def.engine}.`,
         table: rowsText(tableRows, [
           "cell",
           "observable",
@@ -268,7 +268,8 @@ function sweepChart(o: {
       },
       {
         transform: [{ filter: "datum.kind === 'sim'" }],
-        mark: { type: "rule", strokeWidth: 1.5 },
+        // +-2 SE: a band along a numeric axis, a bar at each category otherwise.
+        mark: o.numericX ? { type: "area", opacity: 0.22 } : { type: "rule", strokeWidth: 1.5 },
         encoding: { x: xEnc, y: { ...y, field: "lo" }, y2: { field: "hi" }, color },
       },
       {

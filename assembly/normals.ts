@@ -8,6 +8,8 @@
 declare function jsLog(x: f64): f64;
 @external("env", "exp")
 declare function jsExp(x: f64): f64;
+@external("env", "pow")
+declare function jsPow(x: f64, y: f64): f64;
 
 const ZIG_R: f64 = 3.442619855899;
 const INV_R: f64 = 1.0 / ZIG_R;
@@ -377,3 +379,217 @@ export function resnetReluLayers(
     }
   }
 }
+
+// ---- natural log in WebAssembly --------------------------------------------------------------------
+// fdlibm's __ieee754_log (FreeBSD msun e_log.c), the algorithm of V8's Math.log in Node 20 and of
+// @stdlib/math-base-special-ln: bit-identical to both (tested on 10^6 arguments), without a call out of
+// WebAssembly, and the same on every JavaScript engine.
+const LN2_HI: f64 = 6.93147180369123816490e-1;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const TWO54: f64 = 1.8014398509481984e16;
+const LG1: f64 = 6.666666666666735130e-1;
+const LG2: f64 = 3.999999999940941908e-1;
+const LG3: f64 = 2.857142874366239149e-1;
+const LG4: f64 = 2.222219843214978396e-1;
+const LG5: f64 = 1.818357216161805012e-1;
+const LG6: f64 = 1.531383769920937332e-1;
+const LG7: f64 = 1.479819860511658591e-1;
+
+export function ln(x: f64): f64 {
+  let bits = reinterpret<u64>(x);
+  let hx = <i32>(bits >> 32);
+  const lx = <u32>bits;
+  let k: i32 = 0;
+  if (hx < 0x00100000) {
+    if (((hx & 0x7fffffff) | lx) == 0) return -Infinity; // log(+-0)
+    if (hx < 0) return NaN; // log(negative)
+    k -= 54; // subnormal: scale up
+    x *= TWO54;
+    bits = reinterpret<u64>(x);
+    hx = <i32>(bits >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x; // inf or NaN
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  const i0 = (hx + 0x95f64) & 0x100000;
+  // Normalize x or x/2: replace the high word.
+  x = reinterpret<f64>((<u64>(<u32>(hx | (i0 ^ 0x3ff00000))) << 32) | (reinterpret<u64>(x) & 0xffffffff));
+  k += i0 >> 20;
+  const f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    // |f| < 2^-20
+    if (f == 0) {
+      if (k == 0) return 0;
+      const dk = <f64>k;
+      return dk * LN2_HI + dk * LN2_LO;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    const dk = <f64>k;
+    return dk * LN2_HI - (R - dk * LN2_LO - f);
+  }
+  const s = f / (2.0 + f);
+  const dk = <f64>k;
+  const z = s * s;
+  let i = hx - 0x6147a;
+  const w = z * z;
+  const j = 0x6b851 - hx;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
+}
+
+// ---- the MLP's product engine (src/families/mlp/product.ts) -----------------------------------------
+// The same draws and float operations as its JavaScript path (Rng.normal, gamma.ts, binomial.ts), with
+// fdlibm's log above (Node 20's Math.log) and Math.pow imported: bit-identical (tested).
+
+/** Rng.normal (the sign by a select: bit 7 is a coin flip, a branch on it mispredicts half the time). */
+function normal(): f64 {
+  const u = next();
+  const i = <usize>(u & 127);
+  if (<i32>(u >>> 8) < load<i32>(ZK + (i << 2))) {
+    const x = <f64>(u >>> 8) * load<f64>(ZW + (i << 3));
+    return select<f64>(-x, x, (u & 128) != 0);
+  }
+  return normalSlow(u);
+}
+
+/** Gamma(a >= 1) by Marsaglia & Tsang (gamma.ts gammaAtLeastOne). */
+function gammaAtLeastOne(a: f64): f64 {
+  const d = a - 1.0 / 3.0;
+  const c = 1.0 / Math.sqrt(9.0 * d);
+  while (true) {
+    let x: f64;
+    let v: f64;
+    do {
+      x = normal();
+      v = 1.0 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = uniformOpen();
+    const x2 = x * x;
+    if (u < 1.0 - 0.0331 * x2 * x2) return d * v;
+    if (ln(u) < 0.5 * x2 + d * (1.0 - v + ln(v))) return d * v;
+  }
+  return 0; // unreachable
+}
+
+/** chiSquare(k) of gamma.ts: 0 for k = 0, else 2 Gamma(k / 2) (shapes below 1 boosted by U^(1/a)). */
+function chiSquare(k: f64): f64 {
+  if (k == 0) return 0;
+  const shape = k / 2;
+  if (shape < 1) {
+    const g = gammaAtLeastOne(shape + 1);
+    return 2 * (g * jsPow(uniformOpen(), 1 / shape));
+  }
+  return 2 * gammaAtLeastOne(shape);
+}
+
+/** Bin(n, 1/2): set bits among n fresh bits (binomial.ts binomialHalf). */
+function binomialHalf(n: i32): i32 {
+  let k: i32 = 0;
+  let left = n;
+  while (left >= 32) {
+    k += <i32>popcnt<u32>(next());
+    left -= 32;
+  }
+  if (left > 0) k += <i32>popcnt<u32>(next() >>> (32 - left));
+  return k;
+}
+
+/**
+ * One sample of the product engine without per-layer observables: G = sum_{l<d} (logGain_l +
+ * ln(a2 P_l + b2 N_l)) + ln(Q / n_d) to out[0] and, when nOut > 0, logC + G + ln chi2_{nOut} to out[1].
+ * widths and logGain are f64 arrays of d + 1 and d entries.
+ */
+export function mlpProductSample(
+  d: i32,
+  widths: usize,
+  logGain: usize,
+  a2: f64,
+  b2: f64,
+  logC: f64,
+  nOut: i32,
+  out: usize,
+): void {
+  let S: f64 = 0;
+  for (let l = 0; l < d; l++) {
+    const n = <i32>load<f64>(widths + ((<usize>l) << 3));
+    const B = binomialHalf(n);
+    const P = chiSquare(<f64>B);
+    const N: f64 = b2 != 0 ? chiSquare(<f64>(n - B)) : 0;
+    S += load<f64>(logGain + ((<usize>l) << 3)) + ln(a2 * P + b2 * N);
+  }
+  const nd = load<f64>(widths + ((<usize>d) << 3));
+  const Q = chiSquare(nd);
+  const G = S + ln(Q / nd);
+  store<f64>(out, G);
+  if (nOut > 0) store<f64>(out + 8, logC + G + ln(chiSquare(<f64>nOut)));
+}
+
+/**
+ * Set the generator to the stream (seed, sample index, stream 0) exactly as Rng.reset does: one
+ * Philox4x32-10 block with counter (index lo, index hi, 0, "deep") and key (seed lo, seed hi).
+ */
+function resetStream(seedLo: u32, seedHi: u32, idxLo: u32, idxHi: u32): void {
+  let x0 = idxLo;
+  let x1 = idxHi;
+  let x2: u32 = 0;
+  let x3: u32 = 0x64656570;
+  let k0 = seedLo;
+  let k1 = seedHi;
+  for (let r = 0; r < 10; r++) {
+    const p0 = <u64>0xd2511f53 * <u64>x0;
+    const p1 = <u64>0xcd9e8d57 * <u64>x2;
+    const n0 = (<u32>(p1 >> 32)) ^ x1 ^ k0;
+    const n2 = (<u32>(p0 >> 32)) ^ x3 ^ k1;
+    x0 = n0;
+    x1 = <u32>p1;
+    x2 = n2;
+    x3 = <u32>p0;
+    k0 += 0x9e3779b9;
+    k1 += 0xbb67ae85;
+  }
+  s0 = x0;
+  s1 = x1;
+  s2 = x2;
+  s3 = x3;
+  if ((s0 | s1 | s2 | s3) == 0) s0 = 1;
+}
+
+/**
+ * Samples start .. start + count - 1 of the product engine, each on its own stream (resetStream):
+ * G to outG[i] and, when nOut > 0, the output norm to outO[i]. tmp holds 2 f64.
+ */
+export function mlpProductChunk(
+  seedLo: u32,
+  seedHi: u32,
+  start: u32,
+  count: i32,
+  d: i32,
+  widths: usize,
+  logGain: usize,
+  a2: f64,
+  b2: f64,
+  logC: f64,
+  nOut: i32,
+  outG: usize,
+  outO: usize,
+  tmp: usize,
+): void {
+  for (let i = 0; i < count; i++) {
+    resetStream(seedLo, seedHi, start + <u32>i, 0);
+    mlpProductSample(d, widths, logGain, a2, b2, logC, nOut, tmp);
+    store<f64>(outG + ((<usize>i) << 3), load<f64>(tmp));
+    if (nOut > 0) store<f64>(outO + ((<usize>i) << 3), load<f64>(tmp + 8));
+  }
+}
+

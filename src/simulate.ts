@@ -171,6 +171,15 @@ export function runChunk(plan: Plan, chunk: number): ChunkResult {
   const kernel = kernelFor(plan);
   const columns = Array.from({ length: k }, () => new Float64Array(end - start));
   const summaries = Array.from({ length: k }, () => emptySummary());
+  if (kernel.batch) {
+    kernel.batch(plan.seed, start, end, columns);
+    for (let o = 0; o < k; o++) {
+      const col = columns[o];
+      const s = summaries[o];
+      for (let i = 0; i < col.length; i++) push(s, col[i]);
+    }
+    return { chunk, start, end, columns, summaries };
+  }
   const rng = new Rng();
   const row = new Float64Array(k);
   const key = { seed: plan.seed, index: 0 };

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { simulate } from "../src/simulate.js";
-import { parseSpec } from "../src/spec/index.js";
+import { parseSpec, presetSpec } from "../src/spec/index.js";
+import { compileProduct } from "../src/families/mlp/product.js";
+import type { MlpSpec } from "../src/families/mlp/schema.js";
+import { parseObservables } from "../src/engines/observables.js";
+import { expectWasmMatchesJs, kernelRows } from "./helpers.js";
 import { ksTwoSample } from "../src/stats/index.js";
 import { exactGMoments } from "../src/theory/loggaussian/index.js";
 
@@ -142,4 +146,37 @@ describe("library API (the example in src/index.ts and the README)", () => {
     const exact = theory.loggaussian.exactGMoments(spec.widths);
     expect(Math.abs(r.stats.G.mean - exact.mean)).toBeLessThan(5 * r.stats.G.seMean);
   });
+});
+
+describe("the product engine's WebAssembly sampler is bit-identical to its JavaScript loop", () => {
+  // Widths 1, 31, 32, 33 cross the popcount word boundary; n = 1 and 2 give chi-square shapes below 1
+  // (the U^(1/a) boost through Math.pow); leaky ReLU draws the negative part too.
+  const CASES: [string, Record<string, unknown>, string[]][] = [
+    ["notes' network, G and the output norm", { depth: 10 }, ["G", "logOutNorm2"]],
+    [
+      "widths 1, 31, 32, 33, 2 (dead networks: -inf)",
+      { width: [1, 31, 32, 33, 2], depth: undefined, nOut: 3 },
+      ["G", "logOutNorm2"],
+    ],
+    ["leaky ReLU, gain 1, depth 40", { width: 7, depth: 40, activation: "leaky-relu", gain: 1 }, ["G"]],
+    ["depth 0", { depth: 0, width: 5 }, ["G", "logOutNorm2"]],
+  ];
+  for (const [label, extra, keys] of CASES) {
+    it(label, () => {
+      const spec = parseSpec({ ...presetSpec("nica-mlp"), ...extra }) as MlpSpec;
+      const obs = parseObservables(keys, spec);
+      expectWasmMatchesJs((wasm) => compileProduct(spec, obs, wasm), obs.length, 17);
+      // The batched path (whole chunks in WebAssembly, each sample seeded there) too, across batches
+      // and at a large seed (both key words) and a start that is not 0.
+      const k = obs.length;
+      const seed = 2 ** 40 + 17;
+      const start = 2040;
+      const end = start + 2 * 2048 + 9;
+      const js = kernelRows(compileProduct(spec, obs, false), k, end, seed).slice(start * k);
+      const columns = obs.map(() => new Float64Array(end - start));
+      compileProduct(spec, obs, true).batch!(seed, start, end, columns);
+      const rows = Array.from({ length: (end - start) * k }, (_, j) => columns[j % k][Math.floor(j / k)]);
+      expect(rows).toEqual(js);
+    });
+  }
 });

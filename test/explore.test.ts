@@ -100,7 +100,7 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
     await page.close();
   });
 
-  it("change width and depth, run: histogram, stats and KS appear; the numbers equal the CLI's", async () => {
+  it("change width and depth, run: histogram, stats and KS appear; the numbers equal the CLI's (to 1e-12)", async () => {
     const page = await runWith({ width: "64", depth: "24", samples: "20000", seed: "7" });
     await page.waitForSelector("#chart[data-rendered=true] svg");
     expect(await page.locator("#chart svg path").count()).toBeGreaterThan(10);
@@ -124,8 +124,10 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
     const r = spawnSync(process.execPath, [CLI, ...args, "--json"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const cliStats = JSON.parse(r.stdout).stats.G;
-    expect(String(cliStats.mean)).toBe(mean);
-    expect(String(cliStats.variance)).toBe(variance);
+    // The same draws; the browser's V8 may differ from Node's in the last bit of Math.log, exp and pow
+    // (the samplers' rare branches import them; docs/explorer.md).
+    expect(Math.abs(cliStats.mean - Number(mean))).toBeLessThan(1e-12 * Math.abs(cliStats.mean));
+    expect(Math.abs(cliStats.variance - Number(variance))).toBeLessThan(1e-12 * cliStats.variance);
     await page.close();
   });
 

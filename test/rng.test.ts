@@ -352,3 +352,43 @@ describe("WebAssembly FFT kernel", () => {
     }
   });
 });
+
+describe("the WebAssembly natural log (fdlibm's, assembly/normals.ts)", () => {
+  it("equals @stdlib/math-base-special-ln (fdlibm in JavaScript) on 10^6 arguments and the special values", async () => {
+    const { Arena } = await import("../src/wasm/index.js");
+    const stdlibLn = (await import("@stdlib/math-base-special-ln")).default as (x: number) => number;
+    const { ln } = new Arena().k;
+    const special = [
+      0,
+      -0,
+      -1,
+      1,
+      2,
+      Number.MIN_VALUE,
+      2.2e-308,
+      1e-310,
+      1 + 2 ** -52,
+      1 - 2 ** -53,
+      1 + 1e-7,
+      0.9999999,
+      Number.MAX_VALUE,
+      Infinity,
+      -Infinity,
+      NaN,
+    ];
+    for (const x of special) expect(Object.is(ln(x), stdlibLn(x)), String(x)).toBe(true);
+    const buf = new Float64Array(1);
+    const words = new Uint32Array(buf.buffer);
+    let s = 12345;
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+    let differ = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      // Any positive double: random high word (sign cleared, below the exponent of inf) and low word.
+      words[1] = next() % 0x7ff00000;
+      words[0] = next();
+      const x = i % 2 === 0 ? buf[0] : (next() + 0.5) / 2 ** 32; // also the (0, 1) uniforms the samplers log
+      if (!Object.is(ln(x), stdlibLn(x))) differ++;
+    }
+    expect(differ).toBe(0);
+  });
+});

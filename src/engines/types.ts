@@ -17,7 +17,14 @@ export interface SampleKey {
  * Draws one sample: writes one value per observable into out[0..observables.length). `rng` is keyed
  * to (seed, index, 0); kernels that must replay a layer's weights re-key it with `key` and a stream id.
  */
-export type SampleKernel = (rng: Rng, out: Float64Array, key: SampleKey) => void;
+export type SampleKernel = ((rng: Rng, out: Float64Array, key: SampleKey) => void) & {
+  /**
+   * Optional: samples start..end-1 at once (columns[o][i - start] for observable slot o), each exactly
+   * as the per-sample kernel on stream (seed, i) gives it (a WebAssembly loop that seeds each sample's
+   * stream itself; tested bit for bit against the per-sample path).
+   */
+  batch?: (seed: number, start: number, end: number, columns: Float64Array[]) => void;
+};
 
 export interface Engine {
   name: EngineName;

@@ -16,8 +16,35 @@ function fontFiles(): string[] {
   }
 }
 
+/**
+ * Vega-Lite's warnings go to stderr, but for "Maximum optimization runs(5) reached": its dataflow
+ * optimiser stops after 5 passes on layered charts, which costs nothing in the figure.
+ */
+const logger = {
+  lvl: 2,
+  level(l?: number) {
+    if (l === undefined) return this.lvl;
+    this.lvl = l;
+    return this;
+  },
+  error(...a: unknown[]) {
+    console.error("Vega-Lite:", ...a);
+    return this;
+  },
+  warn(...a: unknown[]) {
+    if (!/Maximum optimization runs/.test(String(a[0]))) console.warn("Vega-Lite:", ...a);
+    return this;
+  },
+  info() {
+    return this;
+  },
+  debug() {
+    return this;
+  },
+};
+
 export async function vegaLiteToSvg(spec: Record<string, unknown>): Promise<string> {
-  const vg = compile(spec as unknown as TopLevelSpec).spec;
+  const vg = compile(spec as unknown as TopLevelSpec, { logger: logger as never }).spec;
   const view = new vega.View(vega.parse(vg), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();

@@ -60,6 +60,34 @@ interface KernelExports {
     row: number,
     pend: number,
   ): void;
+  /** fdlibm's natural log (Node 20's Math.log, bit for bit). */
+  ln(x: number): number;
+  mlpProductChunk(
+    seedLo: number,
+    seedHi: number,
+    start: number,
+    count: number,
+    d: number,
+    widths: number,
+    logGain: number,
+    a2: number,
+    b2: number,
+    logC: number,
+    nOut: number,
+    outG: number,
+    outO: number,
+    tmp: number,
+  ): void;
+  mlpProductSample(
+    d: number,
+    widths: number,
+    logGain: number,
+    a2: number,
+    b2: number,
+    logC: number,
+    nOut: number,
+    out: number,
+  ): void;
   matvecNormalMulti(
     rows: number,
     cols: number,
@@ -72,8 +100,11 @@ interface KernelExports {
   ): void;
 }
 
-/** JavaScript functions the kernels import: the Gaussian sampler's rare branch uses V8's log and exp. */
-const IMPORTS = { env: { log: Math.log, exp: Math.exp } };
+/**
+ * JavaScript functions the kernels import: the Gaussian sampler's rare branch and the gamma sampler use
+ * the engine's own log, exp and pow, so that the kernels' last bits are the JavaScript path's.
+ */
+const IMPORTS = { env: { log: Math.log, exp: Math.exp, pow: Math.pow } };
 
 let compiled: WebAssembly.Module | null = null;
 

@@ -15,6 +15,8 @@ import { binomialHalf } from "../../rng/binomial.js";
 import { chiSquare } from "../../rng/gamma.js";
 import { inputVector } from "../../spec/vectors.js";
 import type { SampleKernel } from "../../engines/types.js";
+import type { Observable } from "../../engines/observables.js";
+import { drawing, samplerArena } from "../../engines/dense/gaussian-wasm.js";
 import type { KernelDef } from "../types.js";
 import type { MlpSpec } from "./schema.js";
 
@@ -35,7 +37,19 @@ export const productKernel: KernelDef<MlpSpec> = {
     // ~90 ns per layer: one popcount binomial, one chi-square, one log (docs/performance.md).
     return 90 * (spec.depth + 2);
   },
-  compile(spec, observables): SampleKernel {
+  compile: (spec, observables) => compileProduct(spec, observables),
+};
+
+/**
+ * The product engine's sampler: in WebAssembly (assembly/normals.ts mlpProductSample: the same draws
+ * and float operations, Math.log and Math.pow imported; bit-identical, tested) unless per-layer norms
+ * are asked for, or `wasm` is false (the JavaScript loop below).
+ */
+/** Samples per WebAssembly call of the batched path. */
+const BATCH = 2048;
+
+export function compileProduct(spec: MlpSpec, observables: readonly Observable[], wasm = true): SampleKernel {
+  {
     const widths = spec.widths;
     const d = spec.depth;
     const s = spec.activation;
@@ -58,6 +72,46 @@ export const productKernel: KernelDef<MlpSpec> = {
     });
     const nOut = spec.nOut;
     const nd = widths[d];
+    if (wasm && !layerSlot.some((slot) => slot >= 0)) {
+      const { arena, bufs } = samplerArena([d + 1, d + 1, 2, BATCH, BATCH]);
+      const [w, g, o, bg, bo] = bufs;
+      w.a.set(widths);
+      g.a.set(logGain);
+      const K = arena.k;
+      const wantOut = outSlot >= 0 ? nOut : 0;
+      const kernel: SampleKernel = (rng, out) => {
+        drawing(arena, rng, () => K.mlpProductSample(d, w.ptr, g.ptr, a2, b2, logC, wantOut, o.ptr));
+        if (gSlot >= 0) out[gSlot] = o.a[0];
+        if (outSlot >= 0) out[outSlot] = o.a[1];
+      };
+      // Whole chunks in WebAssembly, BATCH samples a call, each seeded there as Rng.reset seeds it.
+      kernel.batch = (seed, start, end, columns) => {
+        const seedLo = seed >>> 0;
+        const seedHi = Math.floor(seed / 4294967296) >>> 0;
+        for (let at = start; at < end; at += BATCH) {
+          const count = Math.min(BATCH, end - at);
+          K.mlpProductChunk(
+            seedLo,
+            seedHi,
+            at,
+            count,
+            d,
+            w.ptr,
+            g.ptr,
+            a2,
+            b2,
+            logC,
+            wantOut,
+            bg.ptr,
+            bo.ptr,
+            o.ptr,
+          );
+          if (gSlot >= 0) columns[gSlot].set(bg.a.subarray(0, count), at - start);
+          if (outSlot >= 0) columns[outSlot].set(bo.a.subarray(0, count), at - start);
+        }
+      };
+      return kernel;
+    }
     return (rng, out) => {
       // S = sum_{m<l} ln((gain/n_m) ||phi(g^m)||^2), the log of ||z^l||^2 / (c ||g^l||^2).
       let S = 0;
@@ -76,5 +130,5 @@ export const productKernel: KernelDef<MlpSpec> = {
       if (gSlot >= 0) out[gSlot] = G;
       if (outSlot >= 0) out[outSlot] = logC + G + Math.log(chiSquare(rng, nOut));
     };
-  },
-};
+  }
+}

@@ -3,6 +3,7 @@
  * reconstructions, each tested here against simulation of the finite network.
  */
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import { Rng } from "../../rng/rng.js";
 import { erfi, erfiInv } from "../special/erfi.js";
 
 /**
@@ -98,6 +99,40 @@ export function width1LinearFiniteDepthLogMoments(
  */
 export function width1CollapseProbability(L: number): number {
   return -Math.expm1(L * Math.log(normalCdf(Math.sqrt(L), 0, 1)));
+}
+
+/**
+ * ReLU at width n, L = 1 (docs/theory/infinite-depth.md §3, Fig. 4): P(phi(Y_1) = 0 | phi(Y_0) != 0).
+ * Given Y_0 the block's coordinates Y_1^i = Y_0^i + (W phi(Y_0))_i are independent N(Y_0^i,
+ * ||phi(Y_0)||^2 / n), so collapse has probability prod_i Phi(-sqrt(n) Y_0^i / ||phi(Y_0)||), a
+ * scale-free function of Y_0 ~ N(0, I_n); its mean over Y_0 with phi(Y_0) != 0 is estimated from
+ * `draws` draws (Rao-Blackwellised: the average of the conditional probability, a fixed stream), with
+ * its numerical standard error. n = 1: exactly Phi(-1) (se 0).
+ */
+export function collapseFirstBlock(n: number, draws = 2 ** 17): { p: number; se: number } {
+  if (n === 1) return { p: normalCdf(-1, 0, 1), se: 0 };
+  const rng = new Rng(7, n, 0x636f6c6c); // "coll"
+  const y = new Float64Array(n);
+  const sn = Math.sqrt(n);
+  let m = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let t = 0; t < draws; t++) {
+    let r2 = 0;
+    for (let i = 0; i < n; i++) {
+      y[i] = rng.normal();
+      if (y[i] > 0) r2 += y[i] * y[i];
+    }
+    if (r2 === 0) continue;
+    const r = Math.sqrt(r2);
+    let f = 1;
+    for (let i = 0; i < n; i++) f *= normalCdf((-sn * y[i]) / r, 0, 1);
+    m++;
+    s1 += f;
+    s2 += f * f;
+  }
+  const p = s1 / m;
+  return { p, se: Math.sqrt(Math.max(s2 / m - p * p, 0) / m) };
 }
 
 /** The exotic activation's OU rate (Prop. 4): theta = pi alpha^2 beta^2 / 4. */

@@ -1,8 +1,8 @@
 // Gaussian mat-vec with the weights drawn on the fly: the project's xoshiro128** + 128-layer ziggurat
 // (src/rng/rng.ts, src/rng/ziggurat.ts) fused with the dot products. Bit-identical to the JavaScript
 // Rng.dotNormal / Rng.fillNormal paths: the same words in the same order, the same float operations in
-// the same order, and the rare slow-path draws finished after each row with Math.log / Math.exp imported
-// from JavaScript (so their last bits are V8's too).
+// the same order, and the rare slow-path draws finished after each row with fdlibm's log and exp compiled
+// in below (Node 20's Math.log and Math.exp, bit for bit; the same on every JavaScript engine).
 
 @external("env", "log")
 declare function jsLog(x: f64): f64;
@@ -83,15 +83,15 @@ function normalSlow(u: u32): f64 {
       let x: f64;
       let y: f64;
       do {
-        x = -jsLog(uniformOpen()) * INV_R;
-        y = -jsLog(uniformOpen());
+        x = -ln(uniformOpen()) * INV_R;
+        y = -ln(uniformOpen());
       } while (y + y < x * x);
       return neg ? -(ZIG_R + x) : ZIG_R + x;
     }
     const x = j * load<f64>(ZW + (i << 3));
     const fi = load<f64>(ZF + (i << 3));
     const fi1 = load<f64>(ZF + ((i - 1) << 3));
-    if (fi + (<f64>next() + 0.5) * TWO_M32 * (fi1 - fi) < jsExp(-0.5 * x * x)) return neg ? -x : x;
+    if (fi + (<f64>next() + 0.5) * TWO_M32 * (fi1 - fi) < exp(-0.5 * x * x)) return neg ? -x : x;
     u = next();
   }
   return 0; // unreachable
@@ -447,9 +447,71 @@ export function ln(x: f64): f64 {
   return dk * LN2_HI - (s * (f - R) - dk * LN2_LO - f);
 }
 
+// fdlibm's __ieee754_exp (FreeBSD msun e_exp.c), the algorithm of V8's Math.exp in Node 20 and of
+// @stdlib/math-base-special-exp: bit-identical to both (tested).
+const O_THRESHOLD: f64 = 7.09782712893383973096e2;
+const U_THRESHOLD: f64 = -7.45133219101941108420e2;
+const INVLN2: f64 = 1.44269504088896338700e0;
+const P1: f64 = 1.66666666666666019037e-1;
+const P2: f64 = -2.77777777770155933842e-3;
+const P3: f64 = 6.61375632143793436117e-5;
+const P4: f64 = -1.65339022054652515390e-6;
+const P5: f64 = 4.13813679705723846039e-8;
+const TWOM1000: f64 = 9.33263618503218878990e-302;
+
+export function exp(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>((hx >> 31) & 1);
+  hx &= 0x7fffffff;
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x; // NaN
+      return xsb == 0 ? x : 0.0; // exp(+-inf)
+    }
+    if (x > O_THRESHOLD) return Infinity;
+    if (x < U_THRESHOLD) return 0;
+  }
+  if (hx > 0x3fd62e42) {
+    // |x| > 0.5 ln2
+    if (hx < 0x3ff0a2b2) {
+      // and |x| < 1.5 ln2
+      hi = xsb == 0 ? x - LN2_HI : x + LN2_HI;
+      lo = xsb == 0 ? LN2_LO : -LN2_LO;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(INVLN2 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * LN2_HI; // t * LN2_HI is exact here
+      lo = t * LN2_LO;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    // |x| < 2^-28
+    return 1 + x;
+  } else k = 0;
+  const t = x * x;
+  const twopk =
+    k >= -1021
+      ? reinterpret<f64>((<u64>(<u32>(0x3ff00000 + (k << 20)))) << 32)
+      : reinterpret<f64>((<u64>(<u32>(0x3ff00000 + ((k + 1000) << 20)))) << 32);
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1 - ((x * c) / (c - 2.0) - x);
+  const y = 1 - (lo - (x * c) / (2.0 - c) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * 8.98846567431158e307; // 2^1023
+    return y * twopk;
+  }
+  return y * twopk * TWOM1000;
+}
+
 // ---- the MLP's product engine (src/families/mlp/product.ts) -----------------------------------------
 // The same draws and float operations as its JavaScript path (Rng.normal, gamma.ts, binomial.ts), with
-// fdlibm's log above (Node 20's Math.log) and Math.pow imported: bit-identical (tested).
+// fdlibm's log and exp (Node 20's Math.log, Math.exp): bit-identical (tested), and independent of the
+// JavaScript engine (Math.pow is imported only for non-integer degrees of freedom, never used here).
 
 /** Rng.normal (the sign by a select: bit 7 is a coin flip, a branch on it mispredicts half the time). */
 function normal(): f64 {
@@ -488,7 +550,9 @@ function chiSquare(k: f64): f64 {
   const shape = k / 2;
   if (shape < 1) {
     const g = gammaAtLeastOne(shape + 1);
-    return 2 * (g * jsPow(uniformOpen(), 1 / shape));
+    // Integer degrees of freedom give shape 1/2 here: u^2 is u * u exactly (as V8's pow gives it).
+    const u = uniformOpen();
+    return 2 * (g * (shape == 0.5 ? u * u : jsPow(u, 1 / shape)));
   }
   return 2 * gammaAtLeastOne(shape);
 }

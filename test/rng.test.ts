@@ -392,3 +392,43 @@ describe("the WebAssembly natural log (fdlibm's, assembly/normals.ts)", () => {
     expect(differ).toBe(0);
   });
 });
+
+describe("the WebAssembly exponential (fdlibm's, assembly/normals.ts)", () => {
+  it("equals @stdlib/math-base-special-exp (fdlibm in JavaScript) on 10^6 arguments and the special values", async () => {
+    const { Arena } = await import("../src/wasm/index.js");
+    const stdlibExp = (await import("@stdlib/math-base-special-exp")).default as (x: number) => number;
+    const { exp } = new Arena().k;
+    // (Results in the subnormal range, x < -708.4, are left out: @stdlib flushes some of them to 0.)
+    const special = [
+      0,
+      -0,
+      1,
+      -1,
+      0.5 * Math.LN2,
+      1.5 * Math.LN2,
+      -0.5 * Math.LN2,
+      2 ** -30,
+      -(2 ** -30),
+      709.7,
+      709.79,
+      710,
+      -708,
+      -746,
+      1e-320,
+      Infinity,
+      -Infinity,
+      NaN,
+    ];
+    for (const x of special) expect(Object.is(exp(x), stdlibExp(x)), String(x)).toBe(true);
+    let s = 99;
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+    let differ = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      const u = (next() + 0.5) / 2 ** 32;
+      // the ziggurat's wedge argument -x^2/2 (x < 3.45), and the range of normal results
+      const x = i % 2 === 0 ? -0.5 * (3.45 * u) ** 2 : -708 + u * 1417;
+      if (!Object.is(exp(x), stdlibExp(x))) differ++;
+    }
+    expect(differ).toBe(0);
+  });
+});

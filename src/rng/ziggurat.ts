@@ -4,6 +4,9 @@
  * and the abscissa (24 bits), so layer choice and value never share bits.
  */
 
+import exp from "@stdlib/math-base-special-exp";
+import ln from "@stdlib/math-base-special-ln";
+
 export const ZIG_LAYERS = 128;
 /** Right edge of the base layer (where the tail starts). */
 export const ZIG_R = 3.442619855899;
@@ -20,24 +23,29 @@ export interface ZigguratTables {
   f: Float64Array;
 }
 
+/**
+ * Built with fdlibm's exp and log (@stdlib's ports, which Node 20's Math.exp and Math.log equal bit for
+ * bit) rather than Math.exp / Math.log, whose last bits differ between JavaScript engines: the tables,
+ * and so every normal drawn, are the same in Node and in any browser.
+ */
 function buildTables(): ZigguratTables {
   const k = new Int32Array(ZIG_LAYERS);
   const w = new Float64Array(ZIG_LAYERS);
   const f = new Float64Array(ZIG_LAYERS);
   let dn = ZIG_R;
   let tn = dn;
-  const q = ZIG_V / Math.exp(-0.5 * dn * dn);
+  const q = ZIG_V / exp(-0.5 * dn * dn);
   k[0] = Math.floor((dn / q) * M);
   k[1] = 0;
   w[0] = q / M;
   w[ZIG_LAYERS - 1] = dn / M;
   f[0] = 1;
-  f[ZIG_LAYERS - 1] = Math.exp(-0.5 * dn * dn);
+  f[ZIG_LAYERS - 1] = exp(-0.5 * dn * dn);
   for (let i = ZIG_LAYERS - 2; i >= 1; i--) {
-    dn = Math.sqrt(-2 * Math.log(ZIG_V / dn + Math.exp(-0.5 * dn * dn)));
+    dn = Math.sqrt(-2 * ln(ZIG_V / dn + exp(-0.5 * dn * dn)));
     k[i + 1] = Math.floor((dn / tn) * M);
     tn = dn;
-    f[i] = Math.exp(-0.5 * dn * dn);
+    f[i] = exp(-0.5 * dn * dn);
     w[i] = dn / M;
   }
   return { k, w, f };

@@ -62,6 +62,8 @@ interface KernelExports {
   ): void;
   /** fdlibm's natural log (Node 20's Math.log, bit for bit). */
   ln(x: number): number;
+  /** fdlibm's exponential (Node 20's Math.exp, bit for bit). */
+  exp(x: number): number;
   mlpProductChunk(
     seedLo: number,
     seedHi: number,

@@ -75,12 +75,14 @@ export function compileProduct(spec: MlpSpec, observables: readonly Observable[]
     if (wasm && !layerSlot.some((slot) => slot >= 0)) {
       const { arena, bufs } = samplerArena([d + 1, d + 1, 2, BATCH, BATCH]);
       const [w, g, o, bg, bo] = bufs;
-      w.a.set(widths);
-      g.a.set(logGain);
       const K = arena.k;
+      w.a.set(widths);
+      // ln(gain / n_l) with the kernels' own log: the same bits in every JavaScript engine.
+      g.a.set(widths.map((n) => K.ln(spec.gain / n)));
       const wantOut = outSlot >= 0 ? nOut : 0;
+      const lc = K.ln(x2 / spec.nIn);
       const kernel: SampleKernel = (rng, out) => {
-        drawing(arena, rng, () => K.mlpProductSample(d, w.ptr, g.ptr, a2, b2, logC, wantOut, o.ptr));
+        drawing(arena, rng, () => K.mlpProductSample(d, w.ptr, g.ptr, a2, b2, lc, wantOut, o.ptr));
         if (gSlot >= 0) out[gSlot] = o.a[0];
         if (outSlot >= 0) out[outSlot] = o.a[1];
       };
@@ -100,7 +102,7 @@ export function compileProduct(spec: MlpSpec, observables: readonly Observable[]
             g.ptr,
             a2,
             b2,
-            logC,
+            lc,
             wantOut,
             bg.ptr,
             bo.ptr,

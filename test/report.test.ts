@@ -238,7 +238,7 @@ describe("reproduce writes a report, exports and claims", () => {
     const rows = await db.rows(
       `select sample, G from '${path}' where depth = 10 and dead is null order by sample`,
     );
-    const N = 2 ** 17; // nica/log-gaussian's default
+    const N = EXPERIMENTS.find((e) => e.id === "nica/log-gaussian")!.defaults.samples;
     expect(rows.length).toBe(N);
     const spec = parseSpec({ ...presetSpec("nica-mlp"), depth: 10 });
     const direct = simulate(spec, { samples: N, seed: 1, observables: ["G", "logOutNorm2"] });

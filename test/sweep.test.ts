@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseGridAxis, parseSweep, sweep } from "../src/sweep/index.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { simulate } from "../src/simulate.js";
-import { CLI, dist, runQuiet } from "./helpers.js";
+import { CLI, dist, launchChromium, runQuiet } from "./helpers.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "deeplimits-sweep-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -189,6 +189,29 @@ describe("the sweep command", () => {
     const html = readFileSync(join(out, "index.html"), "utf8");
     expect(html).toContain("sweep/sweep");
     expect(html).toContain('href="sweep.json"');
+    // The page opens offline in a browser with its figure drawn, theory dashed and named, no errors.
+    const chromium = "/usr/bin/chromium";
+    if (!existsSync(chromium)) {
+      if (process.env.CI) throw new Error("chromium is missing: .ci/run should install it");
+      return;
+    }
+    const browser = await launchChromium(chromium);
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+      });
+      page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+      await page.goto(`file://${join(out, "index.html")}`);
+      await page.waitForSelector("[data-rendered=true] svg", { timeout: 20000 });
+      const svg = (await page.locator("[data-rendered=true] svg").first().textContent()) ?? "";
+      expect(svg).toContain("exact finite (n, d)");
+      expect(svg).toContain("log-Gaussian");
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("100 cells share one worker pool (no start-up per cell)", async () => {

@@ -167,11 +167,19 @@ ${body}
   });
   filter();
   var figs = document.querySelectorAll("[data-figure]");
+  // Vega-Lite's warnings go to the console, but for its dataflow optimiser stopping after 5 passes on
+  // layered charts (harmless; the same filter as the Node renderer's).
+  var logger = vega.logger(vega.Warn);
+  var warn = logger.warn;
+  logger.warn = function () {
+    if (!/Maximum optimization runs/.test(String(arguments[0]))) warn.apply(logger, arguments);
+    return logger;
+  };
   figs.forEach(function (el) {
     var i = el.getAttribute("data-figure");
     try {
       var spec = JSON.parse(document.getElementById("spec-" + i).textContent);
-      var vg = vegaLite.compile(spec).spec;
+      var vg = vegaLite.compile(spec, { logger: logger }).spec;
       var view = new vega.View(vega.parse(vg), { renderer: "svg", hover: true });
       view.initialize(el).runAsync().then(function () {
         var img = el.querySelector("img");

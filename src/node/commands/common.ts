@@ -10,27 +10,37 @@ import { applyOverrides, PRESET_NAMES, PRESETS, parseSpec, presetSpec, SpecError
 import type { SummaryStats } from "../../stats/summary.js";
 import { parseCount, parseEngine, parseThreads } from "../args.js";
 
+/**
+ * The JSON object in the file `path` given as the `model` argument; errors name the field: `unreadable`
+ * when the file cannot be read, `notObject` when it holds something else than an object.
+ */
+export function readJsonObject(path: string, unreadable: string, notObject: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    throw new SpecError("model", unreadable, path);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError("model", `is not valid JSON: ${(e as Error).message}`, path);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    throw new SpecError("model", notObject, path);
+  return json as Record<string, unknown>;
+}
+
 export function loadModel(model: string, sets: string[]) {
   let json: unknown;
   if (PRESETS[model]) json = presetSpec(model);
   else if (model.endsWith(".json")) {
-    let text: string;
-    try {
-      text = readFileSync(model, "utf8");
-    } catch {
-      throw new SpecError(
-        "model",
-        `cannot read the spec file; give a preset (${PRESET_NAMES.join(", ")}) or a .json file`,
-        model,
-      );
-    }
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new SpecError("model", `is not valid JSON: ${(e as Error).message}`, model);
-    }
-    if (json === null || typeof json !== "object" || Array.isArray(json))
-      throw new SpecError("model", "the spec file must hold a JSON object (docs/spec.md)", model);
+    json = readJsonObject(
+      model,
+      `cannot read the spec file; give a preset (${PRESET_NAMES.join(", ")}) or a .json file`,
+      "the spec file must hold a JSON object (docs/spec.md)",
+    );
   } else {
     throw new SpecError(
       "model",

@@ -15,8 +15,7 @@ import { tableFromRows, type TidyTable } from "../../runner/tidy.js";
 import { describeSpec, type ModelSpec, PRESET_NAMES, SpecError } from "../../spec/index.js";
 import { compareWithTheory, type TheoryComparison } from "../../theory/overlays.js";
 import { collect, parseCount, parseEngine, parseThreads } from "../args.js";
-import { openCheckpoint, partialSummary, saveChunk } from "../formats/checkpoint.js";
-import { planHash } from "../formats/chunk-codec.js";
+import { partialSummary, runCheckpointed as runCheckpointedChunks } from "../formats/checkpoint.js";
 import { claimOutput, writeResultFolder } from "../formats/result-folder.js";
 import { parseShard, shardChunks, writeShard } from "../formats/shards.js";
 import {
@@ -240,21 +239,9 @@ async function runCheckpointed(
   threads: number,
   onProgress: (done: number, total: number) => void,
 ): Promise<SimulationResult | null> {
-  const done: ChunkResult[] = openCheckpoint(dir, plan, resume);
-  const hash = planHash(plan);
-  const have = new Set(done.map((c) => c.chunk));
-  const missing = Array.from({ length: plan.chunks }, (_, c) => c).filter((c) => !have.has(c));
+  const done: ChunkResult[] = [];
   try {
-    await runChunksParallel(plan, missing, {
-      threads,
-      isStopped,
-      onProgress,
-      doneBefore: done.reduce((a, c) => a + c.end - c.start, 0),
-      onChunk: (c) => {
-        saveChunk(dir, plan, c, hash);
-        done.push(c);
-      },
-    });
+    await runCheckpointedChunks(plan, dir, resume, { threads, isStopped, onProgress }, done);
     throwIfStopped();
   } catch (e) {
     if (!isStopped()) throw e;

@@ -3,7 +3,7 @@
  * the tidy tables, every theory that applies (z-scores), a figure, a page and optional claims; from
  * the command line or a sweep file (docs/sweeps.md).
  */
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { claimCounts } from "../../claims/index.js";
@@ -22,8 +22,8 @@ import {
 import { collect, parseCount, parseEngine, parseThreads } from "../args.js";
 import { claimOutput, type OutputClaim, writeResultFolder } from "../formats/result-folder.js";
 import { toJson, writeFileAtomic } from "../io.js";
-import { checkMemory, type ParallelOptions, runChunksParallel, simulateParallel } from "../parallel.js";
-import { openCheckpoint, saveChunk } from "../formats/checkpoint.js";
+import { checkMemory, type ParallelOptions, simulateParallel } from "../parallel.js";
+import { runCheckpointed } from "../formats/checkpoint.js";
 import { planHash } from "../formats/chunk-codec.js";
 import { assemble, makePlan, type SimulateOptions, type SimulationResult } from "../../simulate.js";
 import type { ModelSpec } from "../../spec/index.js";
@@ -37,7 +37,7 @@ import {
   writeSectionPage,
 } from "../reproduce.js";
 import { stopRequested, throwIfStopped } from "../stop.js";
-import { strictExit } from "./common.js";
+import { readJsonObject, strictExit } from "./common.js";
 import { runExperimentShard } from "./experiment-runs.js";
 
 interface SweepCliOptions {
@@ -116,38 +116,16 @@ export function registerSweep(program: Command): void {
     .action(sweepCommand);
 }
 
-function readJson(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new SpecError(
-      "model",
-      `cannot read the file; give a preset (${PRESET_NAMES.join(", ")}), a spec or a sweep .json file`,
-      path,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new SpecError("model", `is not valid JSON: ${(e as Error).message}`, path);
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json))
-    throw new SpecError(
-      "model",
-      "the file must hold a JSON object (a spec, docs/spec.md, or a sweep, docs/sweeps.md)",
-      path,
-    );
-  return json as Record<string, unknown>;
-}
-
 /** The sweep the arguments describe: a sweep file with the command line's additions, or model + grid. */
 export function sweepFromArgs(model: string, o: SweepCliOptions): SweepDefinition {
   let base: Record<string, unknown>;
   if (PRESETS[model]) base = { sweep: 1, model, grid: [] };
   else if (model.endsWith(".json")) {
-    const json = readJson(model);
+    const json = readJsonObject(
+      model,
+      `cannot read the file; give a preset (${PRESET_NAMES.join(", ")}), a spec or a sweep .json file`,
+      "the file must hold a JSON object (a spec, docs/spec.md, or a sweep, docs/sweeps.md)",
+    );
     base = "sweep" in json ? json : { sweep: 1, model: json, grid: [] };
   } else
     throw new SpecError(
@@ -205,20 +183,8 @@ async function checkpointedCell(
 ): Promise<SimulationResult> {
   const plan = makePlan(spec, opts);
   checkMemory(plan, popts.threads ?? 1);
-  const hash = planHash(plan);
-  const dir = join(ck.dir, hash.slice(0, 24));
-  const done = openCheckpoint(dir, plan, ck.resume);
-  const have = new Set(done.map((c) => c.chunk));
-  const missing = Array.from({ length: plan.chunks }, (_, c) => c).filter((c) => !have.has(c));
-  await runChunksParallel(plan, missing, {
-    ...popts,
-    doneBefore: done.reduce((a, c) => a + c.end - c.start, 0),
-    onChunk: (c) => {
-      saveChunk(dir, plan, c, hash);
-      done.push(c);
-    },
-  });
-  return assemble(plan, done);
+  const dir = join(ck.dir, planHash(plan).slice(0, 24));
+  return assemble(plan, await runCheckpointed(plan, dir, ck.resume, popts));
 }
 
 /** The simulate of a sweep's cells: the shared pool, one progress line for the whole sweep. */

@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ChunkResult, Plan } from "../../simulate.js";
+import { type ParallelOptions, runChunksParallel } from "../parallel.js";
 import { SpecError } from "../../spec/errors.js";
 import { emptySummary, merge, stats as summaryStats } from "../../stats/summary.js";
 import { toJson, writeFileAtomic } from "../io.js";
@@ -68,6 +69,33 @@ export function openCheckpoint(dir: string, plan: Plan, resume: boolean): ChunkR
 
 export function saveChunk(dir: string, plan: Plan, r: ChunkResult, hash = planHash(plan)): void {
   writeFileAtomic(join(checkpointDir(dir), chunkFile(r.chunk)), encodeChunk(hash, r));
+}
+
+/**
+ * Run the chunks the checkpoint in dir lacks (all of them without resume), saving each as it finishes.
+ * `done` receives the saved chunks first, then each new one as it lands, so that a caller stopped
+ * midway (SIGINT) still holds what was saved; it is returned whole at the end.
+ */
+export async function runCheckpointed(
+  plan: Plan,
+  dir: string,
+  resume: boolean,
+  popts: ParallelOptions,
+  done: ChunkResult[] = [],
+): Promise<ChunkResult[]> {
+  done.push(...openCheckpoint(dir, plan, resume));
+  const hash = planHash(plan);
+  const have = new Set(done.map((c) => c.chunk));
+  const missing = Array.from({ length: plan.chunks }, (_, c) => c).filter((c) => !have.has(c));
+  await runChunksParallel(plan, missing, {
+    ...popts,
+    doneBefore: done.reduce((a, c) => a + c.end - c.start, 0),
+    onChunk: (c) => {
+      saveChunk(dir, plan, c, hash);
+      done.push(c);
+    },
+  });
+  return done;
 }
 
 export function clearCheckpoint(dir: string): void {

@@ -188,7 +188,8 @@ describe("the sweep command", () => {
     expect(theory.filter((l) => l.includes("exact finite"))).toHaveLength(8);
     const html = readFileSync(join(out, "index.html"), "utf8");
     expect(html).toContain("sweep/sweep");
-    expect(html).toContain('href="sweep.json"');
+    for (const f of ["sweep.json", "summaries.csv", "theory.parquet", "samples.parquet", "figure.svg"])
+      expect(html, f).toContain(`href="${f}"`);
     // The page opens offline in a browser with its figure drawn, theory dashed and named, no errors.
     const chromium = "/usr/bin/chromium";
     if (!existsSync(chromium)) {

@@ -30,6 +30,7 @@ import type { ModelSpec } from "../../spec/index.js";
 import { makeProgress } from "../progress.js";
 import {
   type ExperimentRun,
+  experimentFiles,
   machine,
   runExperiment,
   VERSION,
@@ -269,7 +270,7 @@ async function sweepCommand(model: string, o: SweepCliOptions): Promise<void> {
     // A run without --resume never mixes in an earlier run's chunks.
     if (ck && !ck.resume) rmSync(ck.dir, { recursive: true, force: true });
     const simulate = poolSimulate(def, exp.plan({}).length, threads, o.json === true, ck);
-    const { run, files } = await sweepInto(claim, def, { ...opts, simulate });
+    const { run, files } = await sweepInto(claim, def, { ...opts, simulate }, exp);
     if (ck) rmSync(join(claim.dir, ".checkpoints"), { recursive: true, force: true });
     report(run, files, def, claim.dir, o);
   } finally {
@@ -282,8 +283,8 @@ export async function sweepInto(
   claim: OutputClaim,
   def: SweepDefinition,
   opts: Parameters<typeof runExperiment>[1],
+  exp = sweepExperiment(def),
 ): Promise<{ run: ExperimentRun; files: string[] }> {
-  const exp = sweepExperiment(def);
   const run = await runExperiment(exp, opts);
   const files = await writeResultFolder(
     claim.dir,
@@ -292,7 +293,7 @@ export async function sweepInto(
       writeFileAtomic(join(stage, "sweep.json"), toJson(def));
       writeSectionPage(
         stage,
-        { ...run, files: [{ file: "sweep.json", label: "sweep file" }, ...(run.files ?? [])] },
+        { ...run, files: [{ file: "sweep.json", label: "sweep file" }, ...experimentFiles(run.out)] },
         {
           ...run.meta,
           command: "deeplimits sweep sweep.json",

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import { runQuiet } from "./helpers.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { estimateMemoryBytes, estimateSeconds, makePlan, simulate } from "../src/simulate.js";
 import { parseSpec, SpecError } from "../src/spec/index.js";
@@ -342,9 +343,6 @@ describe("hostile sweeps in process: 300 random grids, claims and options", () =
   const tmp3 = mkdtempSync(join(tmpdir(), "deeplimits-hostile-sweep-"));
   afterAll(() => rmSync(tmp3, { recursive: true, force: true }));
   it("every sweep is validated whole: a sweep file written (exit 0) or exit 2 naming the field and nothing written", async () => {
-    const { runCli } = (await import("../dist/src/node/cli.js" as string)) as {
-      runCli: (argv: string[]) => Promise<number>;
-    };
     const { parseSweep } = await import("../src/sweep/index.js");
     const sometimes = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) =>
       fc.oneof({ arbitrary: good, weight: 4 }, { arbitrary: bad, weight: 1 });
@@ -409,51 +407,35 @@ describe("hostile sweeps in process: 300 random grids, claims and options", () =
     let refused = 0;
     let saved = 0;
     let n = 0;
-    const out = process.stdout.write.bind(process.stdout);
-    const err = process.stderr.write.bind(process.stderr);
-    let stderr = "";
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    process.stderr.write = ((c: string | Uint8Array) => {
-      stderr += String(c);
-      return true;
-    }) as typeof process.stderr.write;
-    try {
-      await fc.assert(
-        fc.asyncProperty(argv, async (a) => {
-          const file = join(tmp3, `s${n++}.json`);
-          stderr = "";
-          const args = [
-            "node",
-            "deeplimits",
-            "sweep",
-            a.preset,
-            ...a.grid.flatMap(([f, v]) => ["--grid", `${f}=${v}`]),
-            ...a.claims.flatMap((c) => ["--claim", c]),
-            ...a.extra,
-            "--save",
-            file,
-            "--json",
-          ];
-          const code = await runCli(args);
-          expect([0, 2], `${args.join(" ")}\n${stderr}`).toContain(code);
-          if (code === 2) {
-            refused++;
-            expect(existsSync(file), args.join(" ")).toBe(false);
-            expect(stderr, args.join(" ")).toMatch(
-              /^deeplimits: invalid input: (--grid [A-Za-z0-9_.]+|[A-Za-z0-9_.[\]-]+): |^error: /,
-            );
-          } else {
-            saved++;
-            const def = JSON.parse(readFileSync(file, "utf8"));
-            expect(parseSweep(def)).toEqual(def);
-          }
-        }),
-        { numRuns: 300, seed: 5 },
-      );
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
+    await fc.assert(
+      fc.asyncProperty(argv, async (a) => {
+        const file = join(tmp3, `s${n++}.json`);
+        const args = [
+          "sweep",
+          a.preset,
+          ...a.grid.flatMap(([f, v]) => ["--grid", `${f}=${v}`]),
+          ...a.claims.flatMap((c) => ["--claim", c]),
+          ...a.extra,
+          "--save",
+          file,
+          "--json",
+        ];
+        const { code, stderr } = await runQuiet(...args);
+        expect([0, 2], `${args.join(" ")}\n${stderr}`).toContain(code);
+        if (code === 2) {
+          refused++;
+          expect(existsSync(file), args.join(" ")).toBe(false);
+          expect(stderr, args.join(" ")).toMatch(
+            /^deeplimits: invalid input: (--grid [A-Za-z0-9_.]+|[A-Za-z0-9_.[\]-]+): |^error: /,
+          );
+        } else {
+          saved++;
+          const def = JSON.parse(readFileSync(file, "utf8"));
+          expect(parseSweep(def)).toEqual(def);
+        }
+      }),
+      { numRuns: 300, seed: 5 },
+    );
     expect(refused).toBeGreaterThan(50);
     expect(saved).toBeGreaterThan(30);
   });

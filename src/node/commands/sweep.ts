@@ -25,7 +25,14 @@ import { toJson, writeFileAtomic } from "../io.js";
 import { checkMemory, type ParallelOptions, simulateParallel } from "../parallel.js";
 import { runCheckpointed } from "../formats/checkpoint.js";
 import { planHash } from "../formats/chunk-codec.js";
-import { assemble, makePlan, type SimulateOptions, type SimulationResult } from "../../simulate.js";
+import {
+  assemble,
+  MAX_SAMPLES,
+  makePlan,
+  type SimulateOptions,
+  type SimulationResult,
+} from "../../simulate.js";
+import { MAX_SEED } from "../../rng/rng.js";
 import type { ModelSpec } from "../../spec/index.js";
 import { makeProgress } from "../progress.js";
 import {
@@ -162,8 +169,8 @@ export function sweepFromArgs(model: string, o: SweepCliOptions): SweepDefinitio
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
-  if (o.samples !== undefined) raw.samples = parseCount("--samples", o.samples, 1, 1e9);
-  if (o.seed !== undefined) raw.seed = parseCount("--seed", o.seed, 0, Number.MAX_SAFE_INTEGER);
+  if (o.samples !== undefined) raw.samples = parseCount("--samples", o.samples, 1, MAX_SAMPLES);
+  if (o.seed !== undefined) raw.seed = parseCount("--seed", o.seed, 0, MAX_SEED);
   if (o.engine !== undefined) raw.engine = parseEngine(o.engine);
   if (o.name !== undefined) raw.name = o.name;
   return parseSweep(raw, o.yes === true);
@@ -227,13 +234,12 @@ async function sweepCommand(model: string, o: SweepCliOptions): Promise<void> {
   const def = sweepFromArgs(model, o);
   const threads = parseThreads(o.threads);
   const exp = sweepExperiment(def);
+  const cells = def.grid.reduce((k, a) => k * a.values.length, 1);
   if (o.save !== undefined) {
     writeFileAtomic(o.save, toJson(def));
-    if (o.json) process.stdout.write(toJson({ saved: o.save, cells: exp.plan({}).length }));
+    if (o.json) process.stdout.write(toJson({ saved: o.save, cells }));
     else
-      console.log(
-        `Wrote the sweep file ${o.save} (${exp.plan({}).length} cells); run it with: deeplimits sweep ${o.save}`,
-      );
+      console.log(`Wrote the sweep file ${o.save} (${cells} cells); run it with: deeplimits sweep ${o.save}`);
     return;
   }
   const opts = {
@@ -269,7 +275,7 @@ async function sweepCommand(model: string, o: SweepCliOptions): Promise<void> {
     const ck = checkpointed ? { dir: cellCheckpoints(claim.dir), resume: o.resume === true } : null;
     // A run without --resume never mixes in an earlier run's chunks.
     if (ck && !ck.resume) rmSync(ck.dir, { recursive: true, force: true });
-    const simulate = poolSimulate(def, exp.plan({}).length, threads, o.json === true, ck);
+    const simulate = poolSimulate(def, cells, threads, o.json === true, ck);
     const { run, files } = await sweepInto(claim, def, { ...opts, simulate }, exp);
     if (ck) rmSync(join(claim.dir, ".checkpoints"), { recursive: true, force: true });
     report(run, files, def, claim.dir, o);
@@ -297,7 +303,7 @@ export async function sweepInto(
         {
           ...run.meta,
           command: "deeplimits sweep sweep.json",
-          cells: exp.plan({}).length,
+          cells: def.grid.reduce((k, a) => k * a.values.length, 1),
         },
       );
       throwIfStopped();

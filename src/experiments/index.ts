@@ -3,8 +3,10 @@ import nicaLogGaussian from "./nica/log-gaussian.js";
 import nicaUnequalWidths from "./nica/unequal-widths.js";
 import nicaUniversality from "./nica/universality.js";
 import nicaJacobian from "./nica/jacobian.js";
+import nicaNtkFluctuations from "./nica/ntk-fluctuations.js";
 import lnrResnetLogGaussian from "./lnr/resnet-log-gaussian.js";
 import lnrDepthScaledBranches from "./lnr/depth-scaled-branches.js";
+import lnrNtkDepthScaled from "./lnr/ntk-depth-scaled.js";
 import hayouFig1Width1 from "./hayou/fig1-width1.js";
 import hayouFig2Activation from "./hayou/fig2-activation.js";
 import hayouFig3Ou from "./hayou/fig3-ou.js";
@@ -38,8 +40,10 @@ export const DECLARATIONS: Record<string, ExperimentDeclaration> = {
   "nica/unequal-widths": nicaUnequalWidths,
   "nica/universality": nicaUniversality,
   "nica/jacobian": nicaJacobian,
+  "nica/ntk-fluctuations": nicaNtkFluctuations,
   "lnr/resnet-log-gaussian": lnrResnetLogGaussian,
   "lnr/depth-scaled-branches": lnrDepthScaledBranches,
+  "lnr/ntk-depth-scaled": lnrNtkDepthScaled,
   "hayou/fig1-width1": hayouFig1Width1,
   "hayou/fig2-activation": hayouFig2Activation,
   "hayou/fig3-ou": hayouFig3Ou,

@@ -11,6 +11,7 @@ import { gaussianWasm, matvec, rowFiller, sumSquares } from "../../engines/dense
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
+import { dotRows, NtkGram, wantsNtk, writeNtk } from "../shared/ntk.js";
 
 export function compileDenseHayou(spec: HayouSpec, observables: readonly Observable[]): SampleKernel {
   const n = spec.width;
@@ -23,7 +24,14 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
   const wasm = gaussianWasm(spec.weights.law, n, Math.max(n, d), Math.max(k, 1));
   const xs = new Float64Array(k * d);
   for (let a = 0; a < k; a++) xs.set(inputVector(spec, a), a * d);
-  const gradInputs = [...new Set([...slots.grad.values()].flat().map(([a]) => a))];
+  // The NTK (docs/theory/ntk.md §1) needs every input's gradients at every layer: f = sum(Y_L) / sqrt(n).
+  const ntk = wantsNtk(observables) ? new NtkGram(k, L + 1) : null;
+  const gradInputs = ntk
+    ? Array.from({ length: k }, (_, a) => a)
+    : [...new Set([...slots.grad.values()].flat().map(([a]) => a))];
+  const grads = ntk ? Array.from({ length: k }, () => new Float64Array((L + 1) * n)) : null;
+  const phiA = new Float64Array(n);
+  const phiB = new Float64Array(n);
   const history = new Map(gradInputs.map((a) => [a, new Float64Array((L + 1) * n)]));
   const Y = new Float64Array(k * n);
   const H = new Float64Array(k * n);
@@ -70,6 +78,7 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
       g.fill(1 / Math.sqrt(n));
       const atL = slots.grad.get(L);
       if (atL) for (const [b, slot] of atL) if (b === a) out[slot] = Math.sqrt(sumSquares(g, 0, n));
+      grads?.[a].set(g, L * n);
       for (let l = L; l >= 1; l--) {
         // W_l^T g = sum_r g_r W_l[r, :], replaying layer l's rows in the forward order.
         rng.reset(key.seed, key.index, 1 + l);
@@ -84,9 +93,37 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
         }
         const off = (l - 1) * n;
         for (let j = 0; j < n; j++) g[j] += invSqrtL * act.df(h[off + j]) * acc[j];
+        grads?.[a].set(g, (l - 1) * n);
         const req = slots.grad.get(l - 1);
         if (req) for (const [b, slot] of req) if (b === a) out[slot] = Math.sqrt(sumSquares(g, 0, n));
       }
+    }
+    if (ntk && grads) {
+      // K_l(a, b) = (gain / (n L)) <g_l^a, g_l^b> <phi(Y_{l-1}^a), phi(Y_{l-1}^b)>; K_0 from W_in (none when Y_0 is fixed).
+      const c2 = (invSqrtL * wScale) ** 2;
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b <= a; b++) {
+          const ga = grads[a];
+          const gb = grads[b];
+          const ha = history.get(a)!;
+          const hb = history.get(b)!;
+          for (let l = 1; l <= L; l++) {
+            act.apply(ha.subarray((l - 1) * n, l * n), phiA, n);
+            act.apply(hb.subarray((l - 1) * n, l * n), phiB, n);
+            let gg = 0;
+            let pp = 0;
+            for (let i = 0; i < n; i++) {
+              gg += ga[l * n + i] * gb[l * n + i];
+              pp += phiA[i] * phiB[i];
+            }
+            ntk.set(l, a, b, c2 * gg * pp);
+          }
+          let g0 = 0;
+          for (let i = 0; i < n; i++) g0 += ga[i] * gb[i];
+          ntk.set(0, a, b, y0 ? 0 : (g0 * dotRows(xs, a, b, d)) / d);
+        }
+      }
+      writeNtk(observables, ntk, -1, out);
     }
   };
 }

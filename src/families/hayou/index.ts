@@ -10,6 +10,7 @@ import { inputVector } from "../../spec/vectors.js";
 import { identityLogGrowth, meanLogGrowthFactor, sequentialLimit } from "../../theory/hayou/index.js";
 import type { TheoryMoments } from "../../theory/types.js";
 import { pickForm } from "../shared/form.js";
+import { isNtk, NTK_OBSERVABLES } from "../shared/ntk.js";
 import type { Family, ObservableDef } from "../types.js";
 import { compileDenseHayou } from "./dense.js";
 import { compileReducedHayou } from "./reduced.js";
@@ -45,10 +46,14 @@ const OBSERVABLES: Record<string, ObservableDef<HayouSpec>> = {
   activeFraction: { layer: atL, label: "active fraction at Y_L" },
   corr: { layer: atL, label: "corr(Y_L^a, Y_L^b)", pairsInputs: true },
   gradNorm: { layer: () => 0, label: "||dloss/dY_0||" },
+  // The NTK of f = sum(Y_L) / sqrt(n) (the gradients' readout) over W_in, W_1..W_L (docs/theory/ntk.md §1).
+  ...Object.fromEntries(Object.entries(NTK_OBSERVABLES).filter(([name]) => name !== "ntkOut")),
 };
-const FORWARD = Object.keys(OBSERVABLES).filter((n) => n !== "gradNorm");
+const NTK_KEYS = Object.keys(NTK_OBSERVABLES);
+const FORWARD = Object.keys(OBSERVABLES).filter((n) => n !== "gradNorm" && !NTK_KEYS.includes(n));
+const REDUCED = Object.keys(OBSERVABLES).filter((n) => !NTK_KEYS.includes(n));
 
-const hasGrad = (obs: readonly Observable[]) => obs.some((o) => o.name === "gradNorm");
+const hasGrad = (obs: readonly Observable[]) => obs.some((o) => o.name === "gradNorm" || isNtk(o));
 const needsGaussian = (s: HayouSpec) =>
   s.weights.law === "gaussian" ? null : `needs Gaussian weights (spec has ${s.weights.law})`;
 /** The reduced recursion's cost per step: O(width k^2) for k inputs plus a k x k factorisation. */
@@ -144,7 +149,7 @@ export const hayouFamily: Family<HayouSpec> = {
       compile: compileDenseHayou,
     },
     reduced: {
-      computes: Object.keys(OBSERVABLES),
+      computes: REDUCED,
       unsupported: needsGaussian,
       cost: (s) => s.depth * stepCost(s),
       // The backward pass keeps Phi, U and Y of every layer.

@@ -8,6 +8,8 @@ import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { matvec, sumSquares } from "../../engines/dense/kernels.js";
 import { denseSetup } from "../shared/slots.js";
+import { wantsNtk, writeNtk } from "../shared/ntk.js";
+import { ChainNtk } from "../shared/ntk-dense.js";
 
 export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[]): SampleKernel {
   const widths = spec.widths;
@@ -16,12 +18,18 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
   const { slots, jvp, k, m, xs, fill, wasm, act, row, readout } = denseSetup(spec, observables, nMax);
   const z = new Float64Array(m * nMax);
   const h = new Float64Array(m * nMax);
+  const scale = (l: number) => Math.sqrt(spec.gain / widths[l - 1]);
+  const ntk = wantsNtk(observables)
+    ? new ChainNtk({ widths, nIn: spec.nIn, k, alpha: 0, scale, signs: false, act }, xs)
+    : null;
 
   return (rng, out) => {
     // Vectors are stored with stride n_l (inputs with stride n_in).
     let n = widths[0];
+    ntk?.save(0, rng);
     matvec(rng, fill, row, n, spec.nIn, xs, m, 1 / Math.sqrt(spec.nIn), z, wasm);
     for (const [a, slot] of slots.layer[0]) out[slot] = Math.log(sumSquares(z, a * n, n));
+    ntk?.record(0, z);
     for (let l = 1; l <= d; l++) {
       const nPrev = n;
       n = widths[l];
@@ -33,9 +41,16 @@ export function compileDenseMlp(spec: MlpSpec, observables: readonly Observable[
           for (let i = 0; i < nPrev; i++) h[t + i] = act.df(z[p + i]) * z[t + i];
         }
       }
-      matvec(rng, fill, row, n, nPrev, h, m, Math.sqrt(spec.gain / nPrev), z, wasm);
+      ntk?.save(l, rng);
+      matvec(rng, fill, row, n, nPrev, h, m, scale(l), z, wasm);
       for (const [a, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, a * n, n));
+      ntk?.record(l, z);
     }
+    ntk?.save(d + 1, rng);
     readout(rng, fill, row, z, n, wasm, out);
+    if (ntk) {
+      ntk.backward(rng, fill, row, wasm);
+      writeNtk(observables, ntk.gram, d + 1, out);
+    }
   };
 }

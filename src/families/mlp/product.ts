@@ -19,11 +19,16 @@ import type { Observable } from "../../engines/observables.js";
 import { drawing, samplerArena } from "../../engines/dense/gaussian-wasm.js";
 import type { KernelDef } from "../types.js";
 import type { MlpSpec } from "./schema.js";
+import { wantsNtk } from "../shared/ntk.js";
+import { compileProductNtk } from "./product-ntk.js";
 
 export const productKernel: KernelDef<MlpSpec> = {
-  computes: ["G", "logOutNorm2", "logNorm2"],
+  computes: ["G", "logOutNorm2", "logNorm2", "ntk", "logNtk", "ntkLayer", "ntkOut"],
   unsupported(spec, observables) {
     if (spec.weights.law !== "gaussian") return `needs Gaussian weights (spec has ${spec.weights.law})`;
+    if (wantsNtk(observables) && spec.activation.name !== "relu") {
+      return `computes the NTK for relu only (Euler's identity and relu(z) = 1{z > 0} z; spec has ${spec.activation.name})`;
+    }
     const a = spec.activation.name;
     if (makeActivation(spec.activation).slopes === null) {
       return `needs a positively homogeneous activation (relu, identity, linear, two-slope, leaky-relu), not ${a}`;
@@ -33,11 +38,13 @@ export const productKernel: KernelDef<MlpSpec> = {
     }
     return null;
   },
-  cost(spec) {
-    // ~90 ns per layer: one popcount binomial, one chi-square, one log (docs/performance.md).
-    return 90 * (spec.depth + 2);
+  cost(spec, observables) {
+    // ~90 ns per layer: one popcount binomial, one chi-square, one log (docs/performance.md); the
+    // NTK adds a backward chi-square per layer.
+    return (wantsNtk(observables) ? 200 : 90) * (spec.depth + 2);
   },
-  compile: (spec, observables) => compileProduct(spec, observables),
+  compile: (spec, observables) =>
+    wantsNtk(observables) ? compileProductNtk(spec, observables) : compileProduct(spec, observables),
 };
 
 /**

@@ -8,6 +8,8 @@ import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { fillSigns, matvec, sumSquares } from "../../engines/dense/kernels.js";
 import { denseSetup } from "../shared/slots.js";
+import { wantsNtk, writeNtk } from "../shared/ntk.js";
+import { ChainNtk } from "../shared/ntk-dense.js";
 
 export function compileDenseResNet(spec: ResNetSpec, observables: readonly Observable[]): SampleKernel {
   const n = spec.width;
@@ -23,12 +25,23 @@ export function compileDenseResNet(spec: ResNetSpec, observables: readonly Obser
   const h = new Float64Array(m * n);
   const u = new Float64Array(m * n);
   const s = new Float64Array(n).fill(1);
+  const ntk = wantsNtk(observables)
+    ? new ChainNtk(
+        { widths: spec.widths, nIn: spec.nIn, k, alpha, scale: () => branchScale, signs: balanced, act },
+        xs,
+      )
+    : null;
 
   return (rng, out) => {
+    ntk?.save(0, rng);
     matvec(rng, fill, row, n, spec.nIn, xs, m, 1 / Math.sqrt(spec.nIn), z, wasm);
     for (const [a, slot] of slots.layer[0]) out[slot] = Math.log(sumSquares(z, a * n, n));
+    ntk?.record(0, z);
     for (let l = 1; l <= d; l++) {
-      if (balanced) fillSigns(rng, s, n);
+      if (balanced) {
+        fillSigns(rng, s, n);
+        ntk?.signs![l].set(s);
+      }
       for (let a = 0; a < k; a++) {
         const p = a * n;
         for (let i = 0; i < n; i++) u[p + i] = s[i] * z[p + i];
@@ -41,10 +54,17 @@ export function compileDenseResNet(spec: ResNetSpec, observables: readonly Obser
           for (let i = 0; i < n; i++) h[t + i] = s[i] * act.df(u[p + i]) * z[t + i];
         }
       }
+      ntk?.save(l, rng);
       matvec(rng, fill, row, n, n, h, m, branchScale, u, wasm);
       for (let i = 0; i < m * n; i++) z[i] = alpha * z[i] + u[i];
       for (const [a, slot] of slots.layer[l]) out[slot] = Math.log(sumSquares(z, a * n, n));
+      ntk?.record(l, z);
     }
+    ntk?.save(d + 1, rng);
     readout(rng, fill, row, z, n, wasm, out);
+    if (ntk) {
+      ntk.backward(rng, fill, row, wasm);
+      writeNtk(observables, ntk.gram, d + 1, out);
+    }
   };
 }

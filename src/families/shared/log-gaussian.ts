@@ -13,18 +13,22 @@ import { gaussianPdf } from "../../theory/gaussian.js";
 import type { TheoryCurve, TheoryMoments } from "../../theory/types.js";
 import type { KernelDef, ObservableDef } from "../types.js";
 import { compileReducedLogGaussian, type SkipBranch } from "./reduced-log-gaussian.js";
+import { NTK_OBSERVABLES, wantsNtk } from "./ntk.js";
+import { compileReducedNtk } from "./reduced-ntk.js";
 
 /**
  *   G            ln(||z^d||^2 / n_d) - ln(||x||^2 / n_in)
  *   logOutNorm2  ln ||z^out||^2
  *   logNorm2[l]  ln ||z^l||^2 at hidden layer l in 0..d (pre-activations)
  *   logJvpNorm2  ln ||(d z^out / dx) u||^2, u = the spec's tangent (docs/theory/log-gaussian.md §2.4)
+ * and the NTK's observables (./ntk.ts, docs/theory/ntk.md) for f = z^out_1.
  */
 export const LOG_GAUSSIAN_OBSERVABLES: Record<string, ObservableDef<SpecBase>> = {
   G: { layer: "none", label: "G" },
   logOutNorm2: { layer: "none", label: "ln ||z_out||^2" },
   logNorm2: { layer: "required", label: "ln ||z^l||^2" },
   logJvpNorm2: { layer: "none", label: "ln ||J u||^2" },
+  ...NTK_OBSERVABLES,
 };
 
 export const DEFAULT_LOG_GAUSSIAN = ["G", "logOutNorm2"];
@@ -36,15 +40,19 @@ export const denseKernel = <S extends SpecBase>(compile: KernelDef<S>["compile"]
   compile,
 });
 
-/** Dense cost: every weight drawn and multiplied, once more per extra input or tangent. */
+/**
+ * Dense cost: every weight drawn and multiplied, once more per extra input or tangent; the NTK's
+ * backward pass draws every weight again (once per input when the mat-vec runs in WebAssembly).
+ */
 export function denseCost(spec: SpecBase, observables: readonly Observable[]): number {
   const k = spec.inputs.length * (observables.some((o) => o.name === "logJvpNorm2") ? 2 : 1);
+  const backward = wantsNtk(observables) ? 1 + spec.inputs.length : 1;
   const w = spec.widths;
   let c = w[0] * spec.nIn;
   for (let l = 1; l < w.length; l++) c += w[l] * w[l - 1];
   c += spec.nOut * w[w.length - 1];
   const widest = w.reduce((a, b) => Math.max(a, b), Math.max(spec.nIn, spec.nOut));
-  return c * (perWeight(spec.weights.law, widest) + 2 * (k - 1));
+  return c * (perWeight(spec.weights.law, widest) + 2 * (k - 1)) * backward;
 }
 
 const needsGaussian = (spec: SpecBase) =>
@@ -53,7 +61,7 @@ const needsGaussian = (spec: SpecBase) =>
 /** The reduced engine for one input and Gaussian weights (the ResNet passes its skip branch). */
 export function reducedKernel<S extends SpecBase>(skip: (s: S) => SkipBranch | null): KernelDef<S> {
   return {
-    computes: ["G", "logOutNorm2", "logNorm2"],
+    computes: ["G", "logOutNorm2", "logNorm2", "ntk", "logNtk", "ntkLayer", "ntkOut"],
     unsupported(spec, observables) {
       if (spec.weights.law !== "gaussian") return needsGaussian(spec);
       if (observables.some((o) => o.input !== 0) || spec.inputs.length > 1) {
@@ -63,7 +71,10 @@ export function reducedKernel<S extends SpecBase>(skip: (s: S) => SkipBranch | n
     },
     // ~8 ns per coordinate and layer: one normal, the activation and a few flops.
     cost: (spec) => 8 * spec.widths.reduce((a, b) => a + b, 0) + 100 * (spec.depth + 1),
-    compile: (spec, observables) => compileReducedLogGaussian(spec, skip(spec), observables),
+    compile: (spec, observables) =>
+      wantsNtk(observables)
+        ? compileReducedNtk(spec, skip(spec), observables)
+        : compileReducedLogGaussian(spec, skip(spec), observables),
   };
 }
 

@@ -1,0 +1,184 @@
+/**
+ * The NTK (docs/theory/ntk.md): the fast engines agree in law with the dense engine, the exact moments of
+ * §3 match simulation (and the checks reject the plausible wrong values), the limits of §4-§5 match wide
+ * networks.
+ */
+import { describe, expect, it } from "vitest";
+import { simulate } from "../src/simulate.js";
+import { parseSpec } from "../src/spec/index.js";
+import { ksTwoSample } from "../src/stats/ks.js";
+import { momentRatio } from "../src/stats/moment-ratio.js";
+import {
+  hayouNtkLimit,
+  hnBeta,
+  reluNtkGroupMeans,
+  reluNtkLimit,
+  reluNtkMoments,
+  reluResNetNtkLimit,
+} from "../src/theory/ntk/index.js";
+
+const P_MIN = 1e-4;
+const finite = (x: Float64Array) => x.filter(Number.isFinite);
+
+describe("NTK engines agree in law with the dense engine", () => {
+  const configs: [string, Record<string, unknown>, "product" | "reduced"][] = [
+    ["mlp n=8 d=3", { family: "mlp", width: 8, depth: 3, nIn: 4, nOut: 2 }, "product"],
+    ["mlp widths [5,9,4]", { family: "mlp", width: [5, 9, 4], nIn: 3, nOut: 2 }, "product"],
+    ["mlp n=4 d=6", { family: "mlp", width: 4, depth: 6, nIn: 3, nOut: 2 }, "product"],
+    [
+      "mlp widths [3,12,6,2], gain 1.5",
+      { family: "mlp", width: [3, 12, 6, 2], nIn: 3, nOut: 2, gain: 1.5 },
+      "product",
+    ],
+    ["mlp tanh [5,9,4]", { family: "mlp", width: [5, 9, 4], nIn: 3, nOut: 2, activation: "tanh" }, "reduced"],
+    ["mlp relu n=6 d=5", { family: "mlp", width: 6, depth: 5, nIn: 2, nOut: 3 }, "reduced"],
+    ["resnet n=6 d=4", { family: "resnet", width: 6, depth: 4, nIn: 3, nOut: 2, alpha2: 0.5 }, "reduced"],
+    [
+      "resnet balanced tanh",
+      { family: "resnet", width: 5, depth: 6, nIn: 3, nOut: 2, balanced: true, activation: "tanh" },
+      "reduced",
+    ],
+    [
+      "resnet lambda^2 = 1/d",
+      { family: "resnet", width: 10, depth: 20, nIn: 3, nOut: 3, lambda2Depth: 1 },
+      "reduced",
+    ],
+    [
+      "resnet gelu n=4 d=3",
+      { family: "resnet", width: 4, depth: 3, nIn: 2, nOut: 2, activation: "gelu" },
+      "reduced",
+    ],
+  ];
+  const keys = ["ntk", "logNtk", "ntkLayer[1]", "ntkOut", "ntkLayer[0]"];
+  for (const [label, spec, engine] of configs) {
+    it(`${engine}: ${label}`, () => {
+      const s = parseSpec({ ...spec, inputs: [{ kind: "ones" }] });
+      const fast = simulate(s, { samples: 6000, seed: 21, engine, observables: keys });
+      const dense = simulate(s, { samples: 6000, seed: 22, engine: "dense", observables: keys });
+      for (const k of keys) {
+        const p = ksTwoSample(finite(fast.samples[k]), finite(dense.samples[k])).pValue;
+        expect(p, `${k}: KS p-value`).toBeGreaterThan(P_MIN);
+      }
+    });
+  }
+  it("the check has power: the NTK at one more layer is told apart", () => {
+    const a = parseSpec({ family: "mlp", width: 8, depth: 3, nIn: 4, nOut: 2, inputs: ["ones"] });
+    const b = parseSpec({ family: "mlp", width: 8, depth: 4, nIn: 4, nOut: 2, inputs: ["ones"] });
+    const x = simulate(a, { samples: 6000, seed: 21, engine: "product", observables: ["ntk"] });
+    const y = simulate(b, { samples: 6000, seed: 22, engine: "dense", observables: ["ntk"] });
+    expect(ksTwoSample(x.samples.ntk, y.samples.ntk).pValue).toBeLessThan(P_MIN);
+  });
+});
+
+describe("exact NTK moments of the ReLU MLP (docs/theory/ntk.md §3)", () => {
+  const pairs: (number | number[])[][] = [
+    [20, 4],
+    [10, 8],
+    [[30, 10, 50, 20], 3],
+    [[6, 40, 12], 2],
+  ];
+  for (const [width, depth] of pairs) {
+    const cfg = Array.isArray(width) ? { width } : { width, depth };
+    it(`E[K] within 5 SE, E[K^2] too, and the wrong values rejected: ${JSON.stringify(cfg)}`, () => {
+      const spec = parseSpec({ family: "mlp", ...cfg, nIn: 5, nOut: 1, inputs: [[1, 2, 0, -1, 0.5]] });
+      const c = (1 + 4 + 1 + 0.25) / 5;
+      const th = reluNtkMoments(spec.widths, 2, c);
+      const r = simulate(spec, { samples: 2 ** 17, seed: 3, engine: "product", observables: ["ntk"] });
+      const m = momentRatio(r.samples.ntk);
+      expect(Math.abs(m.mean - th.mean) / m.seMean).toBeLessThan(5);
+      expect(Math.abs(m.ratio - th.ratio) / m.seRatio).toBeLessThan(5);
+      // Wrong: the log-normal leading order exp(5 beta); the infinite-width value 1 (K deterministic).
+      expect(Math.abs(m.ratio - Math.exp(5 * hnBeta(spec.widths))) / m.seRatio).toBeGreaterThan(5);
+      expect(Math.abs(m.ratio - 1) / m.seRatio).toBeGreaterThan(5);
+      // The dense engine (every weight drawn) agrees with the exact mean as well.
+      const dense = simulate(spec, { samples: 4000, seed: 4, engine: "dense", observables: ["ntk"] });
+      const md = momentRatio(dense.samples.ntk);
+      expect(Math.abs(md.mean - th.mean) / md.seMean).toBeLessThan(5);
+    });
+  }
+  it("E[K] = (d + 2) c for gain 2 at every width, each group contributing c", () => {
+    for (const widths of [
+      [3, 3, 3],
+      [1, 2, 1, 5],
+      [100, 7],
+    ]) {
+      const means = reluNtkGroupMeans(widths, 2, 0.7);
+      for (const v of means) expect(v).toBeCloseTo(0.7, 12);
+      expect(reluNtkMoments(widths, 2, 0.7).mean).toBeCloseTo(0.7 * (widths.length + 1), 12);
+    }
+  });
+  it("any gain: E[K] = (d + 2) c (g/2)^d, the infinite-width value, exactly at finite width", () => {
+    for (const [n, d, g] of [
+      [2, 4, 3],
+      [3, 6, 1],
+      [4, 6, 1.2],
+    ]) {
+      const exact = reluNtkMoments(new Array(d + 1).fill(n), g, 1).mean;
+      expect(exact / ((d + 2) * (g / 2) ** d)).toBeCloseTo(1, 12);
+    }
+    const spec = parseSpec({ family: "mlp", width: 3, depth: 4, nIn: 2, nOut: 1, gain: 3, inputs: ["ones"] });
+    const th = reluNtkMoments(spec.widths, 3, 1);
+    const r = simulate(spec, { samples: 2 ** 17, seed: 9, engine: "product", observables: ["ntk"] });
+    const m = momentRatio(r.samples.ntk);
+    expect(Math.abs(m.mean - th.mean) / m.seMean).toBeLessThan(5);
+    // Wrong: the gain-2 value (d + 2) c.
+    expect(Math.abs(m.mean - 6) / m.seMean).toBeGreaterThan(5);
+  });
+  it("group weights: Hanin & Nica's standard parametrisation reweights each layer by n_{l-1} / g", () => {
+    const widths = [4, 6, 5];
+    const nIn = 3;
+    const w = [nIn, 4 / 2, 6 / 2, 5];
+    const hn = reluNtkMoments(widths, 2, 1, { weights: w });
+    const means = reluNtkGroupMeans(widths, 2, 1);
+    expect(hn.mean).toBeCloseTo(
+      means.reduce((s, v, i) => s + v * w[i], 0),
+      10,
+    );
+    expect(hn.ratio).toBeGreaterThan(1);
+  });
+});
+
+describe("infinite-width NTK limits (docs/theory/ntk.md §4, §5)", () => {
+  it("ReLU MLP: two inputs, wide network", () => {
+    const spec = parseSpec({ family: "mlp", width: 400, depth: 3, nIn: 4, nOut: 1, inputs: ["ones", "e1"] });
+    const r = simulate(spec, {
+      samples: 400,
+      seed: 2,
+      engine: "dense",
+      observables: ["ntk", "ntkCross", "ntkCos"],
+    });
+    const lim = reluNtkLimit(1, 0.25, 0.25, 3, 2);
+    expect(reluNtkLimit(1, 1, 1, 3, 2)).toBeCloseTo(5, 12);
+    const cross = r.stats.ntkCross;
+    expect(Math.abs(cross.mean - lim)).toBeLessThan(5 * cross.seMean + 0.02 * lim);
+    const cos = lim / Math.sqrt(5 * reluNtkLimit(0.25, 0.25, 0.25, 3, 2));
+    expect(Math.abs(r.stats.ntkCos.mean - cos)).toBeLessThan(0.02);
+  });
+  it("ResNet lambda^2 = 1/d and Hayou's ResNet: E[K] near the bounded limits", () => {
+    const res = parseSpec({
+      family: "resnet",
+      width: 200,
+      depth: 20,
+      nIn: 10,
+      nOut: 1,
+      lambda2Depth: 1,
+      inputs: ["ones"],
+    });
+    const a = simulate(res, { samples: 2000, seed: 1, engine: "reduced", observables: ["ntk"] }).stats.ntk;
+    const limR = reluResNetNtkLimit(1, 20, res.alpha, res.lambda, 2);
+    expect(limR).toBeCloseTo(3, 10);
+    expect(Math.abs(a.mean - limR) / limR).toBeLessThan(0.03);
+    const hay = parseSpec({
+      family: "hayou",
+      width: 150,
+      depth: 10,
+      nIn: 10,
+      gain: 2,
+      activation: "relu",
+      inputs: ["ones"],
+    });
+    const b = simulate(hay, { samples: 300, seed: 1, engine: "dense", observables: ["ntk"] }).stats.ntk;
+    const limH = hayouNtkLimit(1, 10, 2);
+    expect(Math.abs(b.mean - limH) / limH).toBeLessThan(0.03 + 3 * (b.seMean / limH));
+  });
+});

@@ -5,7 +5,7 @@
  *
  *   npm run bench                          # default budget (dense engines on 512 samples per depth)
  *   npm run bench -- --dense-samples 2048  # more dense samples
- *   npm run bench -- --only marion         # one family of workloads (figure, experiment, hayou, marion, sweep)
+ *   npm run bench -- --only marion         # one family of workloads (figure, experiment, hayou, marion, ntk, sweep)
  *   npm run bench -- --only scale          # memory bounded by summaries: 10^7 streamed samples (minutes)
  */
 import { spawnSync } from "node:child_process";
@@ -31,6 +31,8 @@ const RESNET_SAMPLES = 10_000;
 const MARION_RUNS = 10_000;
 /** NumPy heatmap peer: H values run (of the default grid's 9), extrapolated. */
 const HEATMAP_PEER_HS = [0.3, 0.7];
+/** NTK workload (issue: 10^4 ReLU MLPs at n = d = 100 in under 10 s on two cores, fast engine). */
+const NTK_SAMPLES = 10_000;
 /** The sweep workload's axes: depth and width 10, 20, ..., 100 (100 cells). */
 const SWEEP_AXIS = Array.from({ length: 10 }, (_, i) => 10 * (i + 1));
 
@@ -90,6 +92,11 @@ async function child(workload: string, engine: string, threads: number, samples:
     // Hayou ResNet n = 100, L = 1000, ReLU, one input: the issue's reduced-engine workload.
     const spec = parseSpec({ ...presetSpec("hayou-resnet"), width: 100, depth: 1000 });
     return timedSimulation(workload, spec, "logPostNormGrowth", engine, threads, samples, HAYOU_SAMPLES);
+  }
+  if (workload === "ntk") {
+    // The NTK diagonal of the ReLU MLP n = d = 100 (n_in = 10, x = 1): forward and backward per network.
+    const spec = parseSpec({ ...presetSpec("nica-mlp"), depth: 100, nOut: 1 });
+    return timedSimulation(workload, spec, "ntk", engine, threads, samples, NTK_SAMPLES);
   }
   if (workload === "resnet") {
     // The preset lnr-resnet (n = d = 100, alpha^2 = 1/2, gain 2), G only: the reduced engine's workload.
@@ -326,6 +333,10 @@ async function main() {
     ["hayou", "reduced", cores, HAYOU_SAMPLES],
     ["hayou", "reduced", 1, 2000],
     ["hayou", "dense", cores, 48],
+    ["ntk", "product", cores, NTK_SAMPLES],
+    ["ntk", "product", 1, NTK_SAMPLES],
+    ["ntk", "reduced", cores, NTK_SAMPLES],
+    ["ntk", "dense", cores, 64],
     ["resnet", "reduced", cores, RESNET_SAMPLES],
     ["resnet", "reduced", 1, 2000],
     ["marion-fig2", "dense", cores, marionSamples],
@@ -400,6 +411,34 @@ async function main() {
       maxRssMiB: p.maxRssMiB as number,
       figureSeconds: ((p.seconds as number) * total) / 2000,
     });
+  }
+  if (want("ntk")) {
+    // The NTK's NumPy peers: the product algorithm vectorised over 10^4 networks, and the dense forward
+    // and backward with batched mat-vecs over 64 networks (extrapolated).
+    for (const [engine, script, samples] of [
+      ["numpy-product", "bench/peers/ntk_product.py", NTK_SAMPLES],
+      ["numpy-dense", "bench/peers/ntk_dense.py", 64],
+    ] as const) {
+      process.stderr.write(`running ${engine} ntk samples=${samples}...\n`);
+      const p = spawnJson("python3", [
+        script,
+        "--samples",
+        String(samples),
+        "--width",
+        "100",
+        "--depth",
+        "100",
+      ]);
+      rows.push({
+        workload: "ntk",
+        engine,
+        threads: 1,
+        samples,
+        seconds: p.seconds as number,
+        maxRssMiB: p.maxRssMiB as number,
+        figureSeconds: ((p.seconds as number) * NTK_SAMPLES) / samples,
+      });
+    }
   }
   if (want("marion")) {
     const runs = Math.max(2, Math.round(marionSamples / 4));

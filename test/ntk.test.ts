@@ -165,7 +165,7 @@ describe("infinite-width NTK limits (docs/theory/ntk.md §4, §5)", () => {
       inputs: ["ones"],
     });
     const a = simulate(res, { samples: 2000, seed: 1, engine: "reduced", observables: ["ntk"] }).stats.ntk;
-    const limR = reluResNetNtkLimit(1, 20, res.alpha, res.lambda, 2);
+    const limR = reluResNetNtkLimit(1, 20, Math.sqrt(1 - 1 / 20), Math.sqrt(1 / 20), 2);
     expect(limR).toBeCloseTo(3, 10);
     expect(Math.abs(a.mean - limR) / limR).toBeLessThan(0.03);
     const hay = parseSpec({

@@ -29,8 +29,10 @@ describe("registry", () => {
       "nica/unequal-widths",
       "nica/universality",
       "nica/jacobian",
+      "nica/ntk-fluctuations",
       "lnr/resnet-log-gaussian",
       "lnr/depth-scaled-branches",
+      "lnr/ntk-depth-scaled",
       "hayou/fig1-width1",
       "hayou/fig2-activation",
       "hayou/fig3-ou",
@@ -64,10 +66,11 @@ describe("registry", () => {
           : 1,
       );
     }
-    expect(selectExperiments("nica/*").length).toBe(4);
+    expect(selectExperiments("nica/*").length).toBe(5);
     expect(selectExperiments("lnr/*").map((e) => e.id)).toEqual([
       "lnr/resnet-log-gaussian",
       "lnr/depth-scaled-branches",
+      "lnr/ntk-depth-scaled",
     ]);
     expect(selectExperiments("hayou/*").length).toBe(10);
     expect(selectExperiments("marion/*").length).toBe(7);

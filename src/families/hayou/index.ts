@@ -173,7 +173,7 @@ export const hayouFamily: Family<HayouSpec> = {
     preset: "hayou-resnet",
     fields: ["gain", "input"],
     defaults: { gain: 1, observable: "logPostNormGrowth", width: "10", depth: 100, nIn: 10, input: "unit" },
-    observables: ["logPostNormGrowth", "preact", "activeFraction", "gradNorm"],
+    observables: ["logPostNormGrowth", "preact", "activeFraction", "gradNorm", "logNtk"],
     toSpec: (v) => ({
       family: "hayou",
       ...pickForm(v, ["width", "depth", "nIn", "activation", "gain", "law", "input"]),

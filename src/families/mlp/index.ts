@@ -3,6 +3,8 @@ import { SpecError } from "../../spec/errors.js";
 import { checkVectors, parseWithSchema } from "../../spec/parse.js";
 import { exactDensity, exactGMoments, exactMass, beta } from "../../theory/loggaussian/index.js";
 import type { TheoryMoments } from "../../theory/types.js";
+import { gaussianPdf } from "../../theory/gaussian.js";
+import { reluNtkMoments } from "../../theory/ntk/index.js";
 import * as lg from "../shared/log-gaussian.js";
 import { pickForm } from "../shared/form.js";
 import type { Family } from "../types.js";
@@ -58,6 +60,36 @@ function gMoments(spec: MlpSpec): TheoryMoments[] {
   return out;
 }
 
+/**
+ * The NTK's exact finite-(n, d) moments (ReLU, Gaussian weights; docs/theory/ntk.md §3) and, for ln K, the
+ * log-normal matched to them (§6, an approximation).
+ */
+function ntkTheory(spec: MlpSpec, observable: string): TheoryMoments[] {
+  if (!lg.isReluGaussian(spec) || (observable !== "ntk" && observable !== "logNtk")) return [];
+  const c = Math.exp(lg.logC(spec));
+  const m = reluNtkMoments(spec.widths, spec.gain, c);
+  if (observable === "ntk") {
+    return [
+      {
+        name: "exact finite (n, d)",
+        source: "docs/theory/ntk.md §3",
+        mean: m.mean,
+        variance: m.variance,
+        exact: true,
+      },
+    ];
+  }
+  const v = Math.log(m.ratio);
+  return [
+    {
+      name: "log-normal with the exact E[K], E[K^2]",
+      source: "docs/theory/ntk.md §6 (an approximation)",
+      mean: Math.log(m.mean) - v / 2,
+      variance: v,
+    },
+  ];
+}
+
 export const mlpFamily: Family<MlpSpec> = {
   name: "mlp",
   title: "MLP (Nica)",
@@ -99,32 +131,43 @@ export const mlpFamily: Family<MlpSpec> = {
     reduced: lg.reducedKernel(() => null),
     product: productKernel,
   },
-  theory: (s, observable) => lg.logGaussianTheory(s, observable, gMoments(s)),
+  theory: (s, observable) => [
+    ...lg.logGaussianTheory(s, observable, gMoments(s)),
+    ...ntkTheory(s, observable),
+  ],
   theoryCurves: (s, observable, x) =>
-    lg.logGaussianCurves(s, observable, x, gMoments(s), (m, output) =>
-      m.name.startsWith("exact")
-        ? {
-            name: m.name,
-            source: "characteristic-function inversion (docs/theory/log-gaussian.md §1.5)",
-            x,
-            density: exactDensity(x, {
-              widths: s.widths,
-              nOut: s.nOut,
-              logC: lg.logC(s),
-              gain: s.gain,
-              output,
-            }),
-            leftAtom: 1 - exactMass(s.widths),
-          }
-        : null,
-    ),
+    observable === "logNtk"
+      ? ntkTheory(s, observable).map((m) => ({
+          name: m.name,
+          source: m.source,
+          x,
+          density: gaussianPdf(x, m.mean, m.variance),
+          leftAtom: 0,
+        }))
+      : lg.logGaussianCurves(s, observable, x, gMoments(s), (m, output) =>
+          m.name.startsWith("exact")
+            ? {
+                name: m.name,
+                source: "characteristic-function inversion (docs/theory/log-gaussian.md §1.5)",
+                x,
+                density: exactDensity(x, {
+                  widths: s.widths,
+                  nOut: s.nOut,
+                  logC: lg.logC(s),
+                  gain: s.gain,
+                  output,
+                }),
+                leftAtom: 1 - exactMass(s.widths),
+              }
+            : null,
+        ),
   // z^l = sqrt(gain/n) W^l phi(z^{l-1}): Marion's res-1 without the skip, alpha = sqrt(gain).
   trainAs: (s) => ({ native: false, skip: 0, alpha: Math.sqrt(s.gain) }),
   form: {
     preset: "nica-mlp",
     fields: ["nOut", "gain", "input"],
     defaults: { gain: 2, observable: "G" },
-    observables: ["G", "logOutNorm2"],
+    observables: ["G", "logOutNorm2", "logNtk"],
     toSpec: (v) => ({
       family: "mlp",
       ...pickForm(v, Array.isArray(v.width) ? ["width"] : ["width", "depth"]),

@@ -117,7 +117,7 @@ export const resnetFamily: Family<ResNetSpec> = {
     preset: "lnr-resnet",
     fields: ["nOut", "gain", "input", "alpha2", "lambda2Depth", "balanced"],
     defaults: { gain: 2, observable: "G" },
-    observables: ["G", "logOutNorm2"],
+    observables: ["G", "logOutNorm2", "logNtk"],
     toSpec: (v) => ({
       family: "resnet",
       ...pickForm(v, ["width", "depth", "alpha2", "balanced", "lambda2Depth", ...lg.FORM_FIELDS]),

@@ -150,4 +150,3 @@ export class ChainNtk {
         gram.set(0, a, b, (dotRows(this.delta, a, b, n) * dotRows(this.xs, a, b, n0)) / n0);
   }
 }
-

@@ -34,7 +34,7 @@ function layerMoments(n: number): { m1: number[]; m2: number[][] } {
   const eP = n / 2;
   const eX = n / 2 - 1 + q;
   const eI = 1 - q;
-  const m2 = n * n / 4 + n / 4; // E[m^2]
+  const m2 = (n * n) / 4 + n / 4; // E[m^2]
   const PP = m2 + n; // E[m^2 + 2m]
   const XX = m2 - 1 + q; // E[(m^2 - 1) 1{m >= 1}]
   const PX = m2 - n / 2; // E[m (m - 1)]

@@ -182,3 +182,90 @@ describe("infinite-width NTK limits (docs/theory/ntk.md §4, §5)", () => {
     expect(Math.abs(b.mean - limH) / limH).toBeLessThan(0.03 + 3 * (b.seMean / limH));
   });
 });
+
+describe("the NTK of Hayou's and Marion's ResNets (dense engine)", () => {
+  const groupMean = (r: ReturnType<typeof simulate>, k: string) => r.stats[k];
+  it("Hayou, one block: E[K] = q0 (1 + g) exactly at any width; a missing activity factor 1/2 is rejected", () => {
+    const spec = parseSpec({
+      family: "hayou",
+      width: 3,
+      depth: 1,
+      nIn: 2,
+      gain: 2,
+      activation: "relu",
+      inputs: ["ones"],
+    });
+    const r = simulate(spec, {
+      samples: 40000,
+      seed: 5,
+      engine: "dense",
+      observables: ["ntk", "ntkLayer[1]"],
+    });
+    const k = r.stats.ntk;
+    expect(hayouNtkLimit(1, 1, 2)).toBeCloseTo(3, 12);
+    expect(Math.abs(k.mean - 3) / k.seMean).toBeLessThan(5);
+    // Wrong: every unit active (E||D W^T p||^2 = g instead of g/2): E[K] = 1 + g + g/2.
+    expect(Math.abs(k.mean - 4) / k.seMean).toBeGreaterThan(5);
+    const k1 = r.stats["ntkLayer[1]"];
+    expect(Math.abs(k1.mean - 1) / k1.seMean).toBeLessThan(5);
+  });
+  for (const [model, total] of [
+    ["res1", 3.5 / 3],
+    ["res3", 4 / 3],
+  ] as const) {
+    it(`Marion ${model}, one block: E[K] and every group's mean exact (q = ||x||^2/n_in, E q = 1/3)`, () => {
+      const spec = parseSpec({
+        family: "marion",
+        model,
+        width: 8,
+        depth: 1,
+        nIn: 3,
+        nOut: 2,
+        beta: 0.5,
+        activation: "relu",
+        weights: { law: "gaussian" },
+        correlation: { kind: "iid" },
+      });
+      const keys = ["ntk", "ntkLayer[0]", "ntkLayer[1]", "ntkOut"];
+      const r = simulate(spec, { samples: 40000, seed: 6, engine: "dense", observables: keys });
+      // alpha = 1: A and B contribute q (1 + 1/2) / ... (docs/theory/ntk.md §1): 1/2 each at E q = 1/3.
+      const expected = [total, 0.5, total - 1, 0.5];
+      keys.forEach((key, i) => {
+        const s = groupMean(r, key);
+        expect(Math.abs(s.mean - expected[i]) / s.seMean, key).toBeLessThan(5);
+      });
+      // Wrong: the block's activity factor forgotten (each V or W term twice as large).
+      const wrong = total + (total - 1);
+      expect(Math.abs(r.stats.ntk.mean - wrong) / r.stats.ntk.seMean).toBeGreaterThan(5);
+    });
+  }
+  it("Marion in the exploding regime: ln K stays finite (log-scale accumulation) and equals ln of K", () => {
+    const spec = parseSpec({
+      family: "marion",
+      model: "res3",
+      width: 10,
+      depth: 400,
+      nIn: 3,
+      nOut: 1,
+      beta: 0.05,
+      betas: [0.05, 1],
+      nInputs: 2,
+      activation: "relu",
+      weights: { law: "gaussian" },
+      correlation: { kind: "iid" },
+    });
+    const r = simulate(spec, {
+      samples: 20,
+      seed: 1,
+      engine: "dense",
+      observables: ["ntk", "logNtk", "logNtk#1", "ntkCos", "ntkCos#1"],
+    });
+    const log = r.samples.logNtk;
+    expect(log.every(Number.isFinite)).toBe(true);
+    expect(Math.min(...log)).toBeGreaterThan(20); // K far above 1: the forward pass explodes at beta = 0.05
+    r.samples.ntk.forEach((k, i) => expect(Math.log(k)).toBeCloseTo(log[i], 8));
+    for (const c of [...r.samples.ntkCos, ...r.samples["ntkCos#1"]])
+      expect(Math.abs(c)).toBeLessThanOrEqual(1 + 1e-12);
+    expect(Math.max(...r.samples["logNtk#1"])).toBeLessThan(5);
+  });
+});

@@ -96,7 +96,7 @@ export function parseObservables(keys: readonly string[], spec: ModelSpec): Obse
       throw new SpecError("observables", `${name}@0 would pair input 0 with itself`, raw);
     // Canonical key: the layer only when given explicitly (so "logPostNormGrowth" stays as written).
     const key = def.pairsInputs
-      ? `${name}${explicitLayer === undefined ? "" : `[${explicitLayer}]`}${input === 1 ? "" : `@${input}`}`
+      ? `${name}${explicitLayer === undefined ? "" : `[${explicitLayer}]`}${beta === 0 ? "" : `#${beta}`}${input === 1 ? "" : `@${input}`}`
       : observableKey(name, explicitLayer, input, beta);
     if (seen.has(key)) continue;
     seen.add(key);

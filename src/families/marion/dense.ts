@@ -27,6 +27,8 @@ import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { Arena, type F64Buf } from "../../wasm/index.js";
 import { fillCorrelated } from "./weights.js";
+import { isNtk } from "../shared/ntk.js";
+import { MarionNtk } from "./ntk.js";
 
 const BIG = 1e150;
 const TWO_M24 = 2 ** -24;
@@ -35,9 +37,9 @@ export const CACHE_BYTES = 96 * 1024 * 1024;
 
 type Matrix = Float32Array | Float64Array;
 
-/** Whether a Marion run needs the backward pass. */
+/** Whether a Marion run needs the backward pass (the loss gradient's observables, or the NTK's). */
 export function needsGradient(observables: readonly Observable[]): boolean {
-  return observables.some((o) => o.name.toLowerCase().includes("grad"));
+  return observables.some((o) => o.name.toLowerCase().includes("grad") || isNtk(o));
 }
 
 /** Bytes of the iid weight cache a dense Marion kernel would allocate (0 when it replays instead). */
@@ -82,7 +84,9 @@ export function marionDenseBytes(
   const hist = grad ? 8 * spec.depth * m * d : 0;
   const wasmBytes =
     marionCacheBytes(spec, grad) + 2 * d * d * el + paths + hist + 8 * (6 * m * d + 2 * m) + 65536;
-  return { bytes: wasmBytes + 8 * 6 * m * d, wasmBytes };
+  // The NTK keeps h_k of every layer (res-3, the input of W_k) in JavaScript.
+  const ntkHist = observables.some(isNtk) && spec.model === "res3" ? 8 * spec.depth * m * d : 0;
+  return { bytes: wasmBytes + 8 * 6 * m * d + ntkHist, wasmBytes };
 }
 
 /**
@@ -142,6 +146,8 @@ export function compileDenseMarion(
   const corr = spec.correlation;
   const iid = corr.kind === "iid";
   const needGrad = needsGradient(observables);
+  const ntk = observables.some(isNtk) ? new MarionNtk(spec, observables) : null;
+  const lossGrad = observables.some((o) => o.name.toLowerCase().includes("grad"));
   const dd = d * d;
   const mats = res3 ? 2 : 1;
   /** Scale of an unscaled iid entry with fan-in f. */
@@ -294,6 +300,7 @@ export function compileDenseMarion(
         mul(layerMatrix(rng, key.seed, key.index, k, 0, true), HB, UB, false);
       } else U.set(H);
       if (needGrad) hist.set(U, k * m * d);
+      ntk?.recordLayer(k, H, hScale);
       if (relu) wk.relu(UB.ptr, SB.ptr, m * d);
       else act.apply(U, S, m * d);
       mul(layerMatrix(rng, key.seed, key.index, k, 1, true), SB, TB, false);
@@ -308,7 +315,7 @@ export function compileDenseMarion(
       logRel[c] = hScale[c] + 0.5 * Math.log(disp2) - 0.5 * Math.log(n02);
       logNorm[c] = hScale[c] + 0.5 * Math.log(n2) - 0.5 * Math.log(n02);
     }
-    if (needGrad) {
+    if (lossGrad) {
       // p_L = 2 B^T (B h_L - y), normalised to unit norm (only ratios are observed); in the log scale,
       // B h_L - y = e^{s} (B h - e^{-s} y).
       for (let c = 0; c < m; c++) {
@@ -347,8 +354,34 @@ export function compileDenseMarion(
         logGradNorm[c] = pScale[c] + 0.5 * Math.log(n2);
       }
     }
+    if (ntk) {
+      // The NTK of f = (B h_L)_1 (docs/theory/ntk.md §1): a backward pass from p_L = B_1 over the same weights.
+      ntk.begin(H, hScale, xs);
+      for (let c = 0; c < m; c++) P.set(B.subarray(0, d), c * d);
+      pScale.fill(0);
+      for (let k = L - 1; k >= 0; k--) {
+        const uk = k * m * d;
+        // sigma(u_k) of every column, for the V_k part.
+        if (relu) wk.relu(histB.ptr + 8 * uk, SB.ptr, m * d);
+        else act.apply(hist.subarray(uk, uk + m * d), S, m * d);
+        ntk.addV(k, P, pScale, S);
+        mul(layerMatrix(rng, key.seed, key.index, k, 1, false), PB, QB, true);
+        if (relu) wk.reluMask(QB.ptr, histB.ptr + 8 * uk, m * d);
+        else for (let i = 0; i < m * d; i++) Q[i] *= act.df(hist[uk + i]);
+        if (res3) {
+          ntk.addW(k, Q, pScale);
+          mul(layerMatrix(rng, key.seed, key.index, k, 0, false), QB, TB, true);
+        } else T.set(Q);
+        // p is linear in p_L: renormalising its columns (log scale carried) is exact for any activation.
+        wk.axpyCols(PB.ptr, TB.ptr, alphaB.ptr, d, m);
+        wk.colNorms2(PB.ptr, normB.ptr, d, m);
+        renormCols(P, norms2, pScale, d);
+      }
+      ntk.finish(P, pScale, out);
+    }
     const logs = [logRel, logNorm, logGradRel, logGradNorm];
     for (let o = 0; o < ratios.length; o++) {
+      if (ratios[o][0] === undefined) continue;
       const [r, log10] = ratios[o];
       out[o] = fromLog(log10, logs[r][cols[o]]);
     }

@@ -7,6 +7,7 @@ import { parseWithSchema } from "../../spec/parse.js";
 import { logNormRatioLaw } from "../../theory/marion/index.js";
 import type { TheoryMoments } from "../../theory/types.js";
 import { pickForm } from "../shared/form.js";
+import { NTK_OBSERVABLES } from "../shared/ntk.js";
 import type { Family, ObservableDef } from "../types.js";
 import { compileDenseMarion, marionDenseBytes, marionDenseCost, needsGradient } from "./dense.js";
 import { compileReducedMarion, marionReducedUnsupported } from "./reduced.js";
@@ -41,7 +42,10 @@ const OBSERVABLES: Record<string, ObservableDef<MarionSpec>> = {
   log10NormRatio: scalar("log10 ||h_L|| / ||h_0||"),
   log10GradRelDisp: scalar("log10 ||p_0 - p_L|| / ||p_L||"),
   log10GradNormRatio: scalar("log10 ||p_0|| / ||p_L||"),
+  // The NTK of f = (B h_L)_1 (docs/theory/ntk.md §1; dense engine): ntkLayer[0] is A, ntkLayer[k] block k.
+  ...NTK_OBSERVABLES,
 };
+const RATIOS = Object.keys(OBSERVABLES).filter((name) => !(name in NTK_OBSERVABLES));
 
 /**
  * res-3, ReLU, iid weights of any symmetric law: the log-normal approximation of docs/theory/scaling-resnets.md §2.2,
@@ -136,7 +140,7 @@ export const marionFamily: Family<MarionSpec> = {
       compile: compileDenseMarion,
     },
     reduced: {
-      computes: Object.keys(OBSERVABLES),
+      computes: RATIOS,
       unsupported: marionReducedUnsupported,
       cost: (s, obs) =>
         s.depth * s.width * (s.model === "res3" ? 2 : 1) * 9 * (needsGradient(obs) ? 2.2 : 1) +
@@ -161,7 +165,7 @@ export const marionFamily: Family<MarionSpec> = {
       samples: 400,
       activation: "relu",
     },
-    observables: ["log10NormRatio", "log10RelDisp", "log10GradNormRatio", "log10GradRelDisp"],
+    observables: ["log10NormRatio", "log10RelDisp", "log10GradNormRatio", "log10GradRelDisp", "logNtk"],
     toSpec: (v) => ({
       family: "marion",
       ...pickForm(v, ["model", "width", "depth", "nIn", "nOut", "beta", "activation", "law", "correlation"]),

@@ -50,6 +50,30 @@ describe("NTK engines agree in law with the dense engine", () => {
     ],
   ];
   const keys = ["ntk", "logNtk", "ntkLayer[1]", "ntkOut", "ntkLayer[0]"];
+  const hayou: [string, Record<string, unknown>][] = [
+    ["relu, 2 inputs", { width: 5, depth: 6, nIn: 3, gain: 2, activation: "relu", inputs: ["ones", "e1"] }],
+    ["tanh, 2 inputs", { width: 3, depth: 6, nIn: 2, activation: "tanh", inputs: ["unit", "e1"] }],
+    [
+      "relu, 3 inputs",
+      { width: 8, depth: 10, nIn: 3, activation: "relu", inputs: ["ones", "e1", [1, -1, 0.5]] },
+    ],
+    [
+      "gelu, 2 inputs, gain 1.5",
+      { width: 4, depth: 3, nIn: 2, activation: "gelu", gain: 1.5, inputs: ["ones", "e1"] },
+    ],
+  ];
+  for (const [label, spec] of hayou) {
+    it(`reduced: hayou ${label} (joint backward: ntkCross, ntkCos)`, () => {
+      const s = parseSpec({ family: "hayou", ...spec });
+      const k = ["ntk", "logNtk", "ntkLayer[1]", "ntkLayer[0]", "ntkCross", "ntkCos", "ntk@1"];
+      const fast = simulate(s, { samples: 6000, seed: 21, engine: "reduced", observables: k });
+      const dense = simulate(s, { samples: 6000, seed: 22, engine: "dense", observables: k });
+      for (const key of k) {
+        const p = ksTwoSample(finite(fast.samples[key]), finite(dense.samples[key])).pValue;
+        expect(p, `${key}: KS p-value`).toBeGreaterThan(P_MIN);
+      }
+    });
+  }
   for (const [label, spec, engine] of configs) {
     it(`${engine}: ${label}`, () => {
       const s = parseSpec({ ...spec, inputs: [{ kind: "ones" }] });

@@ -51,7 +51,6 @@ const OBSERVABLES: Record<string, ObservableDef<HayouSpec>> = {
 };
 const NTK_KEYS = Object.keys(NTK_OBSERVABLES);
 const FORWARD = Object.keys(OBSERVABLES).filter((n) => n !== "gradNorm" && !NTK_KEYS.includes(n));
-const REDUCED = Object.keys(OBSERVABLES).filter((n) => !NTK_KEYS.includes(n));
 
 const hasGrad = (obs: readonly Observable[]) => obs.some((o) => o.name === "gradNorm" || isNtk(o));
 const needsGaussian = (s: HayouSpec) =>
@@ -149,7 +148,7 @@ export const hayouFamily: Family<HayouSpec> = {
       compile: compileDenseHayou,
     },
     reduced: {
-      computes: REDUCED,
+      computes: Object.keys(OBSERVABLES),
       unsupported: needsGaussian,
       cost: (s) => s.depth * stepCost(s),
       // The backward pass keeps Phi, U and Y of every layer.

@@ -29,6 +29,7 @@ import type { Arena, F64Buf } from "../../wasm/index.js";
 import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../../engines/dense/gaussian-wasm.js";
 import { zeros } from "../../engines/dense/kernels.js";
 import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
+import { NtkGram, wantsNtk, writeNtk } from "../shared/ntk.js";
 
 /**
  * Lower-triangular C with C C^T = A (k x k, row-major), for positive semidefinite A: a zero (or
@@ -192,7 +193,8 @@ export function compileReducedHayou(
     for (let b = 0; b < k; b++) G0[a * k + b] = X[a].reduce((s, v, i) => s + v * X[b][i], 0) / d;
   const C0 = new Float64Array(k * k);
   choleskyPsd(G0, k, C0);
-  const grads0 = !sde && slots.grad.size > 0;
+  const ntk = !sde && wantsNtk(observables) ? new NtkGram(k, L + 1) : null;
+  const grads0 = !sde && (slots.grad.size > 0 || ntk !== null);
   const fast =
     wasm && k === 1 && !grads0 && spec.activation.name === "relu" && n <= WASM_NORMAL_MAX_COLS
       ? new ReluLayersWasm(n)
@@ -218,6 +220,8 @@ export function compileReducedHayou(
   const [A, CA] = zeros(2, k * k);
   const [vk, wk, yk, ck, ek] = zeros(5, k);
   const U = new Float64Array(k * n);
+  const [Gs, Next, Xi, Zb] = zeros(4, ntk ? k * n : 0);
+  const [Gamma, CG] = zeros(2, k * k);
   const dt = steps > 0 ? 1 / steps : 0;
   const y0 = fixedY0(spec);
   const sqrtDt = Math.sqrt(dt);
@@ -293,7 +297,101 @@ export function compileReducedHayou(
     for (const [a, slot] of slots.collapsed) out[slot] = collapsedAt[a];
     for (const [a, slot] of slots.preact) out[slot] = Y[a * n];
     for (const a of gradInputs) backward(rng, a, out);
+    if (ntk) {
+      ntkBackward(rng);
+      writeNtk(observables, ntk, -1, out);
+    }
   };
+
+  /**
+   * The NTK's backward pass (docs/theory/ntk.md §1, §2.3): all k inputs' gradients at once, since the
+   * fresh part W~^T g_a of different inputs shares W~: (W~^T g_1 .. W~^T g_k) =d Xi C_G^T with
+   * C_G C_G^T = (gain/n) <g_a, g_b> (Gaussian conditioning on the forward draws, as in `backward`).
+   */
+  function ntkBackward(rng: import("../../rng/rng.js").Rng): void {
+    const gram = ntk!;
+    const sigma2 = spec.gain / n;
+    const c2 = sigma2 / L;
+    const invSqrtL = 1 / Math.sqrt(L);
+    Gs.fill(1 / Math.sqrt(n));
+    for (let l = L; l >= 1; l--) {
+      const off = (l - 1) * k * n;
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b <= a; b++) {
+          let gg = 0;
+          let pp = 0;
+          for (let i = 0; i < n; i++) {
+            gg += Gs[a * n + i] * Gs[b * n + i];
+            pp += histPhi[off + a * n + i] * histPhi[off + b * n + i];
+          }
+          gram.set(l, a, b, c2 * gg * pp);
+          Gamma[a * k + b] = Gamma[b * k + a] = sigma2 * gg;
+        }
+      }
+      // Phi^T Phi (rescaled by 1/max|Phi| where it overflows: the projections are unchanged).
+      let inv = 1;
+      const phiGram = () => {
+        for (let p = 0; p < k; p++)
+          for (let q = 0; q <= p; q++) {
+            let t = 0;
+            for (let i = 0; i < n; i++)
+              t += histPhi[off + p * n + i] * inv * (histPhi[off + q * n + i] * inv);
+            A[p * k + q] = A[q * k + p] = t;
+          }
+      };
+      phiGram();
+      let finite = true;
+      for (let p = 0; p < k; p++) finite &&= Number.isFinite(A[p * k + p]);
+      if (!finite) {
+        const m = maxAbs(histPhi, k * n, off);
+        if (m > 0 && Number.isFinite(m)) {
+          inv = 1 / m;
+          phiGram();
+        }
+      }
+      choleskyPsd(A, k, CA);
+      // The fresh parts of the k inputs, jointly: Xi = Z C_G^T.
+      choleskyPsd(Gamma, k, CG);
+      rng.fillNormal(Zb, 0, k * n);
+      for (let a = 0; a < k; a++) {
+        for (let i = 0; i < n; i++) {
+          let t = 0;
+          for (let b = 0; b <= a; b++) t += CG[a * k + b] * Zb[b * n + i];
+          Xi[a * n + i] = t;
+        }
+      }
+      for (let a = 0; a < k; a++) {
+        for (let p = 0; p < k; p++) {
+          let v = 0;
+          let w = 0;
+          for (let i = 0; i < n; i++) {
+            v += histU[off + p * n + i] * inv * Gs[a * n + i];
+            w += histPhi[off + p * n + i] * inv * Xi[a * n + i];
+          }
+          vk[p] = v;
+          wk[p] = w;
+        }
+        solveRange(CA, k, vk, yk, ck);
+        solveRange(CA, k, wk, yk, ek);
+        const ya = off + a * n;
+        for (let i = 0; i < n; i++) {
+          let t = Xi[a * n + i];
+          for (let p = 0; p < k; p++) t += histPhi[off + p * n + i] * inv * (ck[p] - ek[p]);
+          Next[a * n + i] = Gs[a * n + i] + invSqrtL * act.df(histY[ya + i]) * t;
+        }
+      }
+      Gs.set(Next);
+    }
+    for (let a = 0; a < k; a++) {
+      for (let b = 0; b <= a; b++) {
+        let gg = 0;
+        for (let i = 0; i < n; i++) gg += Gs[a * n + i] * Gs[b * n + i];
+        let xx = 0;
+        for (let j = 0; j < d; j++) xx += X[a][j] * X[b][j];
+        gram.set(0, a, b, y0 ? 0 : (gg * xx) / d);
+      }
+    }
+  }
 
   function backward(rng: import("../../rng/rng.js").Rng, a: number, out: Float64Array): void {
     g.fill(1 / Math.sqrt(n));

@@ -202,8 +202,7 @@ export class MarionNtk {
           break;
         case "ntkCos":
           out[slot] =
-            t.sign(c0 * m + c) *
-            Math.exp(t.log(c0 * m + c) - 0.5 * (t.log(c0 * m + c0) + t.log(c * m + c)));
+            t.sign(c0 * m + c) * Math.exp(t.log(c0 * m + c) - 0.5 * (t.log(c0 * m + c0) + t.log(c * m + c)));
           break;
       }
     });

@@ -13,28 +13,47 @@ import { defineExperiment } from "../../runner/define.js";
 
 const N = 50;
 const DEPTHS = [5, 10, 20, 50, 100];
-/** The MLP's sample ratio rests on rare huge K beyond d/n = 1: no MLP cell deeper than n. */
-const archsAt = (d: number) => ARCHS.filter((a) => a !== "mlp" || d <= N);
-const ARCHS = ["mlp", "resnet lambda^2 = 1/d", "hayou 1/sqrt(L)"] as const;
-type Arch = (typeof ARCHS)[number];
 const REF =
   "Hanin & Nica (arXiv:1909.05989), Thm 1; Li, Nica & Roy (arXiv:2106.04013); Hayou (arXiv:2210.00688); docs/theory/ntk.md §3, §5";
 const LIMIT = "infinite width (docs/theory/ntk.md §4, §5)";
 const EXACT = "exact finite (n, d), MLP (docs/theory/ntk.md §3)";
 
-function specOf(arch: Arch, d: number) {
-  if (arch === "mlp") return fromPreset("nica-mlp", { width: N, depth: d, nOut: 1 });
-  if (arch === "hayou 1/sqrt(L)")
-    return fromPreset("hayou-resnet", { width: N, depth: d, gain: 2, inputs: [{ kind: "ones" }] });
-  return fromPreset("lnr-resnet", { width: N, depth: d, nOut: 1, lambda2Depth: 1 });
+/** An architecture of the comparison: its spec at depth d, its infinite-width NTK (c = 1), its budget. */
+interface Arch {
+  name: string;
+  spec(d: number): ReturnType<typeof fromPreset>;
+  limit(d: number): number;
+  /** Budget multiple (the MLP's product engine is O(d) a network). */
+  samples: number;
+  /** Deepest simulated depth (the MLP's sample ratio rests on rare huge K beyond d/n = 1). */
+  maxDepth: number;
 }
 
-/** The infinite-width NTK of each architecture (c = ||x||^2 / n_in = 1). */
-function limitOf(arch: Arch, d: number): number {
-  if (arch === "mlp") return d + 2;
-  if (arch === "hayou 1/sqrt(L)") return hayouNtkLimit(1, d, 2);
-  return reluResNetNtkLimit(1, d, Math.sqrt(1 - 1 / d), Math.sqrt(1 / d), 2);
-}
+const MLP: Arch = {
+  name: "mlp",
+  spec: (d) => fromPreset("nica-mlp", { width: N, depth: d, nOut: 1 }),
+  limit: (d) => d + 2,
+  samples: 4,
+  maxDepth: N,
+};
+const RESNETS: Arch[] = [
+  {
+    name: "resnet lambda^2 = 1/d",
+    spec: (d) => fromPreset("lnr-resnet", { width: N, depth: d, nOut: 1, lambda2Depth: 1 }),
+    limit: (d) => reluResNetNtkLimit(1, d, Math.sqrt(1 - 1 / d), Math.sqrt(1 / d), 2),
+    samples: 1,
+    maxDepth: Infinity,
+  },
+  {
+    name: "hayou 1/sqrt(L)",
+    spec: (d) => fromPreset("hayou-resnet", { width: N, depth: d, gain: 2, inputs: [{ kind: "ones" }] }),
+    limit: (d) => hayouNtkLimit(1, d, 2),
+    samples: 1,
+    maxDepth: Infinity,
+  },
+];
+const ARCHS = [MLP, ...RESNETS];
+const archsAt = (d: number) => ARCHS.filter((a) => d <= a.maxDepth);
 
 export default defineExperiment({
   title: "Depth-scaled NTK: the MLP's NTK fluctuates more with depth, 1/sqrt(depth) ResNets' does not",
@@ -45,11 +64,10 @@ export default defineExperiment({
   cells: (run) =>
     DEPTHS.flatMap((d) =>
       archsAt(d).map((arch) => ({
-        key: { arch, d },
-        spec: specOf(arch, d),
+        key: { arch: arch.name, d },
+        spec: arch.spec(d),
         observables: ["ntk"],
-        // The MLP's product engine is O(d) a network: 4x the budget.
-        samples: arch === "mlp" ? 4 * run.samples : run.samples,
+        samples: arch.samples * run.samples,
       })),
     ),
   analyse(sims) {
@@ -57,21 +75,21 @@ export default defineExperiment({
     const theory: TheoryRow[] = [];
     const claims: Claim[] = [];
     const v: Record<string, { r: number; se: number }> = {};
-    const mlpExact = (d: number) => reluNtkMoments(specOf("mlp", d).widths, 2, 1).ratio;
+    const mlpExact = (d: number) => reluNtkMoments(MLP.spec(d).widths, 2, 1).ratio;
     for (const d of DEPTHS) {
       const cfg = `d=${d}`;
       theory.push({ panel: "ln(E[K^2]/E[K]^2)", config: cfg, source: EXACT, value: Math.log(mlpExact(d)) });
       for (const arch of archsAt(d)) {
-        const m = momentRatio(sims.samples({ arch, d }, "ntk"));
-        v[`${arch}:${d}`] = { r: m.ratio, se: m.seRatio };
+        const m = momentRatio(sims.samples({ arch: arch.name, d }, "ntk"));
+        v[`${arch.name}:${d}`] = { r: m.ratio, se: m.seRatio };
         const lr = Math.log(m.ratio);
         const seL = m.seRatio / m.ratio;
-        const lim = limitOf(arch, d);
+        const lim = arch.limit(d);
         estimates.push(
           {
             panel: "ln(E[K^2]/E[K]^2)",
             config: cfg,
-            series: arch,
+            series: arch.name,
             value: lr,
             lo: lr - 2 * seL,
             hi: lr + 2 * seL,
@@ -79,7 +97,7 @@ export default defineExperiment({
           {
             panel: "E[K] / infinite-width limit",
             config: cfg,
-            series: arch,
+            series: arch.name,
             value: m.mean / lim,
             lo: (m.mean - 2 * m.seMean) / lim,
             hi: (m.mean + 2 * m.seMean) / lim,
@@ -102,7 +120,7 @@ export default defineExperiment({
         basis: "exact",
         wrong: {
           name: "concentration like the 1/sqrt(d) ResNet (its simulated ratio at the same depth)",
-          theory: v[`resnet lambda^2 = 1/d:${dm}`].r,
+          theory: v[`${RESNETS[0].name}:${dm}`].r,
         },
         explanation: "the MLP's NTK fluctuations grow like exp(5 d/n) (docs/theory/ntk.md §3)",
       }),
@@ -111,7 +129,7 @@ export default defineExperiment({
     // to the limit is below the error there; between d = 20 and 50 it is about 2 SE at 2^12 networks).
     const [d0, d1] = [50, DEPTHS[DEPTHS.length - 1]];
     const growth = (mlpExact(d1) - 1) / (mlpExact(d0) - 1);
-    for (const arch of ARCHS.slice(1)) {
+    for (const { name: arch } of RESNETS) {
       const a = v[`${arch}:${d0}`];
       const b = v[`${arch}:${d1}`];
       claims.push(

@@ -240,6 +240,19 @@ describe.skipIf(!haveChromium)("explorer (browser)", () => {
     });
   }
 
+  it("the NTK: ln K of the ReLU MLP on the product engine, its log-normal overlay, the same numbers as the CLI", async () => {
+    const page = await openPage();
+    await page.selectOption("select[name=observable]", "logNtk");
+    await fillForm(page, { width: "30", depth: "20", samples: "4000" });
+    await runMatchesCli(page, {
+      engine: "product",
+      curve: '^="log-normal with the exact"',
+      preset: "nica-mlp",
+      observable: "logNtk",
+      shot: "explorer-ntk.png",
+    });
+  });
+
   it("the stop button stops a run and keeps a partial result", async () => {
     const page = await openPage("?engine=dense&depth=60&samples=200000");
     await page.click("#run");

@@ -21,8 +21,10 @@ function servedKeys(engine: string, name: string, spec: ModelSpec): string[] {
   const keys: string[] = [];
   for (const key of [name, `${name}[${mid}]`, `${name}@1`]) {
     try {
-      selectEngine(engine as "dense", spec, parseObservables([key], spec));
-      keys.push(key);
+      const [o] = parseObservables([key], spec);
+      selectEngine(engine as "dense", spec, [o]);
+      // The canonical key (a pairing observable's default input is already @1).
+      if (!keys.includes(o.key)) keys.push(o.key);
     } catch {
       // not this form of the key, or not served on this spec
     }

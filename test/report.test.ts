@@ -40,6 +40,7 @@ describe("registry", () => {
       "hayou/regime-change",
       "hayou/fig8-gradients",
       "hayou/sequential-limits",
+      "hayou/sde-limit",
       "hayou/quasi-gbm",
       "hayou/fig7-correlation",
       "hayou/props-linear",
@@ -72,7 +73,7 @@ describe("registry", () => {
       "lnr/depth-scaled-branches",
       "lnr/ntk-depth-scaled",
     ]);
-    expect(selectExperiments("hayou/*").length).toBe(10);
+    expect(selectExperiments("hayou/*").length).toBe(11);
     expect(selectExperiments("marion/*").length).toBe(7);
   });
 });

@@ -14,6 +14,7 @@ import hayouCollapse from "./hayou/collapse.js";
 import hayouRegimeChange from "./hayou/regime-change.js";
 import hayouFig8Gradients from "./hayou/fig8-gradients.js";
 import hayouSequentialLimits from "./hayou/sequential-limits.js";
+import hayouSdeLimit from "./hayou/sde-limit.js";
 import hayouQuasiGbm from "./hayou/quasi-gbm.js";
 import hayouFig7Correlation from "./hayou/fig7-correlation.js";
 import hayouPropsLinear from "./hayou/props-linear.js";
@@ -51,6 +52,7 @@ export const DECLARATIONS: Record<string, ExperimentDeclaration> = {
   "hayou/regime-change": hayouRegimeChange,
   "hayou/fig8-gradients": hayouFig8Gradients,
   "hayou/sequential-limits": hayouSequentialLimits,
+  "hayou/sde-limit": hayouSdeLimit,
   "hayou/quasi-gbm": hayouQuasiGbm,
   "hayou/fig7-correlation": hayouFig7Correlation,
   "hayou/props-linear": hayouPropsLinear,

@@ -312,7 +312,8 @@ export function linesChart(o: {
     layer.unshift({
       transform: [{ filter: "datum.kind === 'theory'" }],
       mark: { type: "line", color: "#222", strokeDash: [5, 3] },
-      encoding: { x, y, ...dashedLegend(o.theory) },
+      // One dashed line per coloured group (theory rows carry the group's colour value, or none).
+      encoding: { x, y, ...dashedLegend(o.theory), ...(o.color ? { detail: { field: o.color.field } } : {}) },
     });
   if (o.rule)
     layer.push({

@@ -412,6 +412,28 @@ async function main() {
       figureSeconds: ((p.seconds as number) * total) / 2000,
     });
   }
+  if (want("marion-fig2")) {
+    // The same algorithm as the Marion reduced engine (Gaussian conditioning), vectorised over networks.
+    process.stderr.write("running numpy-reduced marion-fig2 samples=400...\n");
+    const p = spawnJson("python3", [
+      "bench/peers/marion_reduced.py",
+      "--samples",
+      "400",
+      "--width",
+      "100",
+      "--depth",
+      "1000",
+    ]);
+    rows.push({
+      workload: "marion-fig2",
+      engine: "numpy-reduced",
+      threads: 1,
+      samples: 400,
+      seconds: p.seconds as number,
+      maxRssMiB: p.maxRssMiB as number,
+      figureSeconds: ((p.seconds as number) * MARION_RUNS) / 400,
+    });
+  }
   if (want("ntk")) {
     // The NTK's NumPy peers: the product algorithm vectorised over 10^4 networks, and the dense forward
     // and backward with batched mat-vecs over 64 networks (extrapolated).
@@ -501,7 +523,7 @@ async function main() {
   const samePeerOf = (r: Row) =>
     r.engine === "product"
       ? peerNamed(r, "numpy-product")
-      : r.engine === "reduced"
+      : r.engine.startsWith("reduced")
         ? peerNamed(r, "numpy-reduced")
         : undefined;
   const peerOf = (r: Row) =>

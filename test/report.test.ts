@@ -59,6 +59,7 @@ describe("registry", () => {
       expect(e.plan({}).length).toBeGreaterThanOrEqual(
         [
           "hayou/fig2-activation",
+          "hayou/sde-limit",
           "marion/fig6-fbm",
           "marion/trained-weights",
           "marion/accuracy-heatmap",

@@ -330,3 +330,33 @@ describe("Hayou spec", () => {
     );
   });
 });
+
+describe("meanActiveFraction (the random drift of G_t, docs/theory/infinite-depth.md §3)", () => {
+  it("is the average of activeFraction over layers 0..l-1 of the same network, in every engine", () => {
+    const spec = parseSpec({
+      family: "hayou",
+      width: 6,
+      depth: 8,
+      nIn: 3,
+      activation: "relu",
+      inputs: ["unit", "e1"],
+    });
+    const per = Array.from({ length: 8 }, (_, l) => `activeFraction[${l}]@1`);
+    for (const engine of ["dense", "reduced", "sde"] as const) {
+      const r = simulate(spec, {
+        samples: 50,
+        seed: 2,
+        engine,
+        observables: ["meanActiveFraction@1", "meanActiveFraction[3]@1", "meanActiveFraction[0]", ...per],
+      });
+      for (let i = 0; i < 50; i++) {
+        const f = per.map((k) => r.samples[k][i]);
+        if (engine !== "sde") {
+          expect(r.samples["meanActiveFraction@1"][i]).toBeCloseTo(f.reduce((a, b) => a + b, 0) / 8, 12);
+          expect(r.samples["meanActiveFraction[3]@1"][i]).toBeCloseTo((f[0] + f[1] + f[2]) / 3, 12);
+        }
+        expect(Number.isNaN(r.samples["meanActiveFraction[0]"][i])).toBe(true);
+      }
+    }
+  });
+});

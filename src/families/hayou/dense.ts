@@ -10,7 +10,7 @@ import type { HayouSpec } from "./schema.js";
 import { gaussianWasm, matvec, rowFiller, sumSquares } from "../../engines/dense/kernels.js";
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
-import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
+import { ActiveAverage, fixedY0, hayouSlots, observeLayer } from "./observe.js";
 import { dotRows, NtkGram, wantsNtk, writeNtk } from "../shared/ntk.js";
 
 export function compileDenseHayou(spec: HayouSpec, observables: readonly Observable[]): SampleKernel {
@@ -45,6 +45,7 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
   const wScale = Math.sqrt(spec.gain / n);
   const invSqrtL = L > 0 ? 1 / Math.sqrt(L) : 0;
   const y0 = fixedY0(spec);
+  const avg = slots.meanActive.size > 0 ? new ActiveAverage(k) : null;
 
   const post = () => {
     act.apply(Y, H, k * n);
@@ -62,14 +63,17 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
     post();
     postNorm0.set(postNorm);
     for (const [a, h] of history) h.set(Y.subarray(a * n, (a + 1) * n), 0);
-    observeLayer(slots, 0, Y, n, postNorm, postNorm0, out);
+    avg?.reset();
+    observeLayer(slots, 0, Y, n, postNorm, postNorm0, out, avg);
+    avg?.add(Y, n);
     for (let l = 1; l <= L; l++) {
       rng.reset(key.seed, key.index, 1 + l);
       matvec(rng, fill, row, n, n, H, k, wScale, U, wasm);
       for (let i = 0; i < k * n; i++) Y[i] += invSqrtL * U[i];
       post();
       for (const [a, h] of history) h.set(Y.subarray(a * n, (a + 1) * n), l * n);
-      if (slots.layers.has(l)) observeLayer(slots, l, Y, n, postNorm, postNorm0, out);
+      if (slots.layers.has(l)) observeLayer(slots, l, Y, n, postNorm, postNorm0, out, avg);
+      avg?.add(Y, n);
     }
     for (const [a, slot] of slots.collapsed) out[slot] = collapsedAt[a];
     for (const [a, slot] of slots.preact) out[slot] = Y[a * n];

@@ -38,6 +38,7 @@ const atL = (s: HayouSpec) => s.depth;
  *   activeFraction[l]     fraction of coordinates of Y_l that are > 0, default l = L
  *   corr[l]               <Y_l^a, Y_l^b> / (||Y_l^a|| ||Y_l^b||) of inputs a = 0 and b = 1 (b = k with @k)
  *   gradNorm[l]           ||dloss/dY_l|| with the last-layer gradient fixed to (1,...,1)/sqrt(n), default l = 0
+ *   meanActiveFraction[l] the active fraction averaged over layers 0..l-1 (NaN at l = 0), default l = L
  */
 const OBSERVABLES: Record<string, ObservableDef<HayouSpec>> = {
   logPostNormGrowth: { layer: atL, label: "ln(||phi(Y_L)|| / ||phi(Y_0)||)" },
@@ -46,6 +47,7 @@ const OBSERVABLES: Record<string, ObservableDef<HayouSpec>> = {
   activeFraction: { layer: atL, label: "active fraction at Y_L" },
   corr: { layer: atL, label: "corr(Y_L^a, Y_L^b)", pairsInputs: true },
   gradNorm: { layer: () => 0, label: "||dloss/dY_0||" },
+  meanActiveFraction: { layer: atL, label: "active fraction averaged over layers < L" },
   // The NTK of f = sum(Y_L) / sqrt(n) (the gradients' readout) over W_in, W_1..W_L (docs/theory/ntk.md §1).
   ...Object.fromEntries(Object.entries(NTK_OBSERVABLES).filter(([name]) => name !== "ntkOut")),
 };

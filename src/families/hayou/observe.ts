@@ -14,6 +14,8 @@ export interface HayouSlots {
   active: Map<number, [number, number][]>;
   corr: Map<number, [number, number][]>;
   grad: Map<number, [number, number][]>;
+  /** meanActiveFraction at layer l: (input, slot). */
+  meanActive: Map<number, [number, number][]>;
   collapsed: [number, number][];
   preact: [number, number][];
   /** Layers at which anything is read (besides the end). */
@@ -32,6 +34,7 @@ export function hayouSlots(observables: readonly Observable[]): HayouSlots {
     active: new Map(),
     corr: new Map(),
     grad: new Map(),
+    meanActive: new Map(),
     collapsed: [],
     preact: [],
     layers: new Set(),
@@ -42,11 +45,38 @@ export function hayouSlots(observables: readonly Observable[]): HayouSlots {
     else if (o.name === "activeFraction") push(s.active, l, [o.input, slot]);
     else if (o.name === "corr") push(s.corr, l, [o.input, slot]);
     else if (o.name === "gradNorm") push(s.grad, l, [o.input, slot]);
+    else if (o.name === "meanActiveFraction") push(s.meanActive, l, [o.input, slot]);
     else if (o.name === "collapsed") s.collapsed.push([o.input, slot]);
     else if (o.name === "preact") s.preact.push([o.input, slot]);
-    if (o.name === "logPostNormGrowth" || o.name === "activeFraction" || o.name === "corr") s.layers.add(l);
+    if (["logPostNormGrowth", "activeFraction", "corr", "meanActiveFraction"].includes(o.name))
+      s.layers.add(l);
   });
   return s;
+}
+
+/**
+ * The running average of each input's active fraction (share of coordinates of Y > 0) over the layers
+ * (or SDE steps) added so far: meanActiveFraction[l] averages layers 0..l-1, the left-point rule for
+ * (1/t) int_0^t a_s ds (docs/theory/infinite-depth.md §3: the random drift of G_t).
+ */
+export class ActiveAverage {
+  readonly sums: Float64Array;
+  steps = 0;
+  constructor(k: number) {
+    this.sums = new Float64Array(k);
+  }
+  reset() {
+    this.sums.fill(0);
+    this.steps = 0;
+  }
+  add(Y: Float64Array, n: number) {
+    for (let a = 0; a < this.sums.length; a++) {
+      let c = 0;
+      for (let i = 0; i < n; i++) if (Y[a * n + i] > 0) c++;
+      this.sums[a] += c / n;
+    }
+    this.steps++;
+  }
 }
 
 /** Write the layer-l observables, given Y (k x n, stride n) and ||phi(Y^a)|| in postNorm, ||phi(Y_0^a)|| in postNorm0. */
@@ -58,7 +88,10 @@ export function observeLayer(
   postNorm: Float64Array,
   postNorm0: Float64Array,
   out: Float64Array,
+  avg: ActiveAverage | null = null,
 ): void {
+  const ma = s.meanActive.get(l);
+  if (ma) for (const [a, slot] of ma) out[slot] = avg && avg.steps > 0 ? avg.sums[a] / avg.steps : Number.NaN;
   const g = s.growth.get(l);
   if (g) for (const [a, slot] of g) out[slot] = Math.log(postNorm[a] / postNorm0[a]);
   const act = s.active.get(l);

@@ -28,7 +28,7 @@ import type { Rng } from "../../rng/rng.js";
 import type { Arena, F64Buf } from "../../wasm/index.js";
 import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../../engines/dense/gaussian-wasm.js";
 import { zeros } from "../../engines/dense/kernels.js";
-import { fixedY0, hayouSlots, observeLayer } from "./observe.js";
+import { ActiveAverage, fixedY0, hayouSlots, observeLayer } from "./observe.js";
 import { NtkGram, wantsNtk, writeNtk } from "../shared/ntk.js";
 
 /**
@@ -196,7 +196,12 @@ export function compileReducedHayou(
   const ntk = !sde && wantsNtk(observables) ? new NtkGram(k, L + 1) : null;
   const grads0 = !sde && (slots.grad.size > 0 || ntk !== null);
   const fast =
-    wasm && k === 1 && !grads0 && spec.activation.name === "relu" && n <= WASM_NORMAL_MAX_COLS
+    wasm &&
+    k === 1 &&
+    !grads0 &&
+    slots.meanActive.size === 0 &&
+    spec.activation.name === "relu" &&
+    n <= WASM_NORMAL_MAX_COLS
       ? new ReluLayersWasm(n)
       : null;
   const Y = fast ? fast.y.a : new Float64Array(k * n);
@@ -224,6 +229,7 @@ export function compileReducedHayou(
   const [Gamma, CG] = zeros(2, k * k);
   const dt = steps > 0 ? 1 / steps : 0;
   const y0 = fixedY0(spec);
+  const avg = slots.meanActive.size > 0 ? new ActiveAverage(k) : null;
   const sqrtDt = Math.sqrt(dt);
   const gainOverN = spec.gain / n;
 
@@ -259,7 +265,9 @@ export function compileReducedHayou(
     collapsedAt.fill(0);
     post();
     postNorm0.set(postNorm);
-    observeLayer(slots, 0, Y, n, postNorm, postNorm0, out);
+    avg?.reset();
+    observeLayer(slots, 0, Y, n, postNorm, postNorm0, out, avg);
+    avg?.add(Y, n);
     for (let s = 1; s <= steps; s++) {
       if (fast) {
         const r = fast.run(rng, s, stopAt[s], gainOverN, sqrtDt);
@@ -292,7 +300,8 @@ export function compileReducedHayou(
       mix(C, sqrtDt, true);
       post();
       const ls = byStep.get(s);
-      if (ls) for (const l of ls) if (l > 0) observeLayer(slots, l, Y, n, postNorm, postNorm0, out);
+      if (ls) for (const l of ls) if (l > 0) observeLayer(slots, l, Y, n, postNorm, postNorm0, out, avg);
+      avg?.add(Y, n);
     }
     for (const [a, slot] of slots.collapsed) out[slot] = collapsedAt[a];
     for (const [a, slot] of slots.preact) out[slot] = Y[a * n];

@@ -11,7 +11,7 @@ import { gaussianWasm, matvec, rowFiller, sumSquares } from "../../engines/dense
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { ActiveAverage, fixedY0, hayouSlots, observeLayer } from "./observe.js";
-import { dotRows, NtkGram, wantsNtk, writeNtk } from "../shared/ntk.js";
+import { dotAt, dotRows, NtkGram, wantsNtk, writeNtk } from "../shared/ntk.js";
 
 export function compileDenseHayou(spec: HayouSpec, observables: readonly Observable[]): SampleKernel {
   const n = spec.width;
@@ -30,8 +30,7 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
     ? Array.from({ length: k }, (_, a) => a)
     : [...new Set([...slots.grad.values()].flat().map(([a]) => a))];
   const grads = ntk ? Array.from({ length: k }, () => new Float64Array((L + 1) * n)) : null;
-  const phiA = new Float64Array(n);
-  const phiB = new Float64Array(n);
+  const phi = new Float64Array(ntk ? k * n : 0);
   const history = new Map(gradInputs.map((a) => [a, new Float64Array((L + 1) * n)]));
   const Y = new Float64Array(k * n);
   const H = new Float64Array(k * n);
@@ -105,28 +104,18 @@ export function compileDenseHayou(spec: HayouSpec, observables: readonly Observa
     if (ntk && grads) {
       // K_l(a, b) = (gain / (n L)) <g_l^a, g_l^b> <phi(Y_{l-1}^a), phi(Y_{l-1}^b)>; K_0 from W_in (none when Y_0 is fixed).
       const c2 = (invSqrtL * wScale) ** 2;
-      for (let a = 0; a < k; a++) {
-        for (let b = 0; b <= a; b++) {
-          const ga = grads[a];
-          const gb = grads[b];
-          const ha = history.get(a)!;
-          const hb = history.get(b)!;
-          for (let l = 1; l <= L; l++) {
-            act.apply(ha.subarray((l - 1) * n, l * n), phiA, n);
-            act.apply(hb.subarray((l - 1) * n, l * n), phiB, n);
-            let gg = 0;
-            let pp = 0;
-            for (let i = 0; i < n; i++) {
-              gg += ga[l * n + i] * gb[l * n + i];
-              pp += phiA[i] * phiB[i];
-            }
-            ntk.set(l, a, b, c2 * gg * pp);
+      for (let l = 1; l <= L; l++) {
+        for (let a = 0; a < k; a++)
+          act.apply(history.get(a)!.subarray((l - 1) * n, l * n), phi.subarray(a * n), n);
+        for (let a = 0; a < k; a++)
+          for (let b = 0; b <= a; b++) {
+            const gg = dotAt(grads[a], grads[b], l * n, n);
+            ntk.set(l, a, b, c2 * gg * dotRows(phi, a, b, n));
           }
-          let g0 = 0;
-          for (let i = 0; i < n; i++) g0 += ga[i] * gb[i];
-          ntk.set(0, a, b, y0 ? 0 : (g0 * dotRows(xs, a, b, d)) / d);
-        }
       }
+      for (let a = 0; a < k; a++)
+        for (let b = 0; b <= a; b++)
+          ntk.set(0, a, b, y0 ? 0 : (dotAt(grads[a], grads[b], 0, n) * dotRows(xs, a, b, d)) / d);
       writeNtk(observables, ntk, -1, out);
     }
   };

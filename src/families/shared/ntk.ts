@@ -97,6 +97,13 @@ export function writeNtk(
   });
 }
 
+/** <x[off..off+n), y[off..off+n)>. */
+export function dotAt(x: Float64Array, y: Float64Array, off: number, n: number): number {
+  let s = 0;
+  for (let i = off; i < off + n; i++) s += x[i] * y[i];
+  return s;
+}
+
 /** <x_a, x_b> over n entries of two vectors stored with stride n in xs. */
 export function dotRows(xs: Float64Array, a: number, b: number, n: number): number {
   let s = 0;

@@ -37,8 +37,15 @@ export const DEFAULT_LOG_GAUSSIAN = ["G", "logOutNorm2"];
 export const denseKernel = <S extends SpecBase>(compile: KernelDef<S>["compile"]): KernelDef<S> => ({
   computes: Object.keys(LOG_GAUSSIAN_OBSERVABLES),
   cost: denseCost,
+  // The NTK's backward pass keeps z^l of every layer for every input (and the balanced signs).
+  memory: (spec, observables) => ({
+    bytes: wantsNtk(observables) ? 8 * (spec.inputs.length + 1) * sumWidths(spec) : 0,
+    wasmBytes: 0,
+  }),
   compile,
 });
+
+const sumWidths = (spec: SpecBase) => spec.widths.reduce((a, b) => a + b, 0);
 
 /**
  * Dense cost: every weight drawn and multiplied, once more per extra input or tangent; the NTK's
@@ -69,8 +76,15 @@ export function reducedKernel<S extends SpecBase>(skip: (s: S) => SkipBranch | n
       }
       return null;
     },
-    // ~8 ns per coordinate and layer: one normal, the activation and a few flops.
-    cost: (spec) => 8 * spec.widths.reduce((a, b) => a + b, 0) + 100 * (spec.depth + 1),
+    // ~8 ns per coordinate and layer: one normal, the activation and a few flops; the NTK's backward
+    // pass about as much again.
+    cost: (spec, observables) =>
+      (8 * sumWidths(spec) + 100 * (spec.depth + 1)) * (wantsNtk(observables) ? 2.5 : 1),
+    // The NTK keeps z^l and the forward draws xi^l of every layer (and the balanced signs).
+    memory: (spec, observables) => ({
+      bytes: wantsNtk(observables) ? 24 * sumWidths(spec) : 0,
+      wasmBytes: 0,
+    }),
     compile: (spec, observables) =>
       wantsNtk(observables)
         ? compileReducedNtk(spec, skip(spec), observables)

@@ -147,6 +147,12 @@ describe("the reduced engine's WebAssembly layers (one input, ReLU) are bit-iden
       false,
     ],
     [
+      "meanActiveFraction: the layer kernel stops at every layer",
+      { width: 12, depth: 40 },
+      ["logPostNormGrowth", "meanActiveFraction", "meanActiveFraction[7]"],
+      false,
+    ],
+    [
       "the SDE engine (100 steps)",
       { width: 20, depth: 1000, sdeSteps: 100 },
       ["logPostNormGrowth[5]", "logPostNormGrowth"],

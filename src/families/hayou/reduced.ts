@@ -196,12 +196,7 @@ export function compileReducedHayou(
   const ntk = !sde && wantsNtk(observables) ? new NtkGram(k, L + 1) : null;
   const grads0 = !sde && (slots.grad.size > 0 || ntk !== null);
   const fast =
-    wasm &&
-    k === 1 &&
-    !grads0 &&
-    slots.meanActive.size === 0 &&
-    spec.activation.name === "relu" &&
-    n <= WASM_NORMAL_MAX_COLS
+    wasm && k === 1 && !grads0 && spec.activation.name === "relu" && n <= WASM_NORMAL_MAX_COLS
       ? new ReluLayersWasm(n)
       : null;
   const Y = fast ? fast.y.a : new Float64Array(k * n);
@@ -209,7 +204,9 @@ export function compileReducedHayou(
   const Z = fast ? fast.z.a : new Float64Array(k * n);
   // The next observed step at or after each step (the WebAssembly path runs up to it in one call).
   const stopAt = new Int32Array(steps + 2).fill(steps);
-  for (let s = steps; s >= 1; s--) stopAt[s] = byStep.has(s) ? s : stopAt[s + 1];
+  // meanActiveFraction counts the active units of every step: then the WebAssembly path stops at each.
+  const everyStep = slots.meanActive.size > 0;
+  for (let s = steps; s >= 1; s--) stopAt[s] = byStep.has(s) || everyStep ? s : stopAt[s + 1];
   const K = new Float64Array(k * k);
   const C = new Float64Array(k * k);
   const postNorm = new Float64Array(k);
@@ -276,7 +273,8 @@ export function compileReducedHayou(
           if (r.collapsed) collapsedAt[0] = 1;
           s = r.done;
           const ls = byStep.get(s);
-          if (ls) for (const l of ls) if (l > 0) observeLayer(slots, l, Y, n, postNorm, postNorm0, out);
+          if (ls) for (const l of ls) if (l > 0) observeLayer(slots, l, Y, n, postNorm, postNorm0, out, avg);
+          avg?.add(Y, n);
           continue;
         }
         // K overflowed at layer s: the JavaScript path below takes this layer.

@@ -293,3 +293,60 @@ describe("the NTK of Hayou's and Marion's ResNets (dense engine)", () => {
     expect(Math.max(...r.samples["logNtk#1"])).toBeLessThan(5);
   });
 });
+
+describe("pairs of inputs: ntkCross@a,b and ntkCos@a,b (any two inputs)", () => {
+  it("K(x_a, x_b) is symmetric, pairs with input 0 by default, and bad pairs are refused by name", async () => {
+    const { parseObservables } = await import("../src/engines/observables.js");
+    const spec = parseSpec({
+      family: "mlp",
+      width: 6,
+      depth: 3,
+      nIn: 3,
+      nOut: 2,
+      inputs: ["ones", "e1", [1, -2, 0.5]],
+    });
+    const keys = [
+      "ntkCross@1,2",
+      "ntkCross@2,1",
+      "ntkCross@0,2",
+      "ntkCross@2",
+      "ntkCos@2,1",
+      "ntk@1",
+      "ntk@2",
+    ];
+    expect(parseObservables(keys, spec).map((o) => o.key)).toEqual([
+      "ntkCross@1,2",
+      "ntkCross@2,1",
+      "ntkCross@2",
+      "ntkCos@2,1",
+      "ntk@1",
+      "ntk@2",
+    ]);
+    const r = simulate(spec, { samples: 200, seed: 4, engine: "dense", observables: keys });
+    for (let i = 0; i < 200; i++) {
+      expect(r.samples["ntkCross@1,2"][i]).toBe(r.samples["ntkCross@2,1"][i]);
+      const cos = r.samples["ntkCross@1,2"][i] / Math.sqrt(r.samples["ntk@1"][i] * r.samples["ntk@2"][i]);
+      // A dead network (every unit of a layer off for an input) has K = 0 there: the cosine is NaN (counted).
+      if (Number.isFinite(cos)) expect(r.samples["ntkCos@2,1"][i]).toBeCloseTo(cos, 12);
+      else expect(Number.isNaN(r.samples["ntkCos@2,1"][i])).toBe(true);
+    }
+    expect(() => parseObservables(["ntkCross@2,2"], spec)).toThrow(/pair input 2 with itself/);
+    expect(() => parseObservables(["ntkCross@3,1"], spec)).toThrow(/input index must be below/);
+    expect(() => parseObservables(["ntk@1,2"], spec)).toThrow(/takes one input index/);
+    // Hayou's corr takes pairs the same way: corr@1,2 is corr@2,1.
+    const h = parseSpec({
+      family: "hayou",
+      width: 5,
+      depth: 4,
+      nIn: 3,
+      inputs: ["ones", "e1", [1, -2, 0.5]],
+    });
+    const c = simulate(h, {
+      samples: 50,
+      seed: 1,
+      engine: "reduced",
+      observables: ["corr@1,2", "corr@2,1", "corr"],
+    });
+    for (let i = 0; i < 50; i++) expect(c.samples["corr@1,2"][i]).toBeCloseTo(c.samples["corr@2,1"][i], 14);
+  });
+});

@@ -19,15 +19,17 @@ export interface Observable {
   name: string;
   /** Layer index (resolved: defaults applied). */
   layer?: number;
-  /** Input index (default 0); for corr, the second input of the pair (default 1). */
+  /** Input index (default 0); for a pairing observable (corr, ntkCross), the second input (default 1). */
   input: number;
+  /** A pairing observable's first input (`@a,b`; default 0); absent otherwise. */
+  pair?: number;
   /** Index into a Marion spec's betas (default 0; always 0 for other families). */
   beta: number;
   /** The canonical key, e.g. "logNorm2[3]@1", "logPostNormGrowth". */
   key: string;
 }
 
-const PATTERN = /^([A-Za-z0-9]+)(?:\[(\d+)\])?(?:#(\d+))?(?:@(\d+))?$/;
+const PATTERN = /^([A-Za-z0-9]+)(?:\[(\d+)\])?(?:#(\d+))?(?:@(\d+)(?:,(\d+))?)?$/;
 
 export function observableKey(name: string, layer: number | undefined, input: number, beta = 0): string {
   return `${name}${layer === undefined ? "" : `[${layer}]`}${beta === 0 ? "" : `#${beta}`}${input === 0 ? "" : `@${input}`}`;
@@ -66,7 +68,11 @@ export function parseObservables(keys: readonly string[], spec: ModelSpec): Obse
     const explicitLayer = layer;
     if (layer === undefined && typeof def.layer === "function") layer = def.layer(spec);
     const defaultInput = def.pairsInputs ? 1 : 0;
-    const input = m[4] === undefined ? defaultInput : Number(m[4]);
+    // `@a,b` names both inputs of a pairing observable; `@b` pairs input 0 with b.
+    if (m[5] !== undefined && !def.pairsInputs)
+      throw new SpecError("observables", `${name} takes one input index (@k), not a pair`, raw);
+    const pair = m[5] === undefined ? 0 : Number(m[4]);
+    const input = m[5] !== undefined ? Number(m[5]) : m[4] === undefined ? defaultInput : Number(m[4]);
     const beta = m[3] === undefined ? 0 : Number(m[3]);
     if (m[3] !== undefined) {
       if (!family.betas)
@@ -92,15 +98,22 @@ export function parseObservables(keys: readonly string[], spec: ModelSpec): Obse
         raw,
       );
     }
-    if (def.pairsInputs && input === 0)
-      throw new SpecError("observables", `${name}@0 would pair input 0 with itself`, raw);
+    if (def.pairsInputs && input === pair)
+      throw new SpecError("observables", `${name} would pair input ${pair} with itself`, raw);
+    if (pair >= spec.inputs.length)
+      throw new SpecError(
+        "observables",
+        `input index must be below the number of inputs (${spec.inputs.length})`,
+        raw,
+      );
     // Canonical key: the layer only when given explicitly (so "logPostNormGrowth" stays as written).
+    const inputs = pair !== 0 ? `@${pair},${input}` : input === 1 ? "" : `@${input}`;
     const key = def.pairsInputs
-      ? `${name}${explicitLayer === undefined ? "" : `[${explicitLayer}]`}${beta === 0 ? "" : `#${beta}`}${input === 1 ? "" : `@${input}`}`
+      ? `${name}${explicitLayer === undefined ? "" : `[${explicitLayer}]`}${beta === 0 ? "" : `#${beta}`}${inputs}`
       : observableKey(name, explicitLayer, input, beta);
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ name, layer, input, beta, key });
+    out.push(def.pairsInputs ? { name, layer, input, pair, beta, key } : { name, layer, input, beta, key });
   }
   return out;
 }

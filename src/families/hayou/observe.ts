@@ -12,7 +12,8 @@ export interface HayouSlots {
   /** logPostNormGrowth at layer l: (input, slot). */
   growth: Map<number, [number, number][]>;
   active: Map<number, [number, number][]>;
-  corr: Map<number, [number, number][]>;
+  /** (second input, slot, first input). */
+  corr: Map<number, [number, number, number][]>;
   grad: Map<number, [number, number][]>;
   /** meanActiveFraction at layer l: (input, slot). */
   meanActive: Map<number, [number, number][]>;
@@ -22,7 +23,7 @@ export interface HayouSlots {
   layers: Set<number>;
 }
 
-function push(m: Map<number, [number, number][]>, l: number, v: [number, number]) {
+function push<T>(m: Map<number, T[]>, l: number, v: T) {
   const a = m.get(l);
   if (a) a.push(v);
   else m.set(l, [v]);
@@ -43,7 +44,7 @@ export function hayouSlots(observables: readonly Observable[]): HayouSlots {
     const l = o.layer ?? 0;
     if (o.name === "logPostNormGrowth") push(s.growth, l, [o.input, slot]);
     else if (o.name === "activeFraction") push(s.active, l, [o.input, slot]);
-    else if (o.name === "corr") push(s.corr, l, [o.input, slot]);
+    else if (o.name === "corr") push(s.corr, l, [o.input, slot, o.pair ?? 0]);
     else if (o.name === "gradNorm") push(s.grad, l, [o.input, slot]);
     else if (o.name === "meanActiveFraction") push(s.meanActive, l, [o.input, slot]);
     else if (o.name === "collapsed") s.collapsed.push([o.input, slot]);
@@ -104,12 +105,12 @@ export function observeLayer(
   }
   const cr = s.corr.get(l);
   if (cr) {
-    for (const [b, slot] of cr) {
+    for (const [b, slot, a] of cr) {
       let ab = 0;
       let aa = 0;
       let bb = 0;
       for (let i = 0; i < n; i++) {
-        const u = Y[i];
+        const u = Y[a * n + i];
         const v = Y[b * n + i];
         ab += u * v;
         aa += u * u;

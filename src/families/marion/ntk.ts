@@ -183,7 +183,7 @@ export class MarionNtk {
     const t = this.total;
     this.observables.forEach((o, slot) => {
       const c = o.beta * nI + o.input;
-      const c0 = o.beta * nI;
+      const c0 = o.beta * nI + (o.pair ?? 0);
       switch (o.name) {
         case "ntk":
           out[slot] = t.sign(c * m + c) * Math.exp(t.log(c * m + c));

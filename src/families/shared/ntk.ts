@@ -9,8 +9,8 @@
  *   logNtk         ln K(x_a, x_a)
  *   ntkLayer[l]    the contribution of the weights of layer l (W^0 .. W^d) to K(x_a, x_a)
  *   ntkOut         the contribution of the readout weights (families with random readout weights)
- *   ntkCross       K(x_0, x_b), b = the `@b` index (default 1)
- *   ntkCos         K(x_0, x_b) / sqrt(K(x_0, x_0) K(x_b, x_b))
+ *   ntkCross       K(x_a, x_b): `@b` pairs input 0 with b (default 1), `@a,b` any two inputs
+ *   ntkCos         K(x_a, x_b) / sqrt(K(x_a, x_a) K(x_b, x_b))
  */
 import type { Observable } from "../../engines/observables.js";
 
@@ -88,11 +88,13 @@ export function writeNtk(
         out[slot] = outGroup >= 0 ? gram.part(outGroup, o.input, o.input) : 0;
         break;
       case "ntkCross":
-        out[slot] = gram.total(0, o.input);
+        out[slot] = gram.total(o.pair ?? 0, o.input);
         break;
-      case "ntkCos":
-        out[slot] = gram.total(0, o.input) / Math.sqrt(gram.total(0, 0) * gram.total(o.input, o.input));
+      case "ntkCos": {
+        const a = o.pair ?? 0;
+        out[slot] = gram.total(a, o.input) / Math.sqrt(gram.total(a, a) * gram.total(o.input, o.input));
         break;
+      }
     }
   });
 }

@@ -296,7 +296,7 @@ describe("the NTK of Hayou's and Marion's ResNets (dense engine)", () => {
 
 describe("pairs of inputs: ntkCross@a,b and ntkCos@a,b (any two inputs)", () => {
   it("K(x_a, x_b) is symmetric, pairs with input 0 by default, and bad pairs are refused by name", async () => {
-    const { parseObservables } = await import("../src/engines/observables.js");
+    const { parseObservables, splitObservableList } = await import("../src/engines/observables.js");
     const spec = parseSpec({
       family: "mlp",
       width: 6,
@@ -331,6 +331,13 @@ describe("pairs of inputs: ntkCross@a,b and ntkCos@a,b (any two inputs)", () => 
       else expect(Number.isNaN(r.samples["ntkCos@2,1"][i])).toBe(true);
     }
     expect(() => parseObservables(["ntkCross@2,2"], spec)).toThrow(/pair input 2 with itself/);
+    // The command line's comma-separated list keeps a pair together (no observable name starts with a digit).
+    expect(splitObservableList("G, ntkCross@1,2,ntkCos@2, 1,logNorm2[3]@1")).toEqual([
+      "G",
+      "ntkCross@1,2",
+      "ntkCos@2,1",
+      "logNorm2[3]@1",
+    ]);
     expect(() => parseObservables(["ntkCross@3,1"], spec)).toThrow(/input index must be below/);
     expect(() => parseObservables(["ntk@1,2"], spec)).toThrow(/takes one input index/);
     // Hayou's corr takes pairs the same way: corr@1,2 is corr@2,1.

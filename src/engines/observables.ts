@@ -39,6 +39,17 @@ function allowedFor(spec: ModelSpec): string {
   return Object.keys(familyOf(spec).observables).join(", ");
 }
 
+/**
+ * Split a comma-separated list of observable keys ("G,logNorm2[3]@1,ntkCross@1,2"): a comma followed by
+ * a digit continues a pair of inputs (`@a,b`), since no observable name starts with a digit.
+ */
+export function splitObservableList(list: string): string[] {
+  return list
+    .split(/,(?!\s*\d)/)
+    .map((s) => s.replace(/\s+/g, ""))
+    .filter(Boolean);
+}
+
 /** Parse and check observable keys against a spec. */
 export function parseObservables(keys: readonly string[], spec: ModelSpec): Observable[] {
   if (keys.length === 0) throw new SpecError("observables", `must name at least one of ${allowedFor(spec)}`);

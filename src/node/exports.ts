@@ -65,7 +65,8 @@ export function parquetBytes(table: TidyTable): Uint8Array {
   return new Uint8Array(buffer);
 }
 
-function csvCell(v: unknown): string {
+/** One CSV cell: numbers as pandas reads them, strings quoted where they hold a comma, quote or newline. */
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "number") return Number.isFinite(v) ? String(v) : v > 0 ? "inf" : v < 0 ? "-inf" : "nan";
   const s = String(v);

@@ -1,6 +1,7 @@
 /** `deeplimits simulate`: one model, its summaries, optionally a result folder, a shard or a stream. */
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
+import { splitObservableList } from "../../engines/observables.js";
 import { MAX_SEED } from "../../rng/rng.js";
 import {
   assemble,
@@ -94,13 +95,7 @@ async function simulateCommand(model: string, o: SimulateCliOptions): Promise<vo
   const seed = parseCount("--seed", o.seed, 0, MAX_SEED);
   const engine = parseEngine(o.engine);
   const threads = parseThreads(o.threads);
-  const observables =
-    o.observables === undefined
-      ? undefined
-      : o.observables
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
+  const observables = o.observables === undefined ? undefined : splitObservableList(o.observables);
   const plan = makePlan(spec, { samples, seed, engine, observables });
   const shard = o.shard === undefined ? null : parseShard(o.shard);
   const need = (what: string) => {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { claimCounts } from "../../claims/index.js";
 import { ENGINE_NAMES } from "../../engines/types.js";
+import { splitObservableList } from "../../engines/observables.js";
 import type { ExperimentContext } from "../../runner/types.js";
 import { PRESETS, PRESET_NAMES, SpecError } from "../../spec/index.js";
 import {
@@ -164,11 +165,7 @@ export function sweepFromArgs(model: string, o: SweepCliOptions): SweepDefinitio
     claims: [...((base.claims as string[] | undefined) ?? []), ...o.claim],
     figure,
   };
-  if (o.observables !== undefined)
-    raw.observables = o.observables
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
+  if (o.observables !== undefined) raw.observables = splitObservableList(o.observables);
   if (o.samples !== undefined) raw.samples = parseCount("--samples", o.samples, 1, MAX_SAMPLES);
   if (o.seed !== undefined) raw.seed = parseCount("--seed", o.seed, 0, MAX_SEED);
   if (o.engine !== undefined) raw.engine = parseEngine(o.engine);

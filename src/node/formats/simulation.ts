@@ -39,6 +39,7 @@ import { quantiles } from "../../stats/quantile.js";
 import { emptySummary, merge, push, type Summary, stats as summaryStats } from "../../stats/summary.js";
 import { faultPoint, toJson, writeFileAtomic } from "../io.js";
 import { planHash } from "./chunk-codec.js";
+import { csvCell } from "../exports.js";
 import { parquetBytes, tableCsv } from "../exports.js";
 import { simulationColumns, summariesTable, type TidyTable } from "../../runner/tidy.js";
 import { ParquetStream, parquetInfo, readParquetColumn } from "./parquet-file.js";
@@ -106,6 +107,9 @@ const csvRows = (
   return lines.join("");
 };
 
+/** samples.csv's header: "sample" and the observable keys (quoted where a pair of inputs has a comma). */
+const csvHeader = (keys: readonly string[]) => ["sample", ...keys].map(csvCell).join(",");
+
 /** Write CSV rows in blocks (never one giant string). */
 function writeCsv(path: string, keys: readonly string[], cols: readonly Float64Array[], n: number): void {
   const fd = openSync(path, "w");
@@ -116,7 +120,7 @@ function writeCsv(path: string, keys: readonly string[], cols: readonly Float64A
       let at = 0;
       while (at < b.length) at += writeSync(fd, b, at);
     };
-    put(`${["sample", ...keys].join(",")}\n`);
+    put(`${csvHeader(keys)}\n`);
     for (let i = 0; i < n; i += 8192) put(csvRows(keys, cols, i, Math.min(n, i + 8192), 0));
     fsyncSync(fd);
   } finally {
@@ -213,7 +217,7 @@ export class StreamedSimulationWriter {
     this.arrow.toNodeStream().pipe(this.arrowOut);
     if (plan.samples <= CSV_MAX_SAMPLES) {
       this.csvOut = createWriteStream(join(dir, "samples.csv"));
-      this.csvOut.write(`${["sample", ...plan.observables].join(",")}\n`);
+      this.csvOut.write(`${csvHeader(plan.observables)}\n`);
     } else this.csvOut = null;
     this.parquet = new ParquetStream(join(dir, "samples.parquet"), planMetadata(plan));
     this.hasher = new SamplesHasher(plan.observables);
@@ -336,7 +340,7 @@ function checkCsv(
   let row = -1;
   for (const line of linesOf(path)) {
     if (row === -1) {
-      if (line !== ["sample", ...keys].join(",")) return "its header differs from the plan's observables";
+      if (line !== csvHeader(keys)) return "its header differs from the plan's observables";
     } else {
       if (row >= n) return `it has more rows than the result's ${n} samples`;
       const cells = line.split(",");

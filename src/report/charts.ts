@@ -90,7 +90,7 @@ export function estimatesVsTheoryChart(opts: {
           encoding: {
             x,
             y: { field: "value", type: "quantitative" },
-            shape: { field: "source", type: "nominal", title: "theory", legend: { orient: "bottom", labelLimit: 500, direction: "vertical" } },
+            shape: { field: "source", type: "nominal", title: "theory", legend: { orient: "bottom", labelLimit: 700, direction: "vertical" } },
           },
         },
       ],

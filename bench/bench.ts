@@ -246,6 +246,33 @@ function spawnJson(cmd: string, args: string[]): Record<string, unknown> {
 }
 
 /**
+ * A NumPy peer's row: run `script` with `args` (its sample option first), on `samples` of a workload
+ * whose full size is `total` (the row's 'figure s' extrapolates linearly to it).
+ */
+function peerRow(
+  workload: string,
+  engine: string,
+  script: string,
+  option: string,
+  samples: number,
+  total: number,
+  args: readonly string[],
+): Row {
+  process.stderr.write(`running ${engine} ${workload} ${option.slice(2)}=${samples}...\n`);
+  const p = spawnJson("python3", [script, option, String(samples), ...args]);
+  const seconds = p.seconds as number;
+  return {
+    workload,
+    engine,
+    threads: 1,
+    samples,
+    seconds,
+    maxRssMiB: p.maxRssMiB as number,
+    figureSeconds: (seconds * total) / samples,
+  };
+}
+
+/**
  * Steady-state scaling: the same samples on one worker, on all cores (worker pool) and, for reference,
  * in the main thread. Each pool is warmed first (worker start-up and JIT warm-up are not counted) and
  * each timing is the best of `reps` runs (this shared machine's speed varies by +-20% between runs).
@@ -367,26 +394,10 @@ async function main() {
     ["numpy-product", "bench/peers/nica_product.py", FIGURE_SAMPLES],
   ];
   if (want("hayou")) {
-    process.stderr.write("running numpy-dense-hayou samples=32...\n");
-    const p = spawnJson("python3", [
-      "bench/peers/hayou_dense.py",
-      "--samples",
-      "32",
-      "--width",
-      "100",
-      "--depth",
-      "1000",
-    ]);
-    const seconds = p.seconds as number;
-    rows.push({
-      workload: "hayou",
-      engine: "numpy-dense",
-      threads: 1,
-      samples: 32,
-      seconds,
-      maxRssMiB: p.maxRssMiB as number,
-      figureSeconds: (seconds * HAYOU_SAMPLES) / 32,
-    });
+    const args = ["--width", "100", "--depth", "1000"];
+    rows.push(
+      peerRow("hayou", "numpy-dense", "bench/peers/hayou_dense.py", "--samples", 32, HAYOU_SAMPLES, args),
+    );
   }
   // Same-algorithm peers of the reduced engines: the identity W v =d ||v|| g in NumPy, vectorised over
   // networks (bench/peers/*_reduced.py), on 2000 networks, extrapolated to the workload.
@@ -399,90 +410,46 @@ async function main() {
       RESNET_SAMPLES,
     ],
   ] as const) {
-    if (!want(workload)) continue;
-    process.stderr.write(`running numpy-reduced ${workload} samples=2000...\n`);
-    const p = spawnJson("python3", [script, "--samples", "2000", ...args]);
-    rows.push({
-      workload,
-      engine: "numpy-reduced",
-      threads: 1,
-      samples: 2000,
-      seconds: p.seconds as number,
-      maxRssMiB: p.maxRssMiB as number,
-      figureSeconds: ((p.seconds as number) * total) / 2000,
-    });
+    if (want(workload)) rows.push(peerRow(workload, "numpy-reduced", script, "--samples", 2000, total, args));
   }
   if (want("marion-fig2")) {
     // The same algorithm as the Marion reduced engine (Gaussian conditioning), vectorised over networks.
-    process.stderr.write("running numpy-reduced marion-fig2 samples=400...\n");
-    const p = spawnJson("python3", [
-      "bench/peers/marion_reduced.py",
-      "--samples",
-      "400",
-      "--width",
-      "100",
-      "--depth",
-      "1000",
-    ]);
-    rows.push({
-      workload: "marion-fig2",
-      engine: "numpy-reduced",
-      threads: 1,
-      samples: 400,
-      seconds: p.seconds as number,
-      maxRssMiB: p.maxRssMiB as number,
-      figureSeconds: ((p.seconds as number) * MARION_RUNS) / 400,
-    });
+    const args = ["--width", "100", "--depth", "1000"];
+    rows.push(
+      peerRow(
+        "marion-fig2",
+        "numpy-reduced",
+        "bench/peers/marion_reduced.py",
+        "--samples",
+        400,
+        MARION_RUNS,
+        args,
+      ),
+    );
   }
   if (want("ntk")) {
     // The NTK's NumPy peers: the product algorithm vectorised over 10^4 networks, and the dense forward
     // and backward with batched mat-vecs over 64 networks (extrapolated).
-    for (const [engine, script, samples] of [
-      ["numpy-product", "bench/peers/ntk_product.py", NTK_SAMPLES],
-      ["numpy-dense", "bench/peers/ntk_dense.py", 64],
-    ] as const) {
-      process.stderr.write(`running ${engine} ntk samples=${samples}...\n`);
-      const p = spawnJson("python3", [
-        script,
+    const args = ["--width", "100", "--depth", "100"];
+    rows.push(
+      peerRow(
+        "ntk",
+        "numpy-product",
+        "bench/peers/ntk_product.py",
         "--samples",
-        String(samples),
-        "--width",
-        "100",
-        "--depth",
-        "100",
-      ]);
-      rows.push({
-        workload: "ntk",
-        engine,
-        threads: 1,
-        samples,
-        seconds: p.seconds as number,
-        maxRssMiB: p.maxRssMiB as number,
-        figureSeconds: ((p.seconds as number) * NTK_SAMPLES) / samples,
-      });
-    }
+        NTK_SAMPLES,
+        NTK_SAMPLES,
+        args,
+      ),
+      peerRow("ntk", "numpy-dense", "bench/peers/ntk_dense.py", "--samples", 64, NTK_SAMPLES, args),
+    );
   }
   if (want("marion")) {
     const runs = Math.max(2, Math.round(marionSamples / 4));
-    process.stderr.write(`running numpy-dense-marion runs=${runs}...\n`);
-    const p = spawnJson("python3", [
-      "bench/peers/marion_dense.py",
-      "--runs",
-      String(runs),
-      "--width",
-      "100",
-      "--depth",
-      "1000",
-    ]);
-    rows.push({
-      workload: "marion-fig2",
-      engine: "numpy-dense",
-      threads: 1,
-      samples: runs,
-      seconds: p.seconds as number,
-      maxRssMiB: p.maxRssMiB as number,
-      figureSeconds: ((p.seconds as number) * MARION_RUNS) / runs,
-    });
+    const args = ["--width", "100", "--depth", "1000"];
+    rows.push(
+      peerRow("marion-fig2", "numpy-dense", "bench/peers/marion_dense.py", "--runs", runs, MARION_RUNS, args),
+    );
     process.stderr.write(`running numpy-heatmap H=${HEATMAP_PEER_HS}...\n`);
     const q = spawnJson("python3", [
       "bench/peers/marion_heatmap.py",

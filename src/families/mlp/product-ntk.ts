@@ -17,6 +17,7 @@ import type { SampleKernel } from "../../engines/types.js";
 import type { Observable } from "../../engines/observables.js";
 import { NtkGram, writeNtk } from "../shared/ntk.js";
 import type { MlpSpec } from "./schema.js";
+import { productSlots } from "./product.js";
 
 export function compileProductNtk(spec: MlpSpec, observables: readonly Observable[]): SampleKernel {
   const widths = spec.widths;
@@ -27,14 +28,7 @@ export function compileProductNtk(spec: MlpSpec, observables: readonly Observabl
   for (const v of x) x2 += v * v;
   const c = x2 / spec.nIn;
   const logC = Math.log(c);
-  const layerSlot = new Int32Array(d + 1).fill(-1);
-  let gSlot = -1;
-  let outSlot = -1;
-  observables.forEach((o, slot) => {
-    if (o.name === "logNorm2") layerSlot[o.layer!] = slot;
-    else if (o.name === "G") gSlot = slot;
-    else if (o.name === "logOutNorm2") outSlot = slot;
-  });
+  const { layerSlot, gSlot, outSlot } = productSlots(observables, d);
   const s2 = new Float64Array(d + 1);
   const post = new Float64Array(d);
   const active = new Int32Array(d);

@@ -52,6 +52,19 @@ export const productKernel: KernelDef<MlpSpec> = {
  * and float operations, Math.log and Math.pow imported; bit-identical, tested) unless per-layer norms
  * are asked for, or `wasm` is false (the JavaScript loop below).
  */
+/** The output slots of the product engine's forward observables (-1: not asked). */
+export function productSlots(observables: readonly Observable[], d: number) {
+  const layerSlot = new Int32Array(d + 1).fill(-1);
+  let gSlot = -1;
+  let outSlot = -1;
+  observables.forEach((o, slot) => {
+    if (o.name === "logNorm2") layerSlot[o.layer!] = slot;
+    else if (o.name === "G") gSlot = slot;
+    else if (o.name === "logOutNorm2") outSlot = slot;
+  });
+  return { layerSlot, gSlot, outSlot };
+}
+
 /** Samples per WebAssembly call of the batched path. */
 const BATCH = 2048;
 
@@ -69,14 +82,7 @@ export function compileProduct(spec: MlpSpec, observables: readonly Observable[]
     for (const v of x) x2 += v * v;
     const logC = Math.log(x2 / spec.nIn);
     const logGain = widths.map((n) => Math.log(spec.gain / n));
-    const layerSlot = new Int32Array(d + 1).fill(-1);
-    let gSlot = -1;
-    let outSlot = -1;
-    observables.forEach((o, slot) => {
-      if (o.name === "logNorm2") layerSlot[o.layer!] = slot;
-      else if (o.name === "G") gSlot = slot;
-      else outSlot = slot;
-    });
+    const { layerSlot, gSlot, outSlot } = productSlots(observables, d);
     const nOut = spec.nOut;
     const nd = widths[d];
     if (wasm && !layerSlot.some((slot) => slot >= 0)) {

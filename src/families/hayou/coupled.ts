@@ -12,6 +12,7 @@
  */
 import { makeActivation, type ActivationSpec } from "../../activations/index.js";
 import { Rng } from "../../rng/rng.js";
+import { pairedMoments } from "../../stats/moment-ratio.js";
 
 export interface CoupledOptions {
   width: number;
@@ -99,27 +100,11 @@ export function strongRateSlope(
 ): { slope: number; se: number; rmsA: number; rmsB: number } {
   const k = depths.length;
   const N = e2.length / k;
-  let ma = 0;
-  let mb = 0;
-  for (let p = 0; p < N; p++) {
-    ma += e2[p * k + a];
-    mb += e2[p * k + b];
-  }
-  ma /= N;
-  mb /= N;
-  let va = 0;
-  let vb = 0;
-  let cab = 0;
-  for (let p = 0; p < N; p++) {
-    const da = e2[p * k + a] - ma;
-    const db = e2[p * k + b] - mb;
-    va += da * da;
-    vb += db * db;
-    cab += da * db;
-  }
-  va /= N - 1;
-  vb /= N - 1;
-  cab /= N - 1;
+  const { ma, mb, va, vb, cab } = pairedMoments(
+    N,
+    (p) => e2[p * k + a],
+    (p) => e2[p * k + b],
+  );
   const span = Math.log(depths[b] / depths[a]);
   const slope = (0.5 * Math.log(mb) - 0.5 * Math.log(ma)) / span;
   const varDiff = (0.25 * (va / (ma * ma) + vb / (mb * mb) - (2 * cab) / (ma * mb))) / N;

@@ -24,14 +24,36 @@ let s3: u32 = 0;
 // [1, 0] for a positive draw (bit 7 clear), [0, 1] for a negative one: the accumulator weights.
 const SIGN_SPLIT = memory.data<f64>([1.0, 0.0, 0.0, 1.0]);
 // Ziggurat tables in memory: k (i32 x 128), w (f64 x 128), f (f64 x 128).
-let ZK: usize = 0;
-let ZW: usize = 0;
+export let ZK: usize = 0;
+export let ZW: usize = 0;
 let ZF: usize = 0;
+
+// Squeeze for the wedge test (per layer i >= 1, 4 f64 each: ta, e^-ta, chord slope, and tm, e^-tm):
+// e^-t is convex in t = x^2 / 2, so on the wedge's range [ta, tb] it lies under the chord through its
+// ends and above the tangent at tm = (ta + tb) / 2. Only a uniform within SQUEEZE_MARGIN of either
+// bound needs the exact exp; the decision, and so every draw, is the exp test's (docs/performance.md).
+const SQ = memory.data(128 * 5 * 8, 16);
+const SQUEEZE_MARGIN: f64 = 1e-13;
 
 export function zigTables(k: usize, w: usize, f: usize): void {
   ZK = k;
   ZW = w;
   ZF = f;
+  for (let i = 1; i < 128; i++) {
+    const wi = load<f64>(w + ((<usize>i) << 3));
+    const xa = <f64>load<i32>(k + ((<usize>i) << 2)) * wi;
+    const xb = 16777216.0 * wi;
+    const ta = 0.5 * xa * xa;
+    const tb = 0.5 * xb * xb;
+    const ea = exp(-ta);
+    const tm = 0.5 * (ta + tb);
+    const o = SQ + <usize>i * 40;
+    store<f64>(o, ta);
+    store<f64>(o, ea, 8);
+    store<f64>(o, (exp(-tb) - ea) / (tb - ta), 16);
+    store<f64>(o, tm, 24);
+    store<f64>(o, exp(-tm), 32);
+  }
 }
 
 export function setState(a: u32, b: u32, c: u32, d: u32): void {
@@ -69,8 +91,8 @@ function uniformOpen(): f64 {
   return (a * 67108864.0 + b + 0.5) * TWO_M53;
 }
 
-/** Rng.normalSlow: the ziggurat's rare branch, entered with the rejected word u. */
-function normalSlow(u: u32): f64 {
+/** Rng.normalSlow: the ziggurat's rare branch, entered with the rejected word u (state in s0..s3). */
+export function normalSlow(u: u32): f64 {
   while (true) {
     const i = <usize>(u & 127);
     const j = <f64>(u >>> 8);
@@ -91,7 +113,14 @@ function normalSlow(u: u32): f64 {
     const x = j * load<f64>(ZW + (i << 3));
     const fi = load<f64>(ZF + (i << 3));
     const fi1 = load<f64>(ZF + ((i - 1) << 3));
-    if (fi + (<f64>next() + 0.5) * TWO_M32 * (fi1 - fi) < exp(-0.5 * x * x)) return neg ? -x : x;
+    const v = fi + (<f64>next() + 0.5) * TWO_M32 * (fi1 - fi);
+    // v < exp(-x^2/2), decided by the squeeze where it can be (see SQ) and by exp where it cannot.
+    const t = 0.5 * x * x;
+    const o = SQ + i * 40;
+    const below = load<f64>(o, 32) * (1.0 - (t - load<f64>(o, 24)));
+    const above = load<f64>(o, 8) + (t - load<f64>(o)) * load<f64>(o, 16);
+    if (v < below - SQUEEZE_MARGIN) return neg ? -x : x;
+    if (v < above + SQUEEZE_MARGIN && v < exp(-0.5 * x * x)) return neg ? -x : x;
     u = next();
   }
   return 0; // unreachable

@@ -4,6 +4,7 @@
 // machine: WebAssembly float arithmetic is IEEE 754 without fused multiply-add.
 
 export * from "./normals";
+export * from "./lanes";
 
 /** First byte free for the caller's buffers. */
 export function heapBase(): usize {
@@ -430,3 +431,4 @@ export function outerAcc(G: usize, P: usize, S: usize, d: i32, m: i32, sc: f64):
     }
   }
 }
+export * from "./marion-lanes";

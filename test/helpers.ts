@@ -136,8 +136,19 @@ export function expectWasmMatchesJs(
   const js = run(false);
   expect(run(true)).toEqual(js);
   expect(js.some((v) => Number.isFinite(v))).toBe(true);
+  // A kernel's whole-chunk path too, from a start that is not a multiple of its batch.
+  const batch = compile(true).batch;
+  if (batch) {
+    const start = 3;
+    const columns = Array.from({ length: k }, () => new Float64Array(300 - start));
+    batch(seed, start, 300, columns);
+    const rows = Array.from({ length: (300 - start) * k }, (_, j) => columns[j % k][Math.floor(j / k)]);
+    expect(rows).toEqual(js.slice(start * k));
+  }
 }
-type SampleKernelLike = Parameters<typeof kernelRows>[0];
+type SampleKernelLike = Parameters<typeof kernelRows>[0] & {
+  batch?: (seed: number, start: number, end: number, columns: Float64Array[]) => void;
+};
 
 /** An in-memory DuckDB (an independent reader of our Parquet and CSV files), one per test process. */
 let duckDb: Promise<{ rows(sql: string): Promise<unknown[][]> }> | null = null;

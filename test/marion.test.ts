@@ -6,6 +6,10 @@ import { rbfCholesky, rbfPath } from "../src/rng/rbf.js";
 import { simulate } from "../src/simulate.js";
 import { ksTwoSample } from "../src/stats/index.js";
 import { parseSpec } from "../src/spec/index.js";
+import { parseObservables } from "../src/engines/observables.js";
+import { compileReducedMarion } from "../src/families/marion/reduced.js";
+import type { MarionSpec } from "../src/families/marion/schema.js";
+import { expectWasmMatchesJs } from "./helpers.js";
 
 const marion = (extra: Record<string, unknown>) =>
   parseSpec({ family: "marion", model: "res3", width: 20, depth: 50, nIn: 16, ...extra });
@@ -166,6 +170,27 @@ describe("Marion's ResNets: reduced engine and batching", () => {
         expect(ksTwoSample(a.samples[o], b.samples[o]).pValue, o).toBeGreaterThan(1e-3);
         expect(a.stats[o].nonFinite + b.stats[o].nonFinite).toBe(0);
       }
+    });
+  }
+  // The four-lane WebAssembly path (whole chunks, ReLU) against the JavaScript kernel, bit for bit:
+  // res-3 and res-1, with and without gradients, and a depth where ||h|| passes 1e150 (the rescale).
+  const lanesCases: [string, Record<string, unknown>, string[]][] = [
+    ["res-3, forward and backward", { model: "res3", beta: 0.5 }, obs],
+    ["res-1, forward and backward", { model: "res1", beta: 0.25 }, obs],
+    ["res-3, forward only (no history kept)", { model: "res3", beta: 0.5 }, ["normRatio", "relDisp"]],
+    ["res-3, beta = 0: norms past 1e150 rescaled", { model: "res3", beta: 0, depth: 3000, width: 8 }, obs],
+  ];
+  for (const [name, extra, keys] of lanesCases) {
+    it(`the four-lane WebAssembly path equals the JavaScript kernel bit for bit: ${name}`, () => {
+      const spec = marion({
+        width: 12,
+        depth: 40,
+        nIn: 8,
+        weights: { law: "gaussian" },
+        ...extra,
+      }) as MarionSpec;
+      const o = parseObservables(keys, spec);
+      expectWasmMatchesJs((wasm) => compileReducedMarion(spec, o, wasm), o.length, 11);
     });
   }
   it("the reduced engine is refused where it is not exact, and picked by auto where it is", () => {

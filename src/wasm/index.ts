@@ -9,7 +9,7 @@
  */
 import { KERNELS_WASM_BASE64 } from "./kernels.generated.js";
 
-interface KernelExports {
+export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   mulRows64(M: number, X: number, Y: number, d: number, m: number, sc: number): void;
@@ -50,7 +50,65 @@ interface KernelExports {
     sqrtDt: number,
     out: number,
   ): number;
+  marionFwd4(
+    L: number,
+    d: number,
+    res3: boolean,
+    alpha: number,
+    keep: boolean,
+    h: number,
+    hin: number,
+    us: number,
+    ts: number,
+    u: number,
+    s: number,
+    t: number,
+    st: number,
+    pend: number,
+    hScale: number,
+  ): void;
+  marionBwd4(
+    L: number,
+    d: number,
+    res3: boolean,
+    alpha: number,
+    p: number,
+    hin: number,
+    us: number,
+    ts: number,
+    s: number,
+    q: number,
+    t: number,
+    g: number,
+    st: number,
+    pend: number,
+    pScale: number,
+  ): void;
+  resnetRelu4(
+    from: number,
+    to: number,
+    n: number,
+    z: number,
+    st: number,
+    pend: number,
+    alpha: number,
+    coef: number,
+    tmp: number,
+  ): void;
   fillCentredInt24(out: number, n: number): void;
+  /** Rng.fillNormal of n draws for each of four lanes (streams at st), interleaved into out. */
+  fillNormal4(out: number, n: number, st: number, pend: number): void;
+  hayouRelu4(
+    from: number,
+    to: number,
+    n: number,
+    y: number,
+    st: number,
+    pend: number,
+    gainOverN: number,
+    sqrtDt: number,
+    out: number,
+  ): number;
   matvecNormalT(
     rows: number,
     cols: number,

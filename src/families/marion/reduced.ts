@@ -14,6 +14,8 @@ import { makeActivation } from "../../activations/index.js";
 import type { MarionSpec } from "./schema.js";
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
+import { Rng } from "../../rng/rng.js";
+import { GaussianLanes, LANES } from "../../engines/dense/gaussian-lanes.js";
 import { needsGradient } from "./dense.js";
 
 const BIG = 1e150;
@@ -42,7 +44,11 @@ export function marionReducedUnsupported(spec: MarionSpec): string | null {
   return null;
 }
 
-export function compileReducedMarion(spec: MarionSpec, observables: readonly Observable[]): SampleKernel {
+export function compileReducedMarion(
+  spec: MarionSpec,
+  observables: readonly Observable[],
+  wasm = true,
+): SampleKernel {
   const d = spec.width;
   const L = spec.depth;
   const nIn = spec.nIn;
@@ -95,7 +101,8 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
     } else out.set(g);
   };
 
-  return (rng, out) => {
+  /** A sample's input x, target y, first hidden state h = h0 and readout B (its first draws). */
+  const init = (rng: Rng) => {
     for (let j = 0; j < nIn; j++) x[j] = rng.uniform();
     for (let j = 0; j < nOut; j++) y[j] = rng.uniform();
     for (let r = 0; r < d; r++) {
@@ -107,6 +114,41 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
       for (let j = 0; j < d; j++) B[r * d + j] = row[j] * isd;
     }
     h0.set(h);
+  };
+  /** From h = h_L e^{-hScale}: logs[0], logs[1]; with gradients p = pL = the normalised output gradient. */
+  const afterForward = (hScale: number, logs: Float64Array) => {
+    const back = Math.exp(-hScale);
+    let disp2 = 0;
+    for (let i = 0; i < d; i++) disp2 += (h[i] - back * h0[i]) ** 2;
+    const ln0 = 0.5 * Math.log(dot(h0, 0, h0, 0, d));
+    logs[0] = hScale + 0.5 * Math.log(disp2) - ln0;
+    logs[1] = hScale + 0.5 * Math.log(dot(h, 0, h, 0, d)) - ln0;
+    logs[2] = Number.NaN;
+    logs[3] = Number.NaN;
+    if (!needGrad) return;
+    p.fill(0);
+    for (let r = 0; r < nOut; r++) {
+      const res = dot(B, r * d, h, 0, d) - back * y[r];
+      for (let j = 0; j < d; j++) p[j] += 2 * B[r * d + j] * res;
+    }
+    const np = Math.sqrt(dot(p, 0, p, 0, d));
+    for (let j = 0; j < d; j++) p[j] /= np;
+    pL.set(p);
+  };
+  /** From p = p_0 e^{-pScale} (and pL): logs[2], logs[3]. */
+  const afterBackward = (pScale: number, logs: Float64Array) => {
+    const backP = Math.exp(-pScale);
+    let pd = 0;
+    for (let i = 0; i < d; i++) pd += (p[i] - backP * pL[i]) ** 2;
+    logs[2] = pScale + 0.5 * Math.log(pd);
+    logs[3] = pScale + 0.5 * Math.log(dot(p, 0, p, 0, d));
+  };
+  const write = (logs: Float64Array, out: Float64Array) =>
+    ratios.forEach(([r, log10], i) => (out[i] = fromLog(log10, logs[r])));
+  const logs = new Float64Array(4);
+
+  const kernel: SampleKernel = (rng, out) => {
+    init(rng);
     let hScale = 0;
     for (let k = 0; k < L; k++) {
       if (needGrad) hin.set(h, k * d);
@@ -124,23 +166,8 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
       for (let i = 0; i < d; i++) h[i] += alpha * t[i];
       if (homogeneous) hScale += rescale(h, d);
     }
-    const back = Math.exp(-hScale);
-    let disp2 = 0;
-    for (let i = 0; i < d; i++) disp2 += (h[i] - back * h0[i]) ** 2;
-    const ln0 = 0.5 * Math.log(dot(h0, 0, h0, 0, d));
-    const logRel = hScale + 0.5 * Math.log(disp2) - ln0;
-    const logNorm = hScale + 0.5 * Math.log(dot(h, 0, h, 0, d)) - ln0;
-    let logGradRel = Number.NaN;
-    let logGradNorm = Number.NaN;
+    afterForward(hScale, logs);
     if (needGrad) {
-      p.fill(0);
-      for (let r = 0; r < nOut; r++) {
-        const res = dot(B, r * d, h, 0, d) - back * y[r];
-        for (let j = 0; j < d; j++) p[j] += 2 * B[r * d + j] * res;
-      }
-      const np = Math.sqrt(dot(p, 0, p, 0, d));
-      for (let j = 0; j < d; j++) p[j] /= np;
-      pL.set(p);
       let pScale = 0;
       for (let k = L - 1; k >= 0; k--) {
         // s_k is recomputed from u_k (res-3) or h_k (res-1); V_k^T p given V_k s_k = t_k.
@@ -154,13 +181,114 @@ export function compileReducedMarion(spec: MarionSpec, observables: readonly Obs
         for (let i = 0; i < d; i++) p[i] += alpha * t[i];
         pScale += rescale(p, d);
       }
-      const backP = Math.exp(-pScale);
-      let pd = 0;
-      for (let i = 0; i < d; i++) pd += (p[i] - backP * pL[i]) ** 2;
-      logGradRel = pScale + 0.5 * Math.log(pd);
-      logGradNorm = pScale + 0.5 * Math.log(dot(p, 0, p, 0, d));
+      afterBackward(pScale, logs);
     }
-    const logs = [logRel, logNorm, logGradRel, logGradNorm];
-    ratios.forEach(([r, log10], i) => (out[i] = fromLog(log10, logs[r])));
+    write(logs, out);
   };
+  // Four lanes keep four networks' layer histories: only where they stay small (256 MiB).
+  const laneBytes = 8 * LANES * d * (7 + (needGrad ? 3 * L : 0));
+  if (wasm && spec.activation.name === "relu" && laneBytes <= 2 ** 28) kernel.batch = lanesBatch();
+  return kernel;
+
+  /**
+   * Whole chunks four networks at a time in WebAssembly (assembly/marion-lanes.ts, ReLU): each lane draws
+   * its network's stream and repeats the kernel's float operations, so bit-identical to it (tested).
+   * The first draws (x, y, h0, B) and the O(d n_out) ends stay in JavaScript.
+   */
+  function lanesBatch(): NonNullable<SampleKernel["batch"]> {
+    const V = LANES * d;
+    const H = needGrad ? L * V : 0;
+    // Buffers: h, u, s, t, g, q, p, hin, us, ts, and the per-lane log scales of h and p.
+    const lanes = new GaussianLanes(d, [V, V, V, V, V, V, V, H, res3 ? H : 0, H, LANES, LANES]);
+    const [bh, bu, bs, bt, bg, bq, bp, bhin, bus, bts, hScale, pScale] = lanes.bufs;
+    const K = lanes.kernels;
+    const rngs = Array.from({ length: LANES }, () => new Rng());
+    const h0s = rngs.map(() => new Float64Array(d));
+    const ys = rngs.map(() => new Float64Array(nOut));
+    const Bs = rngs.map(() => new Float64Array(nOut * d));
+    const pLs = rngs.map(() => new Float64Array(d));
+    const logsOf = rngs.map(() => new Float64Array(4));
+    const outs = rngs.map(() => new Float64Array(observables.length));
+    const group = (seed: number, at: number) => {
+      for (let lane = 0; lane < LANES; lane++) {
+        init(rngs[lane].reset(seed, at + lane));
+        lanes.put(bh, lane, h);
+        lanes.seed(lane, rngs[lane]);
+        h0s[lane].set(h0);
+        ys[lane].set(y);
+        Bs[lane].set(B);
+      }
+      hScale.a.fill(0);
+      const st = lanes.statePtr;
+      const pend = lanes.pendPtr;
+      K.marionFwd4(
+        L,
+        d,
+        res3,
+        alpha,
+        needGrad,
+        bh.ptr,
+        bhin.ptr,
+        bus.ptr,
+        bts.ptr,
+        bu.ptr,
+        bs.ptr,
+        bt.ptr,
+        st,
+        pend,
+        hScale.ptr,
+      );
+      for (let lane = 0; lane < LANES; lane++) {
+        lanes.get(bh, lane, h);
+        h0.set(h0s[lane]);
+        y.set(ys[lane]);
+        B.set(Bs[lane]);
+        afterForward(hScale.a[lane], logsOf[lane]);
+        if (needGrad) {
+          lanes.put(bp, lane, p);
+          pLs[lane].set(pL);
+        }
+      }
+      if (needGrad) {
+        pScale.a.fill(0);
+        K.marionBwd4(
+          L,
+          d,
+          res3,
+          alpha,
+          bp.ptr,
+          bhin.ptr,
+          bus.ptr,
+          bts.ptr,
+          bs.ptr,
+          bq.ptr,
+          bt.ptr,
+          bg.ptr,
+          st,
+          pend,
+          pScale.ptr,
+        );
+        for (let lane = 0; lane < LANES; lane++) {
+          lanes.get(bp, lane, p);
+          pL.set(pLs[lane]);
+          afterBackward(pScale.a[lane], logsOf[lane]);
+        }
+      }
+      for (let lane = 0; lane < LANES; lane++) write(logsOf[lane], outs[lane]);
+    };
+    return (seed, start, end, columns) => {
+      const put = (row: Float64Array, i: number) => {
+        for (let o = 0; o < columns.length; o++) columns[o][i - start] = row[o];
+      };
+      let i = start;
+      for (; i + LANES <= end; i += LANES) {
+        group(seed, i);
+        for (let lane = 0; lane < LANES; lane++) put(outs[lane], i + lane);
+      }
+      for (; i < end; i++) {
+        kernel(rngs[0].reset(seed, i), outs[0], { seed, index: i });
+        put(outs[0], i);
+      }
+    };
+  }
 }

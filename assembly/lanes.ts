@@ -85,9 +85,9 @@ function fusedLayer(
     );
     const o = y + ((<usize>p) << 5);
     if (fill) {
-      // y = z (a rejected lane's value is overwritten by its slow draw).
-      v128.store(o, z01);
-      v128.store(o, z23, 16);
+      // y = c z (the fill, then its scaling; a rejected lane's value is overwritten after the row).
+      v128.store(o, f64x2.mul(z01, c01));
+      v128.store(o, f64x2.mul(z23, c23), 16);
     } else {
       const y01 = v128.load(o);
       const y23 = v128.load(o, 16);
@@ -185,7 +185,7 @@ function finishLane(
   for (let q = 0; q < count; q++) {
     const at = load<i32>(list + ((<usize>q) << 3));
     const z = normalSlow(load<u32>(list + ((<usize>q) << 3), 4));
-    if (fill) store<f64>(y + ((<usize>at) << 3), z);
+    if (fill) store<f64>(y + ((<usize>at) << 3), z * c);
     else if (m) {
       const o = y + ((<usize>at) << 3);
       store<f64>(o, a * load<f64>(o) + c * z);
@@ -294,5 +294,15 @@ export function resnetRelu4(
 /** Rng.fillNormal of n draws for each of the four lanes into out (interleaved, out[4 p + lane]). */
 export function fillNormal4(out: usize, n: i32, st: usize, pend: usize): void {
   const z = f64x2.splat(0);
-  fusedLayer(out, n, st, pend, z, z, z, z, z, z, true);
+  const one = f64x2.splat(1);
+  fusedLayer(out, n, st, pend, z, z, one, one, z, z, true);
+}
+
+/**
+ * fillNormal4, each lane's draws then multiplied by its scale (c01: lanes 0, 1; c23: lanes 2, 3): the
+ * kernels' `fillNormal(g); g[i] *= c` in one pass.
+ */
+export function fillNormalScaled4(out: usize, n: i32, st: usize, pend: usize, c01: v128, c23: v128): void {
+  const z = f64x2.splat(0);
+  fusedLayer(out, n, st, pend, z, z, c01, c23, z, z, true);
 }

@@ -4,7 +4,7 @@
 // Vectors are interleaved (x[4 i + lane], 32 d bytes); per-lane scalars are pairs of f64x2 (lanes 0-1,
 // 2-3). Layer histories (hin, us, ts) hold L such vectors.
 
-import { fillNormal4 } from "./lanes";
+import { fillNormalScaled4 } from "./lanes";
 import { ln } from "./normals";
 
 const BIG: f64 = 1e150;
@@ -26,15 +26,9 @@ function dot4(a: usize, b: usize, d: i32, slot: usize): void {
   v128.store(T + (slot << 5), s23, 16);
 }
 
-/** v_i *= c (c the per-lane scalars in T[slot]). */
-function scale4(v: usize, d: i32, slot: usize): void {
-  const c01 = v128.load(T + (slot << 5));
-  const c23 = v128.load(T + (slot << 5), 16);
-  for (let i = 0; i < d; i++) {
-    const o = v + ((<usize>i) << 5);
-    v128.store(o, f64x2.mul(v128.load(o), c01));
-    v128.store(o, f64x2.mul(v128.load(o, 16), c23), 16);
-  }
+/** v = fresh normals (each lane's fillNormal) times the per-lane scalars in T[slot]. */
+function fillScaled(v: usize, d: i32, st: usize, pend: usize, slot: usize): void {
+  fillNormalScaled4(v, d, st, pend, v128.load(T + (slot << 5)), v128.load(T + (slot << 5), 16));
 }
 
 /** T[slot] = sqrt(T[slot]) * isd per lane. */
@@ -126,17 +120,16 @@ export function marionFwd4(
     const at = <usize>k * bytes;
     if (keep) memory.copy(hin + at, h, bytes);
     if (res3) {
-      fillNormal4(u, d, st, pend);
+      // u = (||h|| / sqrt d) z: the scale does not depend on z, so it is applied as z is drawn.
       dot4(h, h, d, 0);
       sqrtTimes(0, isd);
-      scale4(u, d, 0);
+      fillScaled(u, d, st, pend, 0);
       if (keep) memory.copy(us + at, u, bytes);
       relu4(u, s, d);
     } else relu4(h, s, d);
-    fillNormal4(t, d, st, pend);
     dot4(s, s, d, 0);
     sqrtTimes(0, isd);
-    scale4(t, d, 0);
+    fillScaled(t, d, st, pend, 0);
     if (keep) memory.copy(ts + at, t, bytes);
     axpy4(h, t, alpha, d);
     rescale4(h, d, hScale);
@@ -148,10 +141,9 @@ export function marionFwd4(
  * g = (||v|| / sqrt d) z, z fresh (the kernel's condT; out = g where ||a|| = 0).
  */
 function condT4(a: usize, b: usize, v: usize, out: usize, g: usize, d: i32, isd: f64, st: usize, pend: usize): void {
-  fillNormal4(g, d, st, pend);
   dot4(v, v, d, 0);
   sqrtTimes(0, isd);
-  scale4(g, d, 0);
+  fillScaled(g, d, st, pend, 0);
   dot4(a, a, d, 1);
   dot4(b, v, d, 2);
   dot4(a, g, d, 3);

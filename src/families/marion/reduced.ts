@@ -44,6 +44,15 @@ export function marionReducedUnsupported(spec: MarionSpec): string | null {
   return null;
 }
 
+/**
+ * The four-lane path's WebAssembly memory (ReLU only; it keeps four networks' layer histories, so it
+ * is used only up to 256 MiB), or 0 where the kernel runs one network at a time.
+ */
+export function marionLaneBytes(spec: MarionSpec, observables: readonly Observable[]): number {
+  const bytes = 8 * LANES * spec.width * (7 + (needsGradient(observables) ? 3 * spec.depth : 0));
+  return spec.activation.name === "relu" && bytes <= 2 ** 28 ? bytes : 0;
+}
+
 export function compileReducedMarion(
   spec: MarionSpec,
   observables: readonly Observable[],
@@ -185,9 +194,7 @@ export function compileReducedMarion(
     }
     write(logs, out);
   };
-  // Four lanes keep four networks' layer histories: only where they stay small (256 MiB).
-  const laneBytes = 8 * LANES * d * (7 + (needGrad ? 3 * L : 0));
-  if (wasm && spec.activation.name === "relu" && laneBytes <= 2 ** 28) kernel.batch = lanesBatch();
+  if (wasm && marionLaneBytes(spec, observables) > 0) kernel.batch = lanesBatch();
   return kernel;
 
   /**

@@ -63,6 +63,10 @@ const stepCost = (s: HayouSpec) => {
   return s.width * (8 + 3 * k * k) + 50 * k * k * k;
 };
 
+/** One input, ReLU, no backward pass: four networks per WebAssembly call, ~4 ns per coordinate and step. */
+const reluLanes = (s: HayouSpec, obs: readonly Observable[]) =>
+  s.inputs.length === 1 && s.activation.name === "relu" && !hasGrad(obs);
+
 /** Predictions for logPostNormGrowth (at L) and preact (infinite depth), Gaussian weights, gain 1. */
 function theory(spec: HayouSpec, observable: string): TheoryMoments[] {
   if (spec.weights.law !== "gaussian" || spec.gain !== 1) return [];
@@ -152,7 +156,7 @@ export const hayouFamily: Family<HayouSpec> = {
     reduced: {
       computes: Object.keys(OBSERVABLES),
       unsupported: needsGaussian,
-      cost: (s) => s.depth * stepCost(s),
+      cost: (s, obs) => s.depth * (reluLanes(s, obs) ? 4 * s.width + 40 : stepCost(s)),
       // The backward pass keeps Phi, U and Y of every layer.
       memory: (s, obs) => ({
         bytes: hasGrad(obs) ? 3 * 8 * s.depth * s.inputs.length * s.width : 0,

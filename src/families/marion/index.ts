@@ -10,7 +10,7 @@ import { pickForm } from "../shared/form.js";
 import { NTK_OBSERVABLES } from "../shared/ntk.js";
 import type { Family, ObservableDef } from "../types.js";
 import { compileDenseMarion, marionDenseBytes, marionDenseCost, needsGradient } from "./dense.js";
-import { compileReducedMarion, marionReducedUnsupported } from "./reduced.js";
+import { compileReducedMarion, marionLaneBytes, marionReducedUnsupported } from "./reduced.js";
 import { type MarionSpec, marionSchema } from "./schema.js";
 
 function parse(input: object): MarionSpec {
@@ -142,11 +142,23 @@ export const marionFamily: Family<MarionSpec> = {
     reduced: {
       computes: RATIOS,
       unsupported: marionReducedUnsupported,
+      // ReLU runs four networks per WebAssembly call: ~4.5 ns per coordinate and matrix forward, ~10 with
+      // the backward pass; other activations ~9 (JavaScript), 2.2 times that with the backward pass.
       cost: (s, obs) =>
-        s.depth * s.width * (s.model === "res3" ? 2 : 1) * 9 * (needsGradient(obs) ? 2.2 : 1) +
+        s.depth *
+          s.width *
+          (s.model === "res3" ? 2 : 1) *
+          (marionLaneBytes(s, obs) > 0
+            ? needsGradient(obs)
+              ? 10
+              : 4.5
+            : 9 * (needsGradient(obs) ? 2.2 : 1)) +
         s.width * s.nIn * 7,
-      // The backward pass keeps h and u of every layer.
-      memory: (s, obs) => ({ bytes: needsGradient(obs) ? 2 * 8 * s.depth * s.width : 0, wasmBytes: 0 }),
+      // The backward pass keeps h, u and t of every layer (and four networks' worth in the lanes).
+      memory: (s, obs) => ({
+        bytes: needsGradient(obs) ? 3 * 8 * s.depth * s.width : 0,
+        wasmBytes: marionLaneBytes(s, obs),
+      }),
       compile: compileReducedMarion,
     },
   },

@@ -17,7 +17,7 @@ import { heatmapGrid } from "../src/experiments/marion/fig7-heatmap.js";
 import { closePool, simulateParallel, streamChunks } from "../src/node/parallel.js";
 import { StreamedSimulationWriter } from "../src/node/formats/simulation.js";
 import { makePlan } from "../src/simulate.js";
-import { type Ceilings, measureCeilings, workOf } from "./roofline.js";
+import { type Ceilings, fastWorkOf, measureCeilings, workOf } from "./roofline.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { sweep } from "../src/sweep/index.js";
 
@@ -286,6 +286,27 @@ async function measureScaling(threads: number, reps = 2) {
       ["logPostNormGrowth"],
       3000,
     ],
+    [
+      "resnet reduced",
+      parseSpec({ ...presetSpec("lnr-resnet"), width: 100, depth: 100 }),
+      "reduced",
+      ["G"],
+      40000,
+    ],
+    [
+      "marion-fig2 reduced",
+      parseSpec({ ...presetSpec("marion-res3"), width: 100, weights: { law: "gaussian" } }),
+      "reduced",
+      ["normRatio", "gradNormRatio"],
+      800,
+    ],
+    [
+      "figure product (d = 100)",
+      parseSpec({ ...presetSpec("nica-mlp"), depth: 100 }),
+      "product",
+      ["G"],
+      2 ** 19,
+    ],
     ["figure dense (d = 100)", parseSpec({ ...presetSpec("nica-mlp"), depth: 100 }), "dense", ["G"], 1600],
     [
       "marion-fig2 dense",
@@ -369,6 +390,7 @@ async function main() {
     ["marion-fig2", "dense", cores, marionSamples],
     ["marion-fig2", "dense", 1, Math.max(1, marionSamples / 2)],
     ["marion-fig2", "reduced", cores, 2000],
+    ["marion-fig2", "reduced", 1, 1000],
     ["marion-heatmap", "dense", cores, 4],
     // docs/sweeps.md's benchmark: 100 cells x 10^4 samples ("samples/depth" is per cell).
     ["sweep", "product", cores, 10_000],
@@ -520,7 +542,7 @@ async function main() {
   process.stderr.write("measuring ceilings...\n");
   const ceil = spawnJson(process.execPath, [self, "--ceilings"]) as unknown as Ceilings;
   console.log(
-    `\nceilings (one core): ${(ceil.normalsPerSecond / 1e6).toFixed(0)} M normals/s (ziggurat, with the fused dot), ${(ceil.uniformWordsPerSecond / 1e6).toFixed(0)} M uniform words/s, WebAssembly mat-mat ${(ceil.matmulFlops / 1e9).toFixed(1)} GFLOP/s (transposed ${(ceil.matmulTFlops / 1e9).toFixed(1)}), mat-vec ${(ceil.matvecFlops / 1e9).toFixed(1)} GFLOP/s`,
+    `\nceilings (one core): ${(ceil.normalsPerSecond / 1e6).toFixed(0)} M normals/s (ziggurat: the best of the fused dot, fills and four-lane fills), ${(ceil.productLayersPerSecond / 1e6).toFixed(1)} M product-engine layers/s, ${(ceil.uniformWordsPerSecond / 1e6).toFixed(0)} M uniform words/s, WebAssembly mat-mat ${(ceil.matmulFlops / 1e9).toFixed(1)} GFLOP/s (transposed ${(ceil.matmulTFlops / 1e9).toFixed(1)}), mat-vec ${(ceil.matvecFlops / 1e9).toFixed(1)} GFLOP/s`,
   );
   console.log(
     "workload       engine   threads   randoms/s      % of RNG ceiling   GFLOP/s   % of flop ceiling   % of serial roofline",
@@ -554,6 +576,31 @@ async function main() {
       return out;
     })
     .filter((x) => x !== null);
+  // The fast engines against the generator ceiling: the random numbers their algorithm needs (normals,
+  // or the product engine's binomial + chi-square layers) per second, over the ceiling x threads.
+  console.log(
+    "\nfast engines:  workload      engine            threads   randoms/s   kind             % of ceiling",
+  );
+  const fastRoofline = rows
+    .map((r) => {
+      const w = fastWorkOf(r.workload, r.engine);
+      if (!w) return null;
+      const rate = (w.randoms * w.samples) / r.figureSeconds;
+      const c =
+        (w.kind === "normals" ? ceil.normalsPerSecond : ceil.productLayersPerSecond) * Number(r.threads);
+      console.log(
+        `               ${r.workload.padEnd(14)}${r.engine.padEnd(18)}${String(r.threads).padStart(7)}   ${rate.toExponential(2).padStart(9)}   ${w.kind.padEnd(15)}  ${(100 * (rate / c)).toFixed(0).padStart(11)}%`,
+      );
+      return {
+        workload: r.workload,
+        engine: r.engine,
+        threads: r.threads,
+        kind: w.kind,
+        rate,
+        fraction: rate / c,
+      };
+    })
+    .filter((x) => x !== null);
   // Two workers against one, in steady state (a separate child process).
   process.stderr.write("measuring worker scaling...\n");
   const scaling = spawnJson(process.execPath, [self, "--scaling"]) as unknown as {
@@ -568,7 +615,7 @@ async function main() {
     );
   writeFileSync(
     "bench/results.json",
-    `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores, node: process.version }, rows: table, ceilings: ceil, roofline, scaling }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine: { cpu: cpus()[0]?.model, cores, node: process.version }, rows: table, ceilings: ceil, roofline, fastRoofline, scaling }, null, 2)}\n`,
   );
   console.log("wrote bench/results.json");
 }

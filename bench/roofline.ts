@@ -8,10 +8,13 @@
 import { heatmapGrid } from "../src/experiments/marion/fig7-heatmap.js";
 import { Rng } from "../src/rng/rng.js";
 import { drawing, reserveSampler, WasmGaussianMatvec } from "../src/engines/dense/gaussian-wasm.js";
+import { GaussianLanes, LANES } from "../src/engines/dense/gaussian-lanes.js";
 import { Arena } from "../src/wasm/index.js";
 
 export interface Ceilings {
   normalsPerSecond: number;
+  /** The product engine's per-layer draws (binomial, chi-square, log) in WebAssembly, layers/s. */
+  productLayersPerSecond: number;
   uniformWordsPerSecond: number;
   /** WebAssembly f64x2 mat-mat (d = 40, 108 columns), flop/s (a multiply-add counts 2). */
   matmulFlops: number;
@@ -61,7 +64,35 @@ export function measureCeilings(): Ceilings {
     for (let i = 0; i < 5000; i++) w.fillNormal(rng, row, 4096);
     return (5000 * 4096) / ((performance.now() - t) / 1000);
   }, 7);
-  const normalsPerSecond = Math.max(fill, dot, wasmDot, wasmFill);
+  // Four streams in SIMD lanes (assembly/lanes.ts, the reduced engines' chunks): 4 x 100 per call.
+  const lanes = new GaussianLanes(100, [400]);
+  for (let lane = 0; lane < LANES; lane++) lanes.seed(lane, rng.reset(1, lane));
+  const lanesFill = best(() => {
+    const t = performance.now();
+    for (let i = 0; i < 50000; i++)
+      lanes.kernels.fillNormal4(lanes.bufs[0].ptr, 100, lanes.statePtr, lanes.pendPtr);
+    return (50000 * 400) / ((performance.now() - t) / 1000);
+  }, 7);
+  const normalsPerSecond = Math.max(fill, dot, wasmDot, wasmFill, lanesFill);
+  // The product engine's draws: per layer a binomial(100, 1/2) (popcount) and a chi-square with that
+  // many degrees of freedom (Marsaglia-Tsang on the ziggurat normal), and the log it needs; a
+  // 1000-layer network in WebAssembly (mlpProductSample, no per-sample overhead).
+  const pa = new Arena();
+  const pSampler = reserveSampler(pa);
+  const layers = 1000;
+  const pw = pa.f64(layers + 1);
+  const pg = pa.f64(layers);
+  const po = pa.f64(2);
+  pa.commit();
+  pSampler.ready();
+  pw.a.fill(100);
+  const productLayersPerSecond = best(() => {
+    const t = performance.now();
+    drawing(pa, rng, () => {
+      for (let i = 0; i < 200; i++) pa.k.mlpProductSample(layers, pw.ptr, pg.ptr, 1, 0, 0, 0, po.ptr);
+    });
+    return (200 * layers) / ((performance.now() - t) / 1000);
+  }, 7);
   const u = new Float32Array(4096);
   const jsUniform = best(() => {
     const t = performance.now();
@@ -117,6 +148,7 @@ export function measureCeilings(): Ceilings {
   const matvecFlops = 2 / (1 / mv(false) + 1 / mv(true));
   return {
     normalsPerSecond,
+    productLayersPerSecond,
     uniformWordsPerSecond,
     matmulFlops: flops(false),
     matmulTFlops: flops(true),
@@ -179,5 +211,26 @@ export function workOf(workload: string): WorkCount | null {
     }
     return { randoms: randoms * hs.length, randomKind: "normals", flops: flops * hs.length, samples: 1 };
   }
+  return null;
+}
+
+/**
+ * The random numbers one sample of a fast engine needs (counted from its algorithm): normals for the
+ * reduced engines (n per layer for Hayou and the ResNet; res-3 Marion 2 d per block forward and 2 d
+ * backward), product-engine layers (a binomial and a chi-square each) for the product engine.
+ */
+export function fastWorkOf(
+  workload: string,
+  engine: string,
+): { randoms: number; kind: "normals" | "product layers"; samples: number } | null {
+  if (engine === "reduced" && workload === "hayou")
+    return { randoms: 100 + 1000 * 100, kind: "normals", samples: 10_000 };
+  if (engine === "reduced" && workload === "resnet")
+    return { randoms: 100 + 100 * 100, kind: "normals", samples: 10_000 };
+  if (engine === "reduced (gauss)" && workload === "marion-fig2")
+    return { randoms: 100 * 64 + 100 + 4 * 100 * 1000, kind: "normals", samples: 10_000 };
+  if (engine === "product" && workload === "figure")
+    // depths 1, 10, 100 (2^15 samples each): d layers plus the last layer's and the output's chi-squares.
+    return { randoms: 1 + 10 + 100 + 3 * 2, kind: "product layers", samples: 2 ** 15 };
   return null;
 }

@@ -9,6 +9,9 @@
 
 import { normalSlow, setState, getState, ZK, ZW } from "./normals";
 
+// Scratch for fusedLayer's per-lane values: a, c, m (f64 x 4 each) and the rejected counts (i32 x 4).
+const LANE = memory.data(112, 16);
+
 /**
  * One layer's y = a y + c z for the four lanes (the scalar kernels' `alpha z + scale g` and `y += c z`),
  * where m is set, with z the lane's Rng.fillNormal of n draws generated in the loop, never stored.
@@ -32,6 +35,7 @@ function fusedLayer(
 ): void {
   const zk = ZK;
   const zw = ZW;
+  // Lane k's rejected draws go to the list at pend + 8 k n.
   const pl1 = pend + ((<usize>n) << 3);
   const pl2 = pl1 + ((<usize>n) << 3);
   const pl3 = pl2 + ((<usize>n) << 3);
@@ -118,54 +122,22 @@ function fusedLayer(
   v128.store(st, s1, 16);
   v128.store(st, s2, 32);
   v128.store(st, s3, 48);
-  if (n0 > 0)
-    finishLane(
-      y,
-      st,
-      pend,
-      n0,
-      0,
-      f64x2.extract_lane(a01, 0),
-      f64x2.extract_lane(c01, 0),
-      i64x2.extract_lane(m01, 0) != 0,
-      fill,
-    );
-  if (n1 > 0)
-    finishLane(
-      y,
-      st,
-      pl1,
-      n1,
-      1,
-      f64x2.extract_lane(a01, 1),
-      f64x2.extract_lane(c01, 1),
-      i64x2.extract_lane(m01, 1) != 0,
-      fill,
-    );
-  if (n2 > 0)
-    finishLane(
-      y,
-      st,
-      pl2,
-      n2,
-      2,
-      f64x2.extract_lane(a23, 0),
-      f64x2.extract_lane(c23, 0),
-      i64x2.extract_lane(m23, 0) != 0,
-      fill,
-    );
-  if (n3 > 0)
-    finishLane(
-      y,
-      st,
-      pl3,
-      n3,
-      3,
-      f64x2.extract_lane(a23, 1),
-      f64x2.extract_lane(c23, 1),
-      i64x2.extract_lane(m23, 1) != 0,
-      fill,
-    );
+  if ((n0 | n1 | n2 | n3) == 0) return;
+  // Per-lane a, c, m and counts through memory (a lane index cannot pick a vector lane at run time).
+  v128.store(LANE, a01);
+  v128.store(LANE, a23, 16);
+  v128.store(LANE, c01, 32);
+  v128.store(LANE, c23, 48);
+  v128.store(LANE, m01, 64);
+  v128.store(LANE, m23, 80);
+  v128.store(LANE, i32x4(n0, n1, n2, n3), 96);
+  for (let lane: usize = 0; lane < 4; lane++) {
+    const count = load<i32>(LANE + 96 + (lane << 2));
+    if (count == 0) continue;
+    const list = pend + lane * ((<usize>n) << 3);
+    const o = LANE + (lane << 3);
+    finishLane(y, st, list, count, <i32>lane, load<f64>(o), load<f64>(o, 32), load<i64>(o, 64) != 0, fill);
+  }
 }
 
 /** A lane's rejected draws (its list of count pairs), finished in order from its stream, applied as y = a y + c z if m. */

@@ -6,6 +6,7 @@
  * interleaved, x[4 i + lane]; the reduced Hayou and log-Gaussian ResNet kernels use it for whole chunks.
  */
 import type { Rng } from "../../rng/rng.js";
+import type { SampleKernel } from "../types.js";
 import { Arena, type F64Buf, type KernelExports } from "../../wasm/index.js";
 import { reserveSampler } from "./gaussian-wasm.js";
 
@@ -126,4 +127,33 @@ export class GaussianLanes {
   at(lane: number, i: number): number {
     return this.y.a[LANES * i + lane];
   }
+}
+
+/**
+ * A kernel's `batch` from its four-lane group: `group(seed, at)` draws samples at..at+3 into outs[0..3]
+ * (false when it cannot, e.g. on overflow: those samples then go one by one), `one(seed, i, out)` draws
+ * sample i alone (the per-sample kernel: the chunk's last samples, fewer than four).
+ */
+export function batchByLanes(
+  outs: readonly Float64Array[],
+  group: (seed: number, at: number) => boolean,
+  one: (seed: number, index: number, out: Float64Array) => void,
+): NonNullable<SampleKernel["batch"]> {
+  return (seed, start, end, columns) => {
+    const put = (row: Float64Array, i: number) => {
+      for (let o = 0; o < columns.length; o++) columns[o][i - start] = row[o];
+    };
+    let i = start;
+    for (; i + LANES <= end; i += LANES) {
+      const ok = group(seed, i);
+      for (let lane = 0; lane < LANES; lane++) {
+        if (!ok) one(seed, i + lane, outs[lane]);
+        put(outs[lane], i + lane);
+      }
+    }
+    for (; i < end; i++) {
+      one(seed, i, outs[0]);
+      put(outs[0], i);
+    }
+  };
 }

@@ -25,7 +25,7 @@ import type { HayouSpec } from "./schema.js";
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { Rng } from "../../rng/rng.js";
-import { GaussianLanes, LANES } from "../../engines/dense/gaussian-lanes.js";
+import { batchByLanes, GaussianLanes, LANES } from "../../engines/dense/gaussian-lanes.js";
 import type { Arena, F64Buf } from "../../wasm/index.js";
 import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../../engines/dense/gaussian-wasm.js";
 import { zeros } from "../../engines/dense/kernels.js";
@@ -365,30 +365,11 @@ export function compileReducedHayou(
       return true;
     };
 
-    const one = (seed: number, index: number, out: Float64Array) => {
+    return batchByLanes(outs, group, (seed, index, out) => {
       key.seed = seed;
       key.index = index;
       kernel(rngs[0].reset(seed, index), out, key);
-    };
-
-    return (seed, start, end, columns) => {
-      const put = (row: Float64Array, i: number) => {
-        for (let o = 0; o < columns.length; o++) columns[o][i - start] = row[o];
-      };
-      let i = start;
-      for (; i + LANES <= end; i += LANES) {
-        if (group(seed, i)) for (let lane = 0; lane < LANES; lane++) put(outs[lane], i + lane);
-        else
-          for (let lane = 0; lane < LANES; lane++) {
-            one(seed, i + lane, outs[lane]);
-            put(outs[lane], i + lane);
-          }
-      }
-      for (; i < end; i++) {
-        one(seed, i, outs[0]);
-        put(outs[0], i);
-      }
-    };
+    });
   }
 
   /**

@@ -15,7 +15,7 @@ import type { MarionSpec } from "./schema.js";
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { Rng } from "../../rng/rng.js";
-import { GaussianLanes, LANES } from "../../engines/dense/gaussian-lanes.js";
+import { batchByLanes, GaussianLanes, LANES } from "../../engines/dense/gaussian-lanes.js";
 import { needsGradient } from "./dense.js";
 
 const BIG = 1e150;
@@ -282,20 +282,10 @@ export function compileReducedMarion(
         }
       }
       for (let lane = 0; lane < LANES; lane++) write(logsOf[lane], outs[lane]);
+      return true;
     };
-    return (seed, start, end, columns) => {
-      const put = (row: Float64Array, i: number) => {
-        for (let o = 0; o < columns.length; o++) columns[o][i - start] = row[o];
-      };
-      let i = start;
-      for (; i + LANES <= end; i += LANES) {
-        group(seed, i);
-        for (let lane = 0; lane < LANES; lane++) put(outs[lane], i + lane);
-      }
-      for (; i < end; i++) {
-        kernel(rngs[0].reset(seed, i), outs[0], { seed, index: i });
-        put(outs[0], i);
-      }
-    };
+    return batchByLanes(outs, group, (seed, index, out) =>
+      kernel(rngs[0].reset(seed, index), out, { seed, index }),
+    );
   }
 }

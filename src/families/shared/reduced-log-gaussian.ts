@@ -16,7 +16,7 @@ import type { SpecBase } from "../../spec/base.js";
 import { inputVector } from "../../spec/vectors.js";
 import { fillSigns, sumSquares } from "../../engines/dense/kernels.js";
 import { drawing, samplerArena, WASM_NORMAL_MAX_COLS } from "../../engines/dense/gaussian-wasm.js";
-import { GaussianLanes, LANES } from "../../engines/dense/gaussian-lanes.js";
+import { batchByLanes, GaussianLanes, LANES } from "../../engines/dense/gaussian-lanes.js";
 import type { Observable } from "../../engines/observables.js";
 import type { SampleKernel } from "../../engines/types.js";
 import { slotsFor } from "../shared/slots.js";
@@ -116,38 +116,31 @@ export function compileReducedLogGaussian(
     const lanes = new GaussianLanes(n);
     const rngs = Array.from({ length: LANES }, () => new Rng());
     const outs = rngs.map(() => new Float64Array(observables.length));
-    kernel.batch = (seed, start, stop, columns) => {
-      const put = (row: Float64Array, i: number) => {
-        for (let o = 0; o < columns.length; o++) columns[o][i - start] = row[o];
-      };
-      let i = start;
-      for (; i + LANES <= stop; i += LANES) {
-        for (let lane = 0; lane < LANES; lane++) {
-          begin(rngs[lane].reset(seed, i + lane), outs[lane]);
-          lanes.load(lane, z, rngs[lane]);
-        }
-        for (let l = 1; l <= d; l++) {
-          const to = stopAt[l];
-          lanes.resnetRelu(l, to, resnet.alpha, coef);
-          l = to;
-          if (slots.layer[l].length === 0) continue;
-          for (let lane = 0; lane < LANES; lane++) {
-            lanes.read(lane, z);
-            for (const [, slot] of slots.layer[l]) outs[lane][slot] = Math.log(sumSquares(z, 0, n));
-          }
-        }
+    const group = (seed: number, at: number) => {
+      for (let lane = 0; lane < LANES; lane++) {
+        begin(rngs[lane].reset(seed, at + lane), outs[lane]);
+        lanes.load(lane, z, rngs[lane]);
+      }
+      for (let l = 1; l <= d; l++) {
+        const to = stopAt[l];
+        lanes.resnetRelu(l, to, resnet.alpha, coef);
+        l = to;
+        if (slots.layer[l].length === 0) continue;
         for (let lane = 0; lane < LANES; lane++) {
           lanes.read(lane, z);
-          lanes.restore(lane, rngs[lane]);
-          end(rngs[lane], outs[lane], n);
-          put(outs[lane], i + lane);
+          for (const [, slot] of slots.layer[l]) outs[lane][slot] = Math.log(sumSquares(z, 0, n));
         }
       }
-      for (; i < stop; i++) {
-        kernel(rngs[0].reset(seed, i), outs[0], { seed, index: i });
-        put(outs[0], i);
+      for (let lane = 0; lane < LANES; lane++) {
+        lanes.read(lane, z);
+        lanes.restore(lane, rngs[lane]);
+        end(rngs[lane], outs[lane], n);
       }
+      return true;
     };
+    kernel.batch = batchByLanes(outs, group, (seed, index, out) =>
+      kernel(rngs[0].reset(seed, index), out, { seed, index }),
+    );
   }
   return kernel;
 }

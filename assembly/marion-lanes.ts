@@ -8,6 +8,17 @@ import { fillNormalScaled4 } from "./lanes";
 import { ln } from "./normals";
 
 const BIG: f64 = 1e150;
+
+/**
+ * The kernels' buffers, as an i32 table of pointers (filled once by src/families/marion/reduced.ts):
+ * 0 h, 1 hin, 2 us, 3 ts, 4 u, 5 s, 6 t, 7 g, 8 q, 9 p (interleaved vectors and layer histories),
+ * 10 hScale, 11 pScale (4 f64 each), 12 generator states, 13 slow-draw lists.
+ */
+// @ts-ignore: decorator
+@inline
+function buf(tab: usize, i: usize): usize {
+  return <usize>load<u32>(tab + (i << 2));
+}
 // Scratch for per-lane scalars: two f64x2 per slot.
 const T = memory.data(256, 16);
 
@@ -97,23 +108,17 @@ function addAt(p: usize, lane: usize, v: f64): void {
  * t = (||s|| / sqrt d) g', h += alpha t, and the rescale of h (its log to hScale, 4 f64). With `keep`,
  * the block inputs h, the pre-activations u (res-3) and the outputs t go to hin, us, ts.
  */
-export function marionFwd4(
-  L: i32,
-  d: i32,
-  res3: bool,
-  alpha: f64,
-  keep: bool,
-  h: usize,
-  hin: usize,
-  us: usize,
-  ts: usize,
-  u: usize,
-  s: usize,
-  t: usize,
-  st: usize,
-  pend: usize,
-  hScale: usize,
-): void {
+export function marionFwd4(L: i32, d: i32, res3: bool, alpha: f64, keep: bool, tab: usize): void {
+  const h = buf(tab, 0);
+  const hin = buf(tab, 1);
+  const us = buf(tab, 2);
+  const ts = buf(tab, 3);
+  const u = buf(tab, 4);
+  const s = buf(tab, 5);
+  const t = buf(tab, 6);
+  const hScale = buf(tab, 10);
+  const st = buf(tab, 12);
+  const pend = buf(tab, 13);
   const isd = 1 / Math.sqrt(<f64>d);
   const bytes = (<usize>d) << 5;
   for (let k = 0; k < L; k++) {
@@ -171,23 +176,18 @@ function condT4(a: usize, b: usize, v: usize, out: usize, g: usize, d: i32, isd:
  * V_k s_k = t_k, q *= relu'(pre_k), res-3 t = W_k^T q given W_k h_k = u_k (res-1 t = q), p += alpha t,
  * and the rescale of p (its log to pScale, 4 f64).
  */
-export function marionBwd4(
-  L: i32,
-  d: i32,
-  res3: bool,
-  alpha: f64,
-  p: usize,
-  hin: usize,
-  us: usize,
-  ts: usize,
-  s: usize,
-  q: usize,
-  t: usize,
-  g: usize,
-  st: usize,
-  pend: usize,
-  pScale: usize,
-): void {
+export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): void {
+  const hin = buf(tab, 1);
+  const us = buf(tab, 2);
+  const ts = buf(tab, 3);
+  const s = buf(tab, 5);
+  const t = buf(tab, 6);
+  const g = buf(tab, 7);
+  const q = buf(tab, 8);
+  const p = buf(tab, 9);
+  const pScale = buf(tab, 11);
+  const st = buf(tab, 12);
+  const pend = buf(tab, 13);
   const isd = 1 / Math.sqrt(<f64>d);
   const bytes = (<usize>d) << 5;
   const zero = f64x2.splat(0);

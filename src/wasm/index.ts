@@ -50,40 +50,9 @@ export interface KernelExports {
     sqrtDt: number,
     out: number,
   ): number;
-  marionFwd4(
-    L: number,
-    d: number,
-    res3: boolean,
-    alpha: number,
-    keep: boolean,
-    h: number,
-    hin: number,
-    us: number,
-    ts: number,
-    u: number,
-    s: number,
-    t: number,
-    st: number,
-    pend: number,
-    hScale: number,
-  ): void;
-  marionBwd4(
-    L: number,
-    d: number,
-    res3: boolean,
-    alpha: number,
-    p: number,
-    hin: number,
-    us: number,
-    ts: number,
-    s: number,
-    q: number,
-    t: number,
-    g: number,
-    st: number,
-    pend: number,
-    pScale: number,
-  ): void;
+  /** tab: the i32 table of buffer pointers of assembly/marion-lanes.ts. */
+  marionFwd4(L: number, d: number, res3: boolean, alpha: number, keep: boolean, tab: number): void;
+  marionBwd4(L: number, d: number, res3: boolean, alpha: number, tab: number): void;
   resnetRelu4(
     from: number,
     to: number,

@@ -205,9 +205,14 @@ export function compileReducedMarion(
   function lanesBatch(): NonNullable<SampleKernel["batch"]> {
     const V = LANES * d;
     const H = needGrad ? L * V : 0;
-    // Buffers: h, u, s, t, g, q, p, hin, us, ts, and the per-lane log scales of h and p.
-    const lanes = new GaussianLanes(d, [V, V, V, V, V, V, V, H, res3 ? H : 0, H, LANES, LANES]);
-    const [bh, bu, bs, bt, bg, bq, bp, bhin, bus, bts, hScale, pScale] = lanes.bufs;
+    // Buffers, in the order of the kernels' pointer table (assembly/marion-lanes.ts): h, hin, us, ts,
+    // u, s, t, g, q, p, the per-lane log scales of h and p; then the table itself (14 int32).
+    const lanes = new GaussianLanes(d, [V, H, res3 ? H : 0, H, V, V, V, V, V, V, LANES, LANES, 7]);
+    const [bh, , , , , , , , , bp, hScale, pScale, table] = lanes.bufs;
+    const tab = new Int32Array(table.a.buffer, table.ptr, 14);
+    lanes.bufs.slice(0, 12).forEach((b, i) => (tab[i] = b.ptr));
+    tab[12] = lanes.statePtr;
+    tab[13] = lanes.pendPtr;
     const K = lanes.kernels;
     const rngs = Array.from({ length: LANES }, () => new Rng());
     const h0s = rngs.map(() => new Float64Array(d));
@@ -226,25 +231,7 @@ export function compileReducedMarion(
         Bs[lane].set(B);
       }
       hScale.a.fill(0);
-      const st = lanes.statePtr;
-      const pend = lanes.pendPtr;
-      K.marionFwd4(
-        L,
-        d,
-        res3,
-        alpha,
-        needGrad,
-        bh.ptr,
-        bhin.ptr,
-        bus.ptr,
-        bts.ptr,
-        bu.ptr,
-        bs.ptr,
-        bt.ptr,
-        st,
-        pend,
-        hScale.ptr,
-      );
+      K.marionFwd4(L, d, res3, alpha, needGrad, table.ptr);
       for (let lane = 0; lane < LANES; lane++) {
         lanes.get(bh, lane, h);
         h0.set(h0s[lane]);
@@ -258,23 +245,7 @@ export function compileReducedMarion(
       }
       if (needGrad) {
         pScale.a.fill(0);
-        K.marionBwd4(
-          L,
-          d,
-          res3,
-          alpha,
-          bp.ptr,
-          bhin.ptr,
-          bus.ptr,
-          bts.ptr,
-          bs.ptr,
-          bq.ptr,
-          bt.ptr,
-          bg.ptr,
-          st,
-          pend,
-          pScale.ptr,
-        );
+        K.marionBwd4(L, d, res3, alpha, table.ptr);
         for (let lane = 0; lane < LANES; lane++) {
           lanes.get(bp, lane, p);
           pL.set(pLs[lane]);

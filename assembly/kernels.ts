@@ -3,7 +3,22 @@
 // lays out (src/wasm/index.ts). Every kernel sums in a fixed order, so results do not depend on the
 // machine: WebAssembly float arithmetic is IEEE 754 without fused multiply-add.
 
-export * from "./normals";
+export {
+  zigTables,
+  setState,
+  getState,
+  matvecNormal,
+  fillNormal,
+  fillCentredInt24,
+  matvecNormalMulti,
+  matvecNormalT,
+  hayouReluLayers,
+  resnetReluLayers,
+  ln,
+  exp,
+  mlpProductSample,
+  mlpProductChunk,
+} from "./normals";
 export { fillNormal4, hayouRelu4, resnetRelu4 } from "./lanes";
 
 /** First byte free for the caller's buffers. */
@@ -432,3 +447,4 @@ export function outerAcc(G: usize, P: usize, S: usize, d: i32, m: i32, sc: f64):
   }
 }
 export * from "./marion-lanes";
+export { mlpProductChunk4 } from "./product-lanes";

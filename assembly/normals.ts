@@ -574,7 +574,7 @@ function gammaAtLeastOne(a: f64): f64 {
 }
 
 /** chiSquare(k) of gamma.ts: 0 for k = 0, else 2 Gamma(k / 2) (shapes below 1 boosted by U^(1/a)). */
-function chiSquare(k: f64): f64 {
+export function chiSquare(k: f64): f64 {
   if (k == 0) return 0;
   const shape = k / 2;
   if (shape < 1) {
@@ -632,7 +632,7 @@ export function mlpProductSample(
  * Set the generator to the stream (seed, sample index, stream 0) exactly as Rng.reset does: one
  * Philox4x32-10 block with counter (index lo, index hi, 0, "deep") and key (seed lo, seed hi).
  */
-function resetStream(seedLo: u32, seedHi: u32, idxLo: u32, idxHi: u32): void {
+export function resetStream(seedLo: u32, seedHi: u32, idxLo: u32, idxHi: u32): void {
   let x0 = idxLo;
   let x1 = idxHi;
   let x2: u32 = 0;

@@ -107,6 +107,21 @@ export interface KernelExports {
     outO: number,
     tmp: number,
   ): void;
+  /** mlpProductChunk with b2 = 0, four samples per group in SIMD lanes (count % 4 left undone). */
+  mlpProductChunk4(
+    seedLo: number,
+    seedHi: number,
+    start: number,
+    count: number,
+    d: number,
+    widths: number,
+    logGain: number,
+    a2: number,
+    logC: number,
+    nOut: number,
+    outG: number,
+    outO: number,
+  ): void;
   mlpProductSample(
     d: number,
     widths: number,

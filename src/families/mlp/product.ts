@@ -105,22 +105,27 @@ export function compileProduct(spec: MlpSpec, observables: readonly Observable[]
         const seedHi = Math.floor(seed / 4294967296) >>> 0;
         for (let at = start; at < end; at += BATCH) {
           const count = Math.min(BATCH, end - at);
-          K.mlpProductChunk(
-            seedLo,
-            seedHi,
-            at,
-            count,
-            d,
-            w.ptr,
-            g.ptr,
-            a2,
-            b2,
-            lc,
-            wantOut,
-            bg.ptr,
-            bo.ptr,
-            o.ptr,
-          );
+          // Without a negative part (b2 = 0), groups of four samples in SIMD lanes (bit-identical).
+          const lanes = b2 === 0 ? count - (count % 4) : 0;
+          if (lanes > 0)
+            K.mlpProductChunk4(seedLo, seedHi, at, lanes, d, w.ptr, g.ptr, a2, lc, wantOut, bg.ptr, bo.ptr);
+          if (lanes < count)
+            K.mlpProductChunk(
+              seedLo,
+              seedHi,
+              at + lanes,
+              count - lanes,
+              d,
+              w.ptr,
+              g.ptr,
+              a2,
+              b2,
+              lc,
+              wantOut,
+              bg.ptr + 8 * lanes,
+              bo.ptr + 8 * lanes,
+              o.ptr,
+            );
           if (gSlot >= 0) columns[gSlot].set(bg.a.subarray(0, count), at - start);
           if (outSlot >= 0) columns[outSlot].set(bo.a.subarray(0, count), at - start);
         }

@@ -1,0 +1,241 @@
+// The MLP's product engine (mlpProductChunk in assembly/normals.ts) four samples at a time, one per
+// SIMD lane, each on its own stream (as assembly/lanes.ts does for the reduced engines). Per layer all
+// four lanes draw the binomial's words together and one speculative Marsaglia-Tsang attempt (one
+// ziggurat word, then two words for the uniform). A lane whose attempt the scalar sampler would accept
+// at once (fast-path normal, v > 0, the squeeze passes, shape >= 1) keeps it: the same words and the
+// same float operations, so the same chi-square. Any other lane goes back to its state before the
+// attempt and draws its chi-square with the scalar sampler. Results are bit-identical to the scalar
+// chunk (tested); ReLU-like slopes only (b2 = 0: no negative part drawn).
+
+import { chiSquare, getState, ln, resetStream, setState, ZK, ZW } from "./normals";
+
+const TWO_M53: f64 = 1.1102230246251565e-16; // 2^-53
+// Scratch: lane states (4 x v128), saved states (4 x v128), chi-squares (4 f64), binomials (4 i32).
+const ST = memory.data(256, 16);
+const SV = ST + 64;
+const PV = ST + 128;
+const BV = ST + 160;
+
+/** Lane `lane`'s state from `at` (4 x v128, structure of arrays) into the scalar generator. */
+// @ts-ignore: decorator
+@inline
+function useLane(at: usize, lane: usize): void {
+  const o = at + (lane << 2);
+  setState(load<u32>(o), load<u32>(o, 16), load<u32>(o, 32), load<u32>(o, 48));
+}
+
+/** The scalar generator's state back into lane `lane` of ST. */
+// @ts-ignore: decorator
+@inline
+function keepLane(lane: usize): void {
+  const o = ST + (lane << 2);
+  store<u32>(o, <u32>getState(0));
+  store<u32>(o, <u32>getState(1), 16);
+  store<u32>(o, <u32>getState(2), 32);
+  store<u32>(o, <u32>getState(3), 48);
+}
+
+/**
+ * mlpProductChunk for samples start .. start + count - 1 with b2 = 0: G to outG[i] and, when nOut > 0,
+ * the output norm to outO[i]. Groups of four run in lanes, the last count % 4 samples one by one.
+ */
+export function mlpProductChunk4(
+  seedLo: u32,
+  seedHi: u32,
+  start: u32,
+  count: i32,
+  d: i32,
+  widths: usize,
+  logGain: usize,
+  a2: f64,
+  logC: f64,
+  nOut: i32,
+  outG: usize,
+  outO: usize,
+): void {
+  const zk = ZK;
+  const zw = ZW;
+  const third: f64 = 1.0 / 3.0;
+  for (let g = 0; g + 4 <= count; g += 4) {
+    for (let lane: usize = 0; lane < 4; lane++) {
+      resetStream(seedLo, seedHi, start + <u32>g + <u32>lane, 0);
+      keepLane(lane);
+    }
+    let a0 = v128.load(ST);
+    let a1 = v128.load(ST, 16);
+    let a2s = v128.load(ST, 32);
+    let a3 = v128.load(ST, 48);
+    let S01 = f64x2.splat(0);
+    let S23 = f64x2.splat(0);
+    for (let l = 0; l < d; l++) {
+      const n = <i32>load<f64>(widths + ((<usize>l) << 3));
+      // Bin(n, 1/2): the set bits of n fresh bits, per lane.
+      let Bv = i32x4.splat(0);
+      let left = n;
+      while (left > 0) {
+        const m = i32x4.mul(a1, i32x4.splat(5));
+        let u = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), i32x4.splat(9));
+        const t = i32x4.shl(a1, 9);
+        a2s = v128.xor(a2s, a0);
+        a3 = v128.xor(a3, a1);
+        a1 = v128.xor(a1, a2s);
+        a0 = v128.xor(a0, a3);
+        a2s = v128.xor(a2s, t);
+        a3 = v128.or(i32x4.shl(a3, 11), i32x4.shr_u(a3, 21));
+        if (left < 32) u = i32x4.shr_u(u, 32 - left);
+        Bv = i32x4.add(Bv, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(u))));
+        left -= 32;
+      }
+      // One speculative Marsaglia-Tsang attempt per lane: words w1 (the normal), w2, w3 (the uniform).
+      const s0 = a0;
+      const s1 = a1;
+      const s2 = a2s;
+      const s3 = a3;
+      let w1 = i32x4.splat(0);
+      let w2 = i32x4.splat(0);
+      let w3 = i32x4.splat(0);
+      for (let k = 0; k < 3; k++) {
+        const m = i32x4.mul(a1, i32x4.splat(5));
+        const u = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), i32x4.splat(9));
+        const t = i32x4.shl(a1, 9);
+        a2s = v128.xor(a2s, a0);
+        a3 = v128.xor(a3, a1);
+        a1 = v128.xor(a1, a2s);
+        a0 = v128.xor(a0, a3);
+        a2s = v128.xor(a2s, t);
+        a3 = v128.or(i32x4.shl(a3, 11), i32x4.shr_u(a3, 21));
+        if (k == 0) w1 = u;
+        else if (k == 1) w2 = u;
+        else w3 = u;
+      }
+      const ii = v128.and(w1, i32x4.splat(127));
+      const jj = i32x4.shr_u(w1, 8);
+      const i0 = <usize>i32x4.extract_lane(ii, 0);
+      const i1 = <usize>i32x4.extract_lane(ii, 1);
+      const i2 = <usize>i32x4.extract_lane(ii, 2);
+      const i3 = <usize>i32x4.extract_lane(ii, 3);
+      const okz = i32x4.lt_s(
+        jj,
+        i32x4(
+          load<i32>(zk + (i0 << 2)),
+          load<i32>(zk + (i1 << 2)),
+          load<i32>(zk + (i2 << 2)),
+          load<i32>(zk + (i3 << 2)),
+        ),
+      );
+      const sg = i32x4.shl(v128.and(w1, i32x4.splat(128)), 24);
+      const x01 = v128.xor(
+        f64x2.mul(f64x2.convert_low_i32x4_s(jj), f64x2(load<f64>(zw + (i0 << 3)), load<f64>(zw + (i1 << 3)))),
+        i64x2.shl(i64x2.extend_low_i32x4_u(sg), 32),
+      );
+      const x23 = v128.xor(
+        f64x2.mul(
+          f64x2.convert_low_i32x4_s(i32x4.shuffle(jj, jj, 2, 3, 0, 1)),
+          f64x2(load<f64>(zw + (i2 << 3)), load<f64>(zw + (i3 << 3))),
+        ),
+        i64x2.shl(i64x2.extend_high_i32x4_u(sg), 32),
+      );
+      // The uniform (uniformOpen): (a 2^26 + b + 0.5) 2^-53, a = w2 >>> 5, b = w3 >>> 6.
+      const ua = i32x4.shr_u(w2, 5);
+      const ub = i32x4.shr_u(w3, 6);
+      const big = f64x2.splat(67108864.0);
+      const half = f64x2.splat(0.5);
+      const eps = f64x2.splat(TWO_M53);
+      const u01 = f64x2.mul(
+        f64x2.add(
+          f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(ua), big), f64x2.convert_low_i32x4_u(ub)),
+          half,
+        ),
+        eps,
+      );
+      const u23 = f64x2.mul(
+        f64x2.add(
+          f64x2.add(
+            f64x2.mul(f64x2.convert_low_i32x4_u(i32x4.shuffle(ua, ua, 2, 3, 0, 1)), big),
+            f64x2.convert_low_i32x4_u(i32x4.shuffle(ub, ub, 2, 3, 0, 1)),
+          ),
+          half,
+        ),
+        eps,
+      );
+      // d = a - 1/3, c = 1 / sqrt(9 d) with a = B / 2; v = 1 + c x; accept when v > 0 and
+      // u < 1 - 0.0331 x^4; the chi-square is then 2 (d v^3).
+      const B01 = f64x2.convert_low_i32x4_s(Bv);
+      const B23 = f64x2.convert_low_i32x4_s(i32x4.shuffle(Bv, Bv, 2, 3, 0, 1));
+      const two = f64x2.splat(2);
+      const one = f64x2.splat(1);
+      const d01 = f64x2.sub(f64x2.div(B01, two), f64x2.splat(third));
+      const d23 = f64x2.sub(f64x2.div(B23, two), f64x2.splat(third));
+      const c01 = f64x2.div(one, f64x2.sqrt(f64x2.mul(f64x2.splat(9), d01)));
+      const c23 = f64x2.div(one, f64x2.sqrt(f64x2.mul(f64x2.splat(9), d23)));
+      const v01 = f64x2.add(one, f64x2.mul(c01, x01));
+      const v23 = f64x2.add(one, f64x2.mul(c23, x23));
+      const q01 = f64x2.mul(x01, x01);
+      const q23 = f64x2.mul(x23, x23);
+      const k0331 = f64x2.splat(0.0331);
+      const zero = f64x2.splat(0);
+      const acc01 = v128.and(
+        v128.and(f64x2.gt(v01, zero), f64x2.ge(B01, two)),
+        f64x2.lt(u01, f64x2.sub(one, f64x2.mul(f64x2.mul(k0331, q01), q01))),
+      );
+      const acc23 = v128.and(
+        v128.and(f64x2.gt(v23, zero), f64x2.ge(B23, two)),
+        f64x2.lt(u23, f64x2.sub(one, f64x2.mul(f64x2.mul(k0331, q23), q23))),
+      );
+      // Per 32-bit lane: accepted by the rectangle and by the squeeze.
+      const pass = v128.and(okz, i32x4.shuffle(acc01, acc23, 0, 2, 4, 6));
+      const w01 = f64x2.mul(f64x2.mul(v01, v01), v01);
+      const w23 = f64x2.mul(f64x2.mul(v23, v23), v23);
+      v128.store(PV, f64x2.mul(two, f64x2.mul(d01, w01)));
+      v128.store(PV, f64x2.mul(two, f64x2.mul(d23, w23)), 16);
+      a0 = v128.bitselect(a0, s0, pass);
+      a1 = v128.bitselect(a1, s1, pass);
+      a2s = v128.bitselect(a2s, s2, pass);
+      a3 = v128.bitselect(a3, s3, pass);
+      const passed = i32x4.bitmask(pass);
+      if (passed != 15) {
+        // The other lanes: from the state before the attempt, the scalar sampler.
+        v128.store(ST, a0);
+        v128.store(ST, a1, 16);
+        v128.store(ST, a2s, 32);
+        v128.store(ST, a3, 48);
+        v128.store(BV, Bv);
+        for (let lane: usize = 0; lane < 4; lane++) {
+          if ((passed >> (<i32>lane)) & 1) continue;
+          useLane(ST, lane);
+          store<f64>(PV + (lane << 3), chiSquare(<f64>load<i32>(BV + (lane << 2))));
+          keepLane(lane);
+        }
+        a0 = v128.load(ST);
+        a1 = v128.load(ST, 16);
+        a2s = v128.load(ST, 32);
+        a3 = v128.load(ST, 48);
+      }
+      // S += logGain_l + ln(a2 P + 0), per lane (the scalar sampler's b2 N is 0 for b2 = 0).
+      const lg = load<f64>(logGain + ((<usize>l) << 3));
+      S01 = f64x2.add(
+        S01,
+        f64x2(lg + ln(a2 * load<f64>(PV) + 0.0), lg + ln(a2 * load<f64>(PV, 8) + 0.0)),
+      );
+      S23 = f64x2.add(
+        S23,
+        f64x2(lg + ln(a2 * load<f64>(PV, 16) + 0.0), lg + ln(a2 * load<f64>(PV, 24) + 0.0)),
+      );
+    }
+    v128.store(ST, a0);
+    v128.store(ST, a1, 16);
+    v128.store(ST, a2s, 32);
+    v128.store(ST, a3, 48);
+    v128.store(PV, S01);
+    v128.store(PV, S23, 16);
+    // The last layer's and the output's chi-squares, lane by lane with the scalar sampler.
+    const nd = load<f64>(widths + ((<usize>d) << 3));
+    for (let lane: usize = 0; lane < 4; lane++) {
+      useLane(ST, lane);
+      const G = load<f64>(PV + (lane << 3)) + ln(chiSquare(nd) / nd);
+      const at = (<usize>(g + <i32>lane)) << 3;
+      store<f64>(outG + at, G);
+      if (nOut > 0) store<f64>(outO + at, logC + G + ln(chiSquare(<f64>nOut)));
+    }
+  }
+}

@@ -37,7 +37,8 @@ function keepLane(lane: usize): void {
 
 /**
  * mlpProductChunk for samples start .. start + count - 1 with b2 = 0: G to outG[i] and, when nOut > 0,
- * the output norm to outO[i]. Groups of four run in lanes, the last count % 4 samples one by one.
+ * the output norm to outO[i], in groups of four (a count that is not a multiple of 4 leaves its last
+ * samples to the caller: src/families/mlp/product.ts runs them through mlpProductChunk).
  */
 export function mlpProductChunk4(
   seedLo: u32,
@@ -69,10 +70,25 @@ export function mlpProductChunk4(
     let S23 = f64x2.splat(0);
     for (let l = 0; l < d; l++) {
       const n = <i32>load<f64>(widths + ((<usize>l) << 3));
-      // Bin(n, 1/2): the set bits of n fresh bits, per lane.
+      // Words 0 .. nb - 1: Bin(n, 1/2), the set bits of n fresh bits per lane; then one speculative
+      // Marsaglia-Tsang attempt per lane: w1 (the normal), w2, w3 (the uniform), from saved states s.
+      const nb = (n + 31) >> 5;
       let Bv = i32x4.splat(0);
       let left = n;
-      while (left > 0) {
+      let s0 = a0;
+      let s1 = a1;
+      let s2 = a2s;
+      let s3 = a3;
+      let w1 = Bv;
+      let w2 = Bv;
+      let w3 = Bv;
+      for (let k = 0; k < nb + 3; k++) {
+        if (k == nb) {
+          s0 = a0;
+          s1 = a1;
+          s2 = a2s;
+          s3 = a3;
+        }
         const m = i32x4.mul(a1, i32x4.splat(5));
         let u = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), i32x4.splat(9));
         const t = i32x4.shl(a1, 9);
@@ -82,30 +98,12 @@ export function mlpProductChunk4(
         a0 = v128.xor(a0, a3);
         a2s = v128.xor(a2s, t);
         a3 = v128.or(i32x4.shl(a3, 11), i32x4.shr_u(a3, 21));
-        if (left < 32) u = i32x4.shr_u(u, 32 - left);
-        Bv = i32x4.add(Bv, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(u))));
-        left -= 32;
-      }
-      // One speculative Marsaglia-Tsang attempt per lane: words w1 (the normal), w2, w3 (the uniform).
-      const s0 = a0;
-      const s1 = a1;
-      const s2 = a2s;
-      const s3 = a3;
-      let w1 = i32x4.splat(0);
-      let w2 = i32x4.splat(0);
-      let w3 = i32x4.splat(0);
-      for (let k = 0; k < 3; k++) {
-        const m = i32x4.mul(a1, i32x4.splat(5));
-        const u = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), i32x4.splat(9));
-        const t = i32x4.shl(a1, 9);
-        a2s = v128.xor(a2s, a0);
-        a3 = v128.xor(a3, a1);
-        a1 = v128.xor(a1, a2s);
-        a0 = v128.xor(a0, a3);
-        a2s = v128.xor(a2s, t);
-        a3 = v128.or(i32x4.shl(a3, 11), i32x4.shr_u(a3, 21));
-        if (k == 0) w1 = u;
-        else if (k == 1) w2 = u;
+        if (k < nb) {
+          if (left < 32) u = i32x4.shr_u(u, 32 - left);
+          Bv = i32x4.add(Bv, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(i8x16.popcnt(u))));
+          left -= 32;
+        } else if (k == nb) w1 = u;
+        else if (k == nb + 1) w2 = u;
         else w3 = u;
       }
       const ii = v128.and(w1, i32x4.splat(127));

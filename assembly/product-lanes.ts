@@ -89,6 +89,8 @@ export function mlpProductChunk4(
           s2 = a2s;
           s3 = a3;
         }
+        // xoshiro128** in four lanes, written out as in lanes.ts: the state stays in locals (a shared
+        // helper would route it through memory, the store-load chain normals.ts measured).
         const m = i32x4.mul(a1, i32x4.splat(5));
         let u = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), i32x4.splat(9));
         const t = i32x4.shl(a1, 9);

@@ -413,16 +413,16 @@ export function resnetReluLayers(
 // fdlibm's __ieee754_log (FreeBSD msun e_log.c), the algorithm of V8's Math.log in Node 20 and of
 // @stdlib/math-base-special-ln: bit-identical to both (tested on 10^6 arguments), without a call out of
 // WebAssembly, and the same on every JavaScript engine.
-const LN2_HI: f64 = 6.93147180369123816490e-1;
-const LN2_LO: f64 = 1.90821492927058770002e-10;
+export const LN2_HI: f64 = 6.93147180369123816490e-1;
+export const LN2_LO: f64 = 1.90821492927058770002e-10;
 const TWO54: f64 = 1.8014398509481984e16;
-const LG1: f64 = 6.666666666666735130e-1;
-const LG2: f64 = 3.999999999940941908e-1;
-const LG3: f64 = 2.857142874366239149e-1;
-const LG4: f64 = 2.222219843214978396e-1;
-const LG5: f64 = 1.818357216161805012e-1;
-const LG6: f64 = 1.531383769920937332e-1;
-const LG7: f64 = 1.479819860511658591e-1;
+export const LG1: f64 = 6.666666666666735130e-1;
+export const LG2: f64 = 3.999999999940941908e-1;
+export const LG3: f64 = 2.857142874366239149e-1;
+export const LG4: f64 = 2.222219843214978396e-1;
+export const LG5: f64 = 1.818357216161805012e-1;
+export const LG6: f64 = 1.531383769920937332e-1;
+export const LG7: f64 = 1.479819860511658591e-1;
 
 export function ln(x: f64): f64 {
   let bits = reinterpret<u64>(x);
@@ -587,7 +587,7 @@ export function chiSquare(k: f64): f64 {
 }
 
 /** Bin(n, 1/2): set bits among n fresh bits (binomial.ts binomialHalf). */
-function binomialHalf(n: i32): i32 {
+export function binomialHalf(n: i32): i32 {
   let k: i32 = 0;
   let left = n;
   while (left >= 32) {

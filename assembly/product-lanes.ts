@@ -1,20 +1,28 @@
 // The MLP's product engine (mlpProductChunk in assembly/normals.ts) four samples at a time, one per
 // SIMD lane, each on its own stream (as assembly/lanes.ts does for the reduced engines). Per layer all
 // four lanes draw the binomial's words together and one speculative Marsaglia-Tsang attempt (one
-// ziggurat word, then two words for the uniform). A lane whose attempt the scalar sampler would accept
-// at once (fast-path normal, v > 0, the squeeze passes, shape >= 1) keeps it: the same words and the
-// same float operations, so the same chi-square. Any other lane goes back to its state before the
-// attempt and draws its chi-square with the scalar sampler. Results are bit-identical to the scalar
-// chunk (tested); ReLU-like slopes only (b2 = 0: no negative part drawn).
+// ziggurat word, then two words for the uniform). When the attempt's words are the ones the scalar
+// sampler would draw (fast-path normal, v > 0, shape >= 1), the lane keeps its state: the squeeze, or
+// else the log test (scalar, in the rare lanes that need it), decides as the scalar sampler would, on
+// the same words with the same float operations, so the same chi-square; after a rejection the scalar
+// sampler continues from there. Any other lane goes back to its state before the attempt and draws its
+// chi-square with the scalar sampler. Results are bit-identical to the scalar chunk (tested);
+// ReLU-like slopes only (b2 = 0: no negative part drawn).
 
+import { lnLanes } from "./log-lanes";
 import { chiSquare, getState, ln, resetStream, setState, ZK, ZW } from "./normals";
 
 const TWO_M53: f64 = 1.1102230246251565e-16; // 2^-53
-// Scratch: lane states (4 x v128), saved states (4 x v128), chi-squares (4 f64), binomials (4 i32).
-const ST = memory.data(256, 16);
-const SV = ST + 64;
-const PV = ST + 128;
-const BV = ST + 160;
+// Scratch: lane states (4 x v128), chi-squares (4 f64), binomials (4 i32), and the attempt's normals x,
+// uniforms u, cubes v^3 and d = a - 1/3 (4 f64 each).
+const ST = memory.data(320, 16);
+const PV = ST + 64;
+const BV = ST + 96;
+const XV = ST + 112;
+const UV = ST + 144;
+const WV = ST + 176;
+const DV = ST + 208;
+const SV = ST + 256; // the lanes' states before the attempt (4 x v128)
 
 /** Lane `lane`'s state from `at` (4 x v128, structure of arrays) into the scalar generator. */
 // @ts-ignore: decorator
@@ -68,12 +76,19 @@ export function mlpProductChunk4(
     let a3 = v128.load(ST, 48);
     let S01 = f64x2.splat(0);
     let S23 = f64x2.splat(0);
-    for (let l = 0; l < d; l++) {
-      const n = <i32>load<f64>(widths + ((<usize>l) << 3));
+    let G01 = S01;
+    let G23 = S23;
+    // Steps 0 .. d - 1 are the layers; step d draws chi2_{n_d} for the last layer, step d + 1 the
+    // output's chi2_{nOut} (when asked), with the same speculative attempt.
+    const nd = load<f64>(widths + ((<usize>d) << 3));
+    const steps = d + (nOut > 0 ? 2 : 1);
+    for (let l = 0; l < steps; l++) {
+      const layer = l < d;
+      const n = layer ? <i32>load<f64>(widths + ((<usize>l) << 3)) : 0;
       // Words 0 .. nb - 1: Bin(n, 1/2), the set bits of n fresh bits per lane; then one speculative
       // Marsaglia-Tsang attempt per lane: w1 (the normal), w2, w3 (the uniform), from saved states s.
       const nb = (n + 31) >> 5;
-      let Bv = i32x4.splat(0);
+      let Bv = i32x4.splat(layer ? 0 : l == d ? <i32>nd : nOut);
       let left = n;
       let s0 = a0;
       let s1 = a1;
@@ -164,8 +179,8 @@ export function mlpProductChunk4(
       const B23 = f64x2.convert_low_i32x4_s(i32x4.shuffle(Bv, Bv, 2, 3, 0, 1));
       const two = f64x2.splat(2);
       const one = f64x2.splat(1);
-      const d01 = f64x2.sub(f64x2.div(B01, two), f64x2.splat(third));
-      const d23 = f64x2.sub(f64x2.div(B23, two), f64x2.splat(third));
+      const d01 = f64x2.sub(f64x2.mul(B01, f64x2.splat(0.5)), f64x2.splat(third));
+      const d23 = f64x2.sub(f64x2.mul(B23, f64x2.splat(0.5)), f64x2.splat(third));
       const c01 = f64x2.div(one, f64x2.sqrt(f64x2.mul(f64x2.splat(9), d01)));
       const c23 = f64x2.div(one, f64x2.sqrt(f64x2.mul(f64x2.splat(9), d23)));
       const v01 = f64x2.add(one, f64x2.mul(c01, x01));
@@ -174,36 +189,54 @@ export function mlpProductChunk4(
       const q23 = f64x2.mul(x23, x23);
       const k0331 = f64x2.splat(0.0331);
       const zero = f64x2.splat(0);
-      const acc01 = v128.and(
-        v128.and(f64x2.gt(v01, zero), f64x2.ge(B01, two)),
-        f64x2.lt(u01, f64x2.sub(one, f64x2.mul(f64x2.mul(k0331, q01), q01))),
-      );
-      const acc23 = v128.and(
-        v128.and(f64x2.gt(v23, zero), f64x2.ge(B23, two)),
-        f64x2.lt(u23, f64x2.sub(one, f64x2.mul(f64x2.mul(k0331, q23), q23))),
-      );
-      // Per 32-bit lane: accepted by the rectangle and by the squeeze.
-      const pass = v128.and(okz, i32x4.shuffle(acc01, acc23, 0, 2, 4, 6));
+      // Per 32-bit lane: `fast` when the normal came from the rectangle, v > 0 and the shape >= 1, so
+      // the attempt's words are the scalar sampler's; `pass` when the squeeze accepts it too.
+      const ok01 = v128.and(f64x2.gt(v01, zero), f64x2.ge(B01, two));
+      const ok23 = v128.and(f64x2.gt(v23, zero), f64x2.ge(B23, two));
+      const fast = v128.and(okz, i32x4.shuffle(ok01, ok23, 0, 2, 4, 6));
+      const sq01 = f64x2.lt(u01, f64x2.sub(one, f64x2.mul(f64x2.mul(k0331, q01), q01)));
+      const sq23 = f64x2.lt(u23, f64x2.sub(one, f64x2.mul(f64x2.mul(k0331, q23), q23)));
+      const pass = v128.and(fast, i32x4.shuffle(sq01, sq23, 0, 2, 4, 6));
       const w01 = f64x2.mul(f64x2.mul(v01, v01), v01);
       const w23 = f64x2.mul(f64x2.mul(v23, v23), v23);
       v128.store(PV, f64x2.mul(two, f64x2.mul(d01, w01)));
       v128.store(PV, f64x2.mul(two, f64x2.mul(d23, w23)), 16);
-      a0 = v128.bitselect(a0, s0, pass);
-      a1 = v128.bitselect(a1, s1, pass);
-      a2s = v128.bitselect(a2s, s2, pass);
-      a3 = v128.bitselect(a3, s3, pass);
+      // A lane that is not `fast` goes back to its state before the attempt.
       const passed = i32x4.bitmask(pass);
       if (passed != 15) {
-        // The other lanes: from the state before the attempt, the scalar sampler.
         v128.store(ST, a0);
         v128.store(ST, a1, 16);
         v128.store(ST, a2s, 32);
         v128.store(ST, a3, 48);
+        v128.store(SV, s0);
+        v128.store(SV, s1, 16);
+        v128.store(SV, s2, 32);
+        v128.store(SV, s3, 48);
         v128.store(BV, Bv);
+        v128.store(XV, x01);
+        v128.store(XV, x23, 16);
+        v128.store(UV, u01);
+        v128.store(UV, u23, 16);
+        v128.store(WV, w01);
+        v128.store(WV, w23, 16);
+        v128.store(DV, d01);
+        v128.store(DV, d23, 16);
+        const isFast = i32x4.bitmask(fast);
         for (let lane: usize = 0; lane < 4; lane++) {
           if ((passed >> (<i32>lane)) & 1) continue;
-          useLane(ST, lane);
-          store<f64>(PV + (lane << 3), chiSquare(<f64>load<i32>(BV + (lane << 2))));
+          const o = lane << 3;
+          if ((isFast >> (<i32>lane)) & 1) {
+            // The squeeze failed: the scalar sampler's log test, on the same x, u, v^3 and d. If it
+            // accepts, the attempt's chi-square and state stand; if not, the scalar sampler goes on
+            // from the state after the attempt (its next attempt), as its loop would.
+            const x = load<f64>(XV + o);
+            const v = load<f64>(WV + o);
+            const dd = load<f64>(DV + o);
+            if (ln(load<f64>(UV + o)) < 0.5 * (x * x) + dd * (1.0 - v + ln(v))) continue;
+            useLane(ST, lane);
+          } else useLane(SV, lane); // from the state before the attempt
+          // The scalar sampler.
+          store<f64>(PV + o, chiSquare(<f64>load<i32>(BV + (lane << 2))));
           keepLane(lane);
         }
         a0 = v128.load(ST);
@@ -211,31 +244,25 @@ export function mlpProductChunk4(
         a2s = v128.load(ST, 32);
         a3 = v128.load(ST, 48);
       }
-      // S += logGain_l + ln(a2 P + 0), per lane (the scalar sampler's b2 N is 0 for b2 = 0).
-      const lg = load<f64>(logGain + ((<usize>l) << 3));
-      S01 = f64x2.add(
-        S01,
-        f64x2(lg + ln(a2 * load<f64>(PV) + 0.0), lg + ln(a2 * load<f64>(PV, 8) + 0.0)),
-      );
-      S23 = f64x2.add(
-        S23,
-        f64x2(lg + ln(a2 * load<f64>(PV, 16) + 0.0), lg + ln(a2 * load<f64>(PV, 24) + 0.0)),
-      );
-    }
-    v128.store(ST, a0);
-    v128.store(ST, a1, 16);
-    v128.store(ST, a2s, 32);
-    v128.store(ST, a3, 48);
-    v128.store(PV, S01);
-    v128.store(PV, S23, 16);
-    // The last layer's and the output's chi-squares, lane by lane with the scalar sampler.
-    const nd = load<f64>(widths + ((<usize>d) << 3));
-    for (let lane: usize = 0; lane < 4; lane++) {
-      useLane(ST, lane);
-      const G = load<f64>(PV + (lane << 3)) + ln(chiSquare(nd) / nd);
-      const at = (<usize>(g + <i32>lane)) << 3;
-      store<f64>(outG + at, G);
-      if (nOut > 0) store<f64>(outO + at, logC + G + ln(chiSquare(<f64>nOut)));
+      if (layer) {
+        // S += logGain_l + ln(a2 P + 0), per lane (the scalar sampler's b2 N is 0 for b2 = 0).
+        const lg = f64x2.splat(load<f64>(logGain + ((<usize>l) << 3)));
+        const a2v = f64x2.splat(a2);
+        S01 = f64x2.add(S01, f64x2.add(lg, lnLanes(f64x2.add(f64x2.mul(a2v, v128.load(PV)), zero))));
+        S23 = f64x2.add(S23, f64x2.add(lg, lnLanes(f64x2.add(f64x2.mul(a2v, v128.load(PV, 16)), zero))));
+      } else if (l == d) {
+        // G = S + ln(Q / n_d).
+        const ndv = f64x2.splat(nd);
+        G01 = f64x2.add(S01, lnLanes(f64x2.div(v128.load(PV), ndv)));
+        G23 = f64x2.add(S23, lnLanes(f64x2.div(v128.load(PV, 16), ndv)));
+        v128.store(outG + ((<usize>g) << 3), G01);
+        v128.store(outG + ((<usize>g) << 3), G23, 16);
+      } else {
+        // ln ||z_out||^2 = logC + G + ln chi2_{nOut}.
+        const lc = f64x2.splat(logC);
+        v128.store(outO + ((<usize>g) << 3), f64x2.add(f64x2.add(lc, G01), lnLanes(v128.load(PV))));
+        v128.store(outO + ((<usize>g) << 3), f64x2.add(f64x2.add(lc, G23), lnLanes(v128.load(PV, 16))), 16);
+      }
     }
   }
 }

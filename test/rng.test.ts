@@ -393,6 +393,47 @@ describe("the WebAssembly natural log (fdlibm's, assembly/normals.ts)", () => {
   });
 });
 
+describe("the WebAssembly natural log in SIMD lanes (assembly/log-lanes.ts)", () => {
+  it("equals the scalar ln bit for bit on 10^6 arguments, the special values and both of fdlibm's branches", async () => {
+    const { Arena } = await import("../src/wasm/index.js");
+    const arena = new Arena();
+    const n = 1 << 16;
+    const buf = arena.f64(n);
+    arena.commit();
+    const { ln, lnPairs } = arena.k;
+    const words = new Uint32Array(1 << 1);
+    const one = new Float64Array(words.buffer);
+    let s = 777;
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+    const special = [0, -0, -1, 1, 2, 0.5, Number.MIN_VALUE, 2.2e-308, 1e-310, 1 + 2 ** -52, 1 - 2 ** -53];
+    const more = [1 + 1e-7, 0.9999999, Number.MAX_VALUE, Infinity, -Infinity, NaN, 1.4142135, 0.7071068];
+    let differ = 0;
+    for (let round = 0; round < 16; round++) {
+      for (let i = 0; i < n; i++) {
+        const kind = i % 4;
+        if (kind === 0) {
+          // any positive double
+          words[1] = next() % 0x7ff00000;
+          words[0] = next();
+          buf.a[i] = one[0];
+        } else if (kind === 1)
+          buf.a[i] = (next() + 0.5) / 2 ** 32; // the samplers' uniforms
+        else if (kind === 2)
+          buf.a[i] = 0.5 + (1.5 * next()) / 2 ** 32; // [0.5, 2): k = 0 and both polynomials
+        else
+          buf.a[i] =
+            round === 0 && i < 4 * (special.length + more.length)
+              ? [...special, ...more][i >> 2]
+              : next() / 2 ** 20;
+      }
+      const x = Float64Array.from(buf.a);
+      lnPairs(buf.ptr, n);
+      for (let i = 0; i < n; i++) if (!Object.is(buf.a[i], ln(x[i]))) differ++;
+    }
+    expect(differ).toBe(0);
+  });
+});
+
 describe("the WebAssembly exponential (fdlibm's, assembly/normals.ts)", () => {
   it("equals @stdlib/math-base-special-exp (fdlibm in JavaScript) on 10^6 arguments and the special values", async () => {
     const { Arena } = await import("../src/wasm/index.js");

@@ -122,6 +122,8 @@ export interface KernelExports {
     outG: number,
     outO: number,
   ): void;
+  /** ln of x[0 .. n - 1] in place, two lanes at a time (assembly/log-lanes.ts; n even). */
+  lnPairs(x: number, n: number): void;
   mlpProductSample(
     d: number,
     widths: number,

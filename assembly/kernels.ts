@@ -449,3 +449,5 @@ export function outerAcc(G: usize, P: usize, S: usize, d: i32, m: i32, sc: f64):
 export * from "./marion-lanes";
 export { mlpProductChunk4 } from "./product-lanes";
 export { lnPairs } from "./log-lanes";
+export { compactNotNaN, selectRanks } from "./select";
+export { summaryPush } from "./summary";

@@ -10,7 +10,7 @@ import { MAX_SEED, Rng } from "./rng/rng.js";
 import { SpecError } from "./spec/errors.js";
 import { familyOf, type ModelSpec } from "./families/index.js";
 import { quantiles } from "./stats/quantile.js";
-import { emptySummary, merge, push, type Summary, type SummaryStats, stats } from "./stats/summary.js";
+import { emptySummary, merge, type Summary, type SummaryStats, stats, summarize } from "./stats/summary.js";
 
 export interface SimulateOptions {
   samples: number;
@@ -172,29 +172,20 @@ export function runChunk(plan: Plan, chunk: number): ChunkResult {
   const k = plan.observables.length;
   const kernel = kernelFor(plan);
   const columns = Array.from({ length: k }, () => new Float64Array(end - start));
-  const summaries = Array.from({ length: k }, () => emptySummary());
-  if (kernel.batch) {
-    kernel.batch(plan.seed, start, end, columns);
-    for (let o = 0; o < k; o++) {
-      const col = columns[o];
-      const s = summaries[o];
-      for (let i = 0; i < col.length; i++) push(s, col[i]);
-    }
-    return { chunk, start, end, columns, summaries };
-  }
-  const rng = new Rng();
-  const row = new Float64Array(k);
-  const key = { seed: plan.seed, index: 0 };
-  for (let i = start; i < end; i++) {
-    rng.reset(plan.seed, i);
-    key.index = i;
-    kernel(rng, row, key);
-    for (let o = 0; o < k; o++) {
-      columns[o][i - start] = row[o];
-      push(summaries[o], row[o]);
+  if (kernel.batch) kernel.batch(plan.seed, start, end, columns);
+  else {
+    const rng = new Rng();
+    const row = new Float64Array(k);
+    const key = { seed: plan.seed, index: 0 };
+    for (let i = start; i < end; i++) {
+      rng.reset(plan.seed, i);
+      key.index = i;
+      kernel(rng, row, key);
+      for (let o = 0; o < k; o++) columns[o][i - start] = row[o];
     }
   }
-  return { chunk, start, end, columns, summaries };
+  // Each column's summary, its samples pushed in order (in WebAssembly: the same bits as push).
+  return { chunk, start, end, columns, summaries: columns.map((c) => summarize(c)) };
 }
 
 /** Combine chunk results (any order of arrival) into the run's result, merging in chunk order. */
@@ -210,10 +201,12 @@ export function assemble(plan: Plan, results: readonly ChunkResult[]): Simulatio
   const st: Record<string, SummaryStats> = {};
   const q: Record<string, Record<string, number>> = {};
   plan.observables.forEach((key, o) => {
-    const col = new Float64Array(plan.samples);
+    // One chunk: its column is the run's (no copy).
+    const whole = byChunk.length === 1 && byChunk[0].columns[o].length === plan.samples;
+    const col = whole ? byChunk[0].columns[o] : new Float64Array(plan.samples);
     let s = emptySummary();
     for (const r of byChunk) {
-      col.set(r.columns[o], r.start);
+      if (!whole) col.set(r.columns[o], r.start);
       s = merge(s, r.summaries[o]);
     }
     samples[key] = col;

@@ -170,6 +170,70 @@ describe("architecture", () => {
   });
 });
 
+/** Random arrays with ties, +-0, +-inf and NaN (a linear congruential stream: reproducible). */
+function awkwardArrays(): Float64Array[] {
+  let s = 2024;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const pool = [0, -0, Infinity, -Infinity, NaN, 1, -1, 1e300, -1e-300];
+  const out: Float64Array[] = [];
+  for (const n of [0, 1, 2, 3, 5, 24, 25, 63, 64, 65, 100, 1000, 4097, 50_000]) {
+    for (const kind of ["normal", "ties", "awkward", "sorted", "reversed", "constant"]) {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const u = next();
+        a[i] =
+          kind === "ties"
+            ? Math.floor(u * 7) - 3
+            : kind === "awkward"
+              ? u < 0.3
+                ? pool[Math.floor(next() * pool.length)]
+                : Math.tan(Math.PI * (u - 0.5))
+              : kind === "constant"
+                ? -0
+                : Math.log(u) * (next() < 0.5 ? -1 : 1);
+      }
+      if (kind === "sorted") a.sort();
+      if (kind === "reversed") a.sort().reverse();
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+describe("summaries and quantiles in WebAssembly equal their JavaScript definitions bit for bit", () => {
+  it("summarize equals pushing the values one by one (moments, counts, min, max)", async () => {
+    const { emptySummary, push, summarize } = await import("../src/stats/index.js");
+    for (const a of awkwardArrays()) {
+      const js = emptySummary();
+      for (const x of a) push(js, x);
+      const w = summarize(a);
+      for (const key of Object.keys(js) as (keyof typeof js)[])
+        expect(Object.is(w[key], js[key]), `${key} n=${a.length}`).toBe(true);
+    }
+  });
+  it("quantiles equal a full sort's type-7 quantiles (NaN ignored, -0 before +0)", async () => {
+    const { quantiles } = await import("../src/stats/index.js");
+    const probs = [0, 0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999, 1, 1 / 3];
+    for (const a of awkwardArrays()) {
+      const sorted = a.filter((x) => !Number.isNaN(x)).sort();
+      const n = sorted.length;
+      const got = quantiles(a, probs);
+      for (const p of probs) {
+        let want = Number.NaN;
+        if (n > 0) {
+          const h = (n - 1) * p;
+          const lo = Math.floor(h);
+          const [x, y] = [sorted[lo], sorted[Math.min(n - 1, lo + 1)]];
+          want = x === y || h === lo ? x : x + (h - lo) * (y - x);
+        }
+        expect(Object.is(got[String(p)], want), `p=${p} n=${a.length}: ${got[String(p)]} vs ${want}`).toBe(
+          true,
+        );
+      }
+    }
+  });
+});
+
 describe("quantiles", () => {
   it("type-7 interpolation like numpy, with -inf kept and NaN ignored", async () => {
     const { quantiles } = await import("../src/stats/index.js");

@@ -1,29 +1,62 @@
 /** Exact sample quantiles (type 7, linear interpolation, as numpy's default) of values incl. +-inf. */
+import { statsWorkspace } from "./workspace.js";
 
 export const DEFAULT_PROBS = [0.001, 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 0.999];
 
-/** Quantiles of `values` at probabilities `probs`; NaN values are ignored, -inf/+inf are kept. */
+/**
+ * Quantiles of `values` at probabilities `probs`; NaN values are ignored, -inf/+inf are kept. The same
+ * numbers as sorting the values (a typed array's sort: -0 before +0) and reading ranks floor(h) and
+ * floor(h) + 1, h = (n - 1) p, but only those ranks are placed (assembly/select.ts, WebAssembly:
+ * O(n), as fast in a fresh process as in a warm one).
+ */
 export function quantiles(
   values: ArrayLike<number>,
   probs: readonly number[] = DEFAULT_PROBS,
 ): Record<string, number> {
-  const s = Float64Array.from(values as ArrayLike<number>).sort();
-  let n = s.length;
-  while (n > 0 && Number.isNaN(s[n - 1])) n--;
   const out: Record<string, number> = {};
-  for (const p of probs) {
-    if (n === 0) {
-      out[String(p)] = Number.NaN;
-      continue;
-    }
+  const w = statsWorkspace(values.length);
+  w.data.a.set(values);
+  const n = w.k.compactNotNaN(w.data.ptr, values.length);
+  if (n === 0) {
+    for (const p of probs) out[String(p)] = Number.NaN;
+    return out;
+  }
+  const rankOf = (p: number) => {
     const h = (n - 1) * p;
     const lo = Math.floor(h);
-    const hi = Math.min(n - 1, lo + 1);
-    const a = s[lo];
-    const b = s[hi];
+    return { h, lo, hi: Math.min(n - 1, lo + 1) };
+  };
+  const ranks = [...new Set(probs.flatMap((p) => [rankOf(p).lo, rankOf(p).hi]))].sort((a, b) => a - b);
+  if (ranks.length <= w.small.a.length) {
+    w.small.a.set(ranks);
+    w.k.selectRanks(w.data.ptr, 0, n - 1, w.small.ptr, 0, ranks.length, 2 * Math.ceil(Math.log2(n + 1)) + 8);
+  } else w.data.a.subarray(0, n).sort(); // more ranks than the workspace holds: a full sort
+  const s = w.data.a;
+  // A selected zero takes the sorted order's sign: -0 at ranks below .. below + negZeros - 1.
+  let zeroSigns: { below: number; negZeros: number } | null = null;
+  const at = (r: number) => {
+    if (s[r] !== 0) return s[r];
+    zeroSigns ??= countBelowZero(s, n);
+    return r < zeroSigns.below + zeroSigns.negZeros ? -0 : 0;
+  };
+  for (const p of probs) {
+    const { h, lo, hi } = rankOf(p);
+    const a = at(lo);
+    const b = at(hi);
     out[String(p)] = a === b || h === lo ? a : a + (h - lo) * (b - a);
   }
   return out;
+}
+
+/** How many of a[0..n) are below zero, and how many are -0. */
+function countBelowZero(a: Float64Array, n: number): { below: number; negZeros: number } {
+  let below = 0;
+  let negZeros = 0;
+  for (let i = 0; i < n; i++) {
+    if (a[i] < 0) below++;
+    else if (Object.is(a[i], -0)) negZeros++;
+  }
+  return { below, negZeros };
 }
 
 /** The value at rank floor(q (n - 1)) of an ascending array (no interpolation), clamped to its ends. */

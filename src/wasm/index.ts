@@ -122,6 +122,20 @@ export interface KernelExports {
     outG: number,
     outO: number,
   ): void;
+  /** Move the non-NaN values of a[0 .. n - 1] to the front (assembly/select.ts); returns how many. */
+  compactNotNaN(a: number, n: number): number;
+  /** Place the values of ranks[r0 .. r1) (f64, ascending) of a[left .. right] as a sort would. */
+  selectRanks(
+    a: number,
+    left: number,
+    right: number,
+    ranks: number,
+    r0: number,
+    r1: number,
+    depth: number,
+  ): void;
+  /** Push a[0 .. n - 1] into the summary at s (11 f64; assembly/summary.ts). */
+  summaryPush(a: number, n: number, s: number): void;
   /** ln of x[0 .. n - 1] in place, two lanes at a time (assembly/log-lanes.ts; n even). */
   lnPairs(x: number, n: number): void;
   mlpProductSample(

@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ChunkResult, Plan } from "../../simulate.js";
-import { emptySummary, push } from "../../stats/summary.js";
+import { summarize } from "../../stats/summary.js";
 import { toJson } from "../io.js";
 
 export const CHUNK_MAGIC = "DLCHUNK1";
@@ -122,10 +122,8 @@ export function decodeChunk(
   for (let o = 0; o < m.columns; o++) {
     const col = new Float64Array(rows);
     new Uint8Array(col.buffer).set(b.subarray(bodyAt + o * rows * 8, bodyAt + (o + 1) * rows * 8));
-    const s = emptySummary();
-    for (let i = 0; i < rows; i++) push(s, col[i]);
     columns.push(col);
-    summaries.push(s);
+    summaries.push(summarize(col));
   }
   return { chunk: { chunk: m.chunk, start: m.start, end: m.end, columns, summaries }, next: offset + len };
 }

@@ -36,7 +36,7 @@ import { createRequire } from "node:module";
 import type { ChunkResult, Plan, SimulationResult } from "../../simulate.js";
 import { SpecError } from "../../spec/errors.js";
 import { quantiles } from "../../stats/quantile.js";
-import { emptySummary, merge, push, type Summary, stats as summaryStats } from "../../stats/summary.js";
+import { emptySummary, merge, type Summary, stats as summaryStats, summarize } from "../../stats/summary.js";
 import { faultPoint, toJson, writeFileAtomic } from "../io.js";
 import { planHash } from "./chunk-codec.js";
 import { csvCell } from "../exports.js";
@@ -303,10 +303,7 @@ const same = (a: unknown, b: unknown) => toJson(a) === toJson(b);
 function chunkedSummary(plan: Plan, col: Float64Array): Summary {
   let s = emptySummary();
   for (let start = 0; start < plan.samples; start += plan.chunkSize) {
-    const c = emptySummary();
-    const end = Math.min(plan.samples, start + plan.chunkSize);
-    for (let i = start; i < end; i++) push(c, col[i]);
-    s = merge(s, c);
+    s = merge(s, summarize(col.subarray(start, Math.min(plan.samples, start + plan.chunkSize))));
   }
   return s;
 }

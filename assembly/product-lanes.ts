@@ -22,7 +22,10 @@ const XV = ST + 112;
 const UV = ST + 144;
 const WV = ST + 176;
 const DV = ST + 208;
-const SV = ST + 256; // the lanes' states before the attempt (4 x v128)
+const SV = ST + 256;
+// The lanes' a2 P + 0 of a block of layers, whose logs are taken after it.
+const LOG_BLOCK = 32;
+const PH = memory.data(LOG_BLOCK * 32, 16); // the lanes' states before the attempt (4 x v128)
 
 /** Lane `lane`'s state from `at` (4 x v128, structure of arrays) into the scalar generator. */
 // @ts-ignore: decorator
@@ -232,7 +235,9 @@ export function mlpProductChunk4(
             const x = load<f64>(XV + o);
             const v = load<f64>(WV + o);
             const dd = load<f64>(DV + o);
-            if (ln(load<f64>(UV + o)) < 0.5 * (x * x) + dd * (1.0 - v + ln(v))) continue;
+            // ln u and ln v^3 together, one in each lane.
+            const lg = lnLanes(f64x2(load<f64>(UV + o), v));
+            if (f64x2.extract_lane(lg, 0) < 0.5 * (x * x) + dd * (1.0 - v + f64x2.extract_lane(lg, 1))) continue;
             useLane(ST, lane);
           } else useLane(SV, lane); // from the state before the attempt
           // The scalar sampler.
@@ -245,11 +250,22 @@ export function mlpProductChunk4(
         a3 = v128.load(ST, 48);
       }
       if (layer) {
-        // S += logGain_l + ln(a2 P + 0), per lane (the scalar sampler's b2 N is 0 for b2 = 0).
-        const lg = f64x2.splat(load<f64>(logGain + ((<usize>l) << 3)));
+        // S += logGain_l + ln(a2 P + 0), per lane (the scalar sampler's b2 N is 0 for b2 = 0). The
+        // logs of a block of layers are taken together after it, in a loop of their own (independent
+        // logs pipeline there; the sum keeps the layers' order).
         const a2v = f64x2.splat(a2);
-        S01 = f64x2.add(S01, f64x2.add(lg, lnLanes(f64x2.add(f64x2.mul(a2v, v128.load(PV)), zero))));
-        S23 = f64x2.add(S23, f64x2.add(lg, lnLanes(f64x2.add(f64x2.mul(a2v, v128.load(PV, 16)), zero))));
+        const h = (<usize>l & (LOG_BLOCK - 1)) << 5;
+        v128.store(PH + h, f64x2.add(f64x2.mul(a2v, v128.load(PV)), zero));
+        v128.store(PH + h, f64x2.add(f64x2.mul(a2v, v128.load(PV, 16)), zero), 16);
+        if ((l & (LOG_BLOCK - 1)) == LOG_BLOCK - 1 || l == d - 1) {
+          const l0 = l & ~(LOG_BLOCK - 1);
+          for (let j = l0; j <= l; j++) {
+            const lg = f64x2.splat(load<f64>(logGain + ((<usize>j) << 3)));
+            const at = PH + ((<usize>(j - l0)) << 5);
+            S01 = f64x2.add(S01, f64x2.add(lg, lnLanes(v128.load(at))));
+            S23 = f64x2.add(S23, f64x2.add(lg, lnLanes(v128.load(at, 16))));
+          }
+        }
       } else if (l == d) {
         // G = S + ln(Q / n_d).
         const ndv = f64x2.splat(nd);

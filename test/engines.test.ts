@@ -160,6 +160,9 @@ describe("the product engine's WebAssembly sampler is bit-identical to its JavaS
     ],
     ["leaky ReLU, gain 1, depth 40", { width: 7, depth: 40, activation: "leaky-relu", gain: 1 }, ["G"]],
     ["depth 0", { depth: 0, width: 5 }, ["G", "logOutNorm2"]],
+    // Past the four-lane kernel's blocks of 32 layers (logs taken per block), narrow layers (more
+    // log tests and rejections).
+    ["depth 70, width 12", { depth: 70, width: 12 }, ["G", "logOutNorm2"]],
   ];
   for (const [label, extra, keys] of CASES) {
     it(label, () => {

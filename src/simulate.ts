@@ -166,12 +166,18 @@ function kernelFor(plan: Plan) {
   return run;
 }
 
-export function runChunk(plan: Plan, chunk: number): ChunkResult {
+/**
+ * Run one chunk of a plan. With `into` (the run's columns, one per observable, plan.samples long) the
+ * chunk's columns are views of them (no allocation, and assemble has nothing to copy).
+ */
+export function runChunk(plan: Plan, chunk: number, into?: readonly Float64Array[]): ChunkResult {
   const start = chunk * plan.chunkSize;
   const end = Math.min(plan.samples, start + plan.chunkSize);
   const k = plan.observables.length;
   const kernel = kernelFor(plan);
-  const columns = Array.from({ length: k }, () => new Float64Array(end - start));
+  const columns = Array.from({ length: k }, (_, o) =>
+    into ? into[o].subarray(start, end) : new Float64Array(end - start),
+  );
   if (kernel.batch) kernel.batch(plan.seed, start, end, columns);
   else {
     const rng = new Rng();
@@ -188,8 +194,20 @@ export function runChunk(plan: Plan, chunk: number): ChunkResult {
   return { chunk, start, end, columns, summaries: columns.map((c) => summarize(c)) };
 }
 
-/** Combine chunk results (any order of arrival) into the run's result, merging in chunk order. */
-export function assemble(plan: Plan, results: readonly ChunkResult[]): SimulationResult {
+/** The run's columns, one per observable (runChunk's and assemble's `into`). */
+export function runColumns(plan: Plan): Float64Array[] {
+  return plan.observables.map(() => new Float64Array(plan.samples));
+}
+
+/**
+ * Combine chunk results (any order of arrival) into the run's result, merging in chunk order. With
+ * `into` (runColumns), those are the run's columns; chunks that ran into them are not copied.
+ */
+export function assemble(
+  plan: Plan,
+  results: readonly ChunkResult[],
+  into?: readonly Float64Array[],
+): SimulationResult {
   const byChunk = [...results].sort((a, b) => a.chunk - b.chunk);
   if (byChunk.length !== plan.chunks || byChunk.some((r, i) => r.chunk !== i)) {
     throw new Error(
@@ -202,11 +220,12 @@ export function assemble(plan: Plan, results: readonly ChunkResult[]): Simulatio
   const q: Record<string, Record<string, number>> = {};
   plan.observables.forEach((key, o) => {
     // One chunk: its column is the run's (no copy).
-    const whole = byChunk.length === 1 && byChunk[0].columns[o].length === plan.samples;
-    const col = whole ? byChunk[0].columns[o] : new Float64Array(plan.samples);
+    const whole = !into && byChunk.length === 1 && byChunk[0].columns[o].length === plan.samples;
+    const col = into?.[o] ?? (whole ? byChunk[0].columns[o] : new Float64Array(plan.samples));
     let s = emptySummary();
     for (const r of byChunk) {
-      if (!whole) col.set(r.columns[o], r.start);
+      const c = r.columns[o];
+      if (c.buffer !== col.buffer || c.byteOffset !== col.byteOffset + 8 * r.start) col.set(c, r.start);
       s = merge(s, r.summaries[o]);
     }
     samples[key] = col;
@@ -224,11 +243,12 @@ export function simulate(
   onProgress?: (done: number, total: number) => void,
 ): SimulationResult {
   const plan = makePlan(spec, opts);
+  const into = runColumns(plan);
   const results: ChunkResult[] = [];
   for (let c = 0; c < plan.chunks; c++) {
-    const r = runChunk(plan, c);
+    const r = runChunk(plan, c, into);
     results.push(r);
     onProgress?.(r.end, plan.samples);
   }
-  return assemble(plan, results);
+  return assemble(plan, results, into);
 }

@@ -12,6 +12,7 @@ import {
   type OutputMode,
   type Plan,
   runChunk,
+  runColumns,
   type SimulateOptions,
   type SimulationResult,
 } from "../simulate.js";
@@ -74,6 +75,8 @@ export async function runChunksParallel(
   popts: ParallelOptions & {
     onChunk?: (r: ChunkResult) => void;
     doneBefore?: number;
+    /** The run's columns (runColumns): chunks run in this thread write into them. */
+    into?: readonly Float64Array[];
   } = {},
 ): Promise<ChunkResult[]> {
   // One chunk runs here unless the caller asks for the pool (concurrent plans: a sweep's cells).
@@ -92,7 +95,7 @@ export async function runChunksParallel(
       // Yield between chunks so that signals (SIGINT) are handled in a single-threaded run.
       if (popts.isStopped) await new Promise((ok) => setImmediate(ok));
       if (popts.isStopped?.()) throw new Error("stopped");
-      out.push(note(runChunk(plan, c)));
+      out.push(note(runChunk(plan, c, popts.into)));
     }
     return out;
   }
@@ -188,5 +191,6 @@ export async function simulateParallel(
   const plan = makePlan(spec, opts);
   checkMemory(plan, popts.threads ?? defaultThreads());
   const all = Array.from({ length: plan.chunks }, (_, c) => c);
-  return assemble(plan, await runChunksParallel(plan, all, popts));
+  const into = runColumns(plan);
+  return assemble(plan, await runChunksParallel(plan, all, { ...popts, into }), into);
 }

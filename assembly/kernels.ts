@@ -451,3 +451,4 @@ export { mlpProductChunk4 } from "./product-lanes";
 export { lnPairs } from "./log-lanes";
 export { compactNotNaN, selectRanks } from "./select";
 export { summaryPush } from "./summary";
+export { mlpNtkChunk4 } from "./ntk-lanes";

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { simulate } from "../src/simulate.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { compileProduct } from "../src/families/mlp/product.js";
+import { compileProductNtk } from "../src/families/mlp/product-ntk.js";
 import type { MlpSpec } from "../src/families/mlp/schema.js";
 import { parseObservables } from "../src/engines/observables.js";
 import { expectWasmMatchesJs, kernelRows } from "./helpers.js";
@@ -146,6 +147,31 @@ describe("library API (the example in src/index.ts and the README)", () => {
     const exact = theory.loggaussian.exactGMoments(spec.widths);
     expect(Math.abs(r.stats.G.mean - exact.mean)).toBeLessThan(5 * r.stats.G.seMean);
   });
+});
+
+describe("the NTK product engine's four-lane WebAssembly kernel is bit-identical to its JavaScript loop", () => {
+  // Widths 1-5 give dead networks (m = 0), chi-squares with 0 and 1 degrees (m = 1, 2: no draw, the
+  // boosted small shape) and the scalar fallbacks; depth 70 runs long backward recursions.
+  const CASES: [string, Record<string, unknown>, string[]][] = [
+    [
+      "notes' network, the NTK and its parts",
+      { depth: 10, nOut: 1 },
+      ["ntk", "logNtk", "ntkLayer[3]", "ntkOut", "G"],
+    ],
+    [
+      "narrow layers, three outputs",
+      { width: [3, 1, 5, 2, 4, 3], depth: undefined, nOut: 3 },
+      ["ntk", "G", "logOutNorm2"],
+    ],
+    ["depth 70, width 12", { depth: 70, width: 12, nOut: 2 }, ["logNtk", "logOutNorm2", "ntkLayer[0]"]],
+  ];
+  for (const [label, extra, keys] of CASES) {
+    it(label, () => {
+      const spec = parseSpec({ ...presetSpec("nica-mlp"), ...extra }) as MlpSpec;
+      const obs = parseObservables(keys, spec);
+      expectWasmMatchesJs((wasm) => compileProductNtk(spec, obs, wasm), obs.length, 29);
+    });
+  }
 });
 
 describe("the product engine's WebAssembly sampler is bit-identical to its JavaScript loop", () => {

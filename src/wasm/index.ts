@@ -122,6 +122,24 @@ export interface KernelExports {
     outG: number,
     outO: number,
   ): void;
+  /** The NTK product engine, four samples per group (assembly/ntk-lanes.ts; count % 4 left undone). */
+  mlpNtkChunk4(
+    seedLo: number,
+    seedHi: number,
+    start: number,
+    count: number,
+    d: number,
+    widths: number,
+    gain: number,
+    c: number,
+    logC: number,
+    nOut: number,
+    wantOut: boolean,
+    outG: number,
+    outO: number,
+    parts: number,
+    work: number,
+  ): void;
   /** Move the non-NaN values of a[0 .. n - 1] to the front (assembly/select.ts); returns how many. */
   compactNotNaN(a: number, n: number): number;
   /** Place the values of ranks[r0 .. r1) (f64, ascending) of a[left .. right] as a sort would. */

@@ -18,8 +18,19 @@ import type { Observable } from "../../engines/observables.js";
 import { NtkGram, writeNtk } from "../shared/ntk.js";
 import type { MlpSpec } from "./schema.js";
 import { productSlots } from "./product.js";
+import { Rng } from "../../rng/rng.js";
+import { samplerArena } from "../../engines/dense/gaussian-wasm.js";
 
-export function compileProductNtk(spec: MlpSpec, observables: readonly Observable[]): SampleKernel {
+/**
+ * The NTK product kernel: per sample in JavaScript (below), and whole chunks four samples at a time in
+ * WebAssembly (assembly/ntk-lanes.ts: the same draws and float operations, bit-identical, tested)
+ * unless per-layer norms are asked for (their extra chi-squares) or `wasm` is false.
+ */
+export function compileProductNtk(
+  spec: MlpSpec,
+  observables: readonly Observable[],
+  wasm = true,
+): SampleKernel {
   const widths = spec.widths;
   const d = spec.depth;
   const g = spec.gain;
@@ -35,7 +46,7 @@ export function compileProductNtk(spec: MlpSpec, observables: readonly Observabl
   const gram = new NtkGram(1, d + 2);
   const parts = gram.parts;
   const nd = widths[d];
-  return (rng, out) => {
+  const kernel: SampleKernel = (rng, out) => {
     let S = c;
     let dead = false;
     for (let l = 0; l < d; l++) {
@@ -70,4 +81,54 @@ export function compileProductNtk(spec: MlpSpec, observables: readonly Observabl
     }
     writeNtk(observables, gram, d + 1, out);
   };
+  if (!wasm || layerSlot.some((slot) => slot >= 0)) return kernel;
+  // Samples per WebAssembly call: their parts (d + 2 each) in at most 16 MiB.
+  const batch = Math.max(4, Math.min(2048, Math.floor(2 ** 21 / (d + 2)) & ~3));
+  const { arena, bufs } = samplerArena([d + 1, batch * (d + 2), batch, batch, 10 * d + 8]);
+  const [w, partsBuf, bg, bo, work] = bufs;
+  w.a.set(widths);
+  const K = arena.k;
+  const row = new Float64Array(observables.length);
+  const rng = new Rng();
+  kernel.batch = (seed, start, end, columns) => {
+    const seedLo = seed >>> 0;
+    const seedHi = Math.floor(seed / 4294967296) >>> 0;
+    for (let at = start; at < end; at += batch) {
+      const count = Math.min(batch, end - at);
+      const lanes = count - (count % 4);
+      if (lanes > 0) {
+        K.mlpNtkChunk4(
+          seedLo,
+          seedHi,
+          at,
+          lanes,
+          d,
+          w.ptr,
+          g,
+          c,
+          logC,
+          spec.nOut,
+          outSlot >= 0,
+          bg.ptr,
+          bo.ptr,
+          partsBuf.ptr,
+          work.ptr,
+        );
+      }
+      for (let i = 0; i < count; i++) {
+        if (i < lanes) {
+          parts.set(partsBuf.a.subarray(i * (d + 2), (i + 1) * (d + 2)));
+          writeNtk(observables, gram, d + 1, row);
+          if (gSlot >= 0) row[gSlot] = bg.a[i];
+          if (outSlot >= 0) row[outSlot] = bo.a[i];
+        } else {
+          // The last samples of a chunk that is not a multiple of four, one at a time.
+          rng.reset(seed, at + i);
+          kernel(rng, row, { seed, index: at + i });
+        }
+        for (let o = 0; o < row.length; o++) columns[o][at - start + i] = row[o];
+      }
+    }
+  };
+  return kernel;
 }

@@ -268,3 +268,17 @@ export function normalLanes(): void {
     store<f64>(PV + (lane << 3), x);
   }
 }
+
+/**
+ * The bench's ceiling for these steps: `steps` chiLanes(n, degrees) calls on four fresh streams (the
+ * chi-squares themselves, nothing else).
+ */
+export function chiLanesRepeat(steps: i32, n: i32, degrees: i32): f64 {
+  seedLanes(1, 0, 0);
+  let s: f64 = 0;
+  for (let i = 0; i < steps; i++) {
+    chiLanes(n, i32x4.splat(degrees));
+    s += load<f64>(PV);
+  }
+  return s;
+}

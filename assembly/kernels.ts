@@ -452,3 +452,4 @@ export { lnPairs } from "./log-lanes";
 export { compactNotNaN, selectRanks } from "./select";
 export { summaryPush } from "./summary";
 export { mlpNtkChunk4 } from "./ntk-lanes";
+export { chiLanesRepeat } from "./chi-lanes";

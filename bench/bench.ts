@@ -17,7 +17,7 @@ import { heatmapGrid } from "../src/experiments/marion/fig7-heatmap.js";
 import { closePool, simulateParallel, streamChunks } from "../src/node/parallel.js";
 import { StreamedSimulationWriter } from "../src/node/formats/simulation.js";
 import { makePlan } from "../src/simulate.js";
-import { type Ceilings, fastWorkOf, measureCeilings, workOf } from "./roofline.js";
+import { type Ceilings, fastWorkOf, measureCeilings, secondsAtCeiling, workOf } from "./roofline.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { sweep } from "../src/sweep/index.js";
 
@@ -568,13 +568,13 @@ async function main() {
     return { ...r, samplesPerSecond: rate, speedupVsPeer: ratio, speedupVsSameAlgorithm: sameRatio };
   });
   console.log(
-    `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\nThe figure, ntk and resnet workloads of the fast engines (under a second) are timed warm: the best of three runs after a first one in the same process; 'first run s' is that first run (compiling the WebAssembly kernels, JIT warm-up, starting the workers). The NumPy peers are timed once.\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
+    `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\nThe figure, ntk and resnet workloads of the fast engines (under a second) are timed warm: the best of three runs after a first one in the same process; 'first run s' is that first run (compiling the WebAssembly kernels, JIT warm-up, starting the workers). Their NumPy peers are timed the same way (the best of three); the others once.\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
   );
   // Roofline: achieved random numbers/s and flop/s against this machine's one-core ceilings x threads.
   process.stderr.write("measuring ceilings...\n");
   const ceil = spawnJson(process.execPath, [self, "--ceilings"]) as unknown as Ceilings;
   console.log(
-    `\nceilings (one core): ${(ceil.normalsPerSecond / 1e6).toFixed(0)} M normals/s (ziggurat: the best of the fused dot, fills and four-lane fills), ${(ceil.productLayersPerSecond / 1e6).toFixed(1)} M product-engine layers/s, ${(ceil.uniformWordsPerSecond / 1e6).toFixed(0)} M uniform words/s, WebAssembly mat-mat ${(ceil.matmulFlops / 1e9).toFixed(1)} GFLOP/s (transposed ${(ceil.matmulTFlops / 1e9).toFixed(1)}), mat-vec ${(ceil.matvecFlops / 1e9).toFixed(1)} GFLOP/s`,
+    `\nceilings (one core): ${(ceil.normalsPerSecond / 1e6).toFixed(0)} M normals/s (ziggurat: the best of the fused dot, fills and four-lane fills), ${(ceil.productLayersPerSecond / 1e6).toFixed(1)} M product-engine layers/s, ${(ceil.binomialChiSquaresPerSecond / 1e6).toFixed(1)} M binomial chi-squares/s and ${(ceil.chiSquaresPerSecond / 1e6).toFixed(1)} M chi-squares/s (four-lane steps), ${(ceil.uniformWordsPerSecond / 1e6).toFixed(0)} M uniform words/s, WebAssembly mat-mat ${(ceil.matmulFlops / 1e9).toFixed(1)} GFLOP/s (transposed ${(ceil.matmulTFlops / 1e9).toFixed(1)}), mat-vec ${(ceil.matvecFlops / 1e9).toFixed(1)} GFLOP/s`,
   );
   console.log(
     "workload       engine   threads   randoms/s      % of RNG ceiling   GFLOP/s   % of flop ceiling   % of serial roofline",
@@ -611,26 +611,20 @@ async function main() {
   // The fast engines against the generator ceiling: the random numbers their algorithm needs (normals,
   // or the product engine's binomial + chi-square layers) per second, over the ceiling x threads.
   console.log(
-    "\nfast engines:  workload      engine            threads   randoms/s   kind             % of ceiling",
+    "\nfast engines:  workload      engine            threads   draws (ceilings)                            % of ceiling",
   );
   const fastRoofline = rows
     .map((r) => {
       const w = fastWorkOf(r.workload, r.engine);
       if (!w) return null;
-      const rate = (w.randoms * w.samples) / r.figureSeconds;
-      const c =
-        (w.kind === "normals" ? ceil.normalsPerSecond : ceil.productLayersPerSecond) * Number(r.threads);
+      // The fraction of the ceiling: the time the workload's draws alone take at the ceilings (one core
+      // each thread) over the time it took.
+      const fraction = secondsAtCeiling(w, ceil) / (Number(r.threads) * r.figureSeconds);
+      const kinds = w.work.map((p) => p.kind.replace("PerSecond", "")).join(" + ");
       console.log(
-        `               ${r.workload.padEnd(14)}${r.engine.padEnd(18)}${String(r.threads).padStart(7)}   ${rate.toExponential(2).padStart(9)}   ${w.kind.padEnd(15)}  ${(100 * (rate / c)).toFixed(0).padStart(11)}%`,
+        `               ${r.workload.padEnd(14)}${r.engine.padEnd(18)}${String(r.threads).padStart(7)}   ${kinds.padEnd(42)}  ${(100 * fraction).toFixed(0).padStart(11)}%`,
       );
-      return {
-        workload: r.workload,
-        engine: r.engine,
-        threads: r.threads,
-        kind: w.kind,
-        rate,
-        fraction: rate / c,
-      };
+      return { workload: r.workload, engine: r.engine, threads: r.threads, kinds, fraction };
     })
     .filter((x) => x !== null);
   // Two workers against one, in steady state (a separate child process).

@@ -15,6 +15,10 @@ export interface Ceilings {
   normalsPerSecond: number;
   /** The product engine's per-layer draws (binomial, chi-square, log) in WebAssembly, layers/s. */
   productLayersPerSecond: number;
+  /** Four-lane steps (assembly/chi-lanes.ts) per second: Bin(100, 1/2) and its chi-square. */
+  binomialChiSquaresPerSecond: number;
+  /** Four-lane steps per second: chi-squares of 49 degrees (the NTK's backward draws). */
+  chiSquaresPerSecond: number;
   uniformWordsPerSecond: number;
   /** WebAssembly f64x2 mat-mat (d = 40, 108 columns), flop/s (a multiply-add counts 2). */
   matmulFlops: number;
@@ -100,6 +104,15 @@ export function measureCeilings(): Ceilings {
     return (200 * layers) / ((performance.now() - t) / 1000);
   }, 7);
   const productLayersPerSecond = Math.max(scalarLayers, lanesLayers);
+  // The chi-square step alone, four lanes (the NTK engine's draws: with and without the binomial).
+  const steps = (n: number, degrees: number) =>
+    best(() => {
+      const t = performance.now();
+      pa.k.chiLanesRepeat(50_000, n, degrees);
+      return (4 * 50_000) / ((performance.now() - t) / 1000);
+    }, 7);
+  const binomialChiSquaresPerSecond = steps(100, 0);
+  const chiSquaresPerSecond = steps(0, 49);
   const u = new Float32Array(4096);
   const jsUniform = best(() => {
     const t = performance.now();
@@ -156,6 +169,8 @@ export function measureCeilings(): Ceilings {
   return {
     normalsPerSecond,
     productLayersPerSecond,
+    binomialChiSquaresPerSecond,
+    chiSquaresPerSecond,
     uniformWordsPerSecond,
     matmulFlops: flops(false),
     matmulTFlops: flops(true),
@@ -226,18 +241,36 @@ export function workOf(workload: string): WorkCount | null {
  * reduced engines (n per layer for Hayou and the ResNet; res-3 Marion 2 d per block forward and 2 d
  * backward), product-engine layers (a binomial and a chi-square each) for the product engine.
  */
-export function fastWorkOf(
-  workload: string,
-  engine: string,
-): { randoms: number; kind: "normals" | "product layers"; samples: number } | null {
+/** What a fast engine's workload draws per sample, by kind of ceiling. */
+export type FastWork = { kind: keyof Ceilings; perSample: number }[];
+
+export function fastWorkOf(workload: string, engine: string): { work: FastWork; samples: number } | null {
   if (engine === "reduced" && workload === "hayou")
-    return { randoms: 100 + 1000 * 100, kind: "normals", samples: 10_000 };
+    return { work: [{ kind: "normalsPerSecond", perSample: 100 + 1000 * 100 }], samples: 10_000 };
   if (engine === "reduced" && workload === "resnet")
-    return { randoms: 100 + 100 * 100, kind: "normals", samples: 10_000 };
+    return { work: [{ kind: "normalsPerSecond", perSample: 100 + 100 * 100 }], samples: 10_000 };
   if (engine === "reduced (gauss)" && workload === "marion-fig2")
-    return { randoms: 100 * 64 + 100 + 4 * 100 * 1000, kind: "normals", samples: 10_000 };
+    return {
+      work: [{ kind: "normalsPerSecond", perSample: 100 * 64 + 100 + 4 * 100 * 1000 }],
+      samples: 10_000,
+    };
   if (engine === "product" && workload === "figure")
     // depths 1, 10, 100 (2^15 samples each): d layers plus the last layer's and the output's chi-squares.
-    return { randoms: 1 + 10 + 100 + 3 * 2, kind: "product layers", samples: 2 ** 15 };
+    return { work: [{ kind: "productLayersPerSecond", perSample: 1 + 10 + 100 + 3 * 2 }], samples: 2 ** 15 };
+  if (engine === "product" && workload === "ntk")
+    // n = d = 100, one output: 100 forward binomials and chi-squares, then chi2_{n_d}, chi2_{n_d - 1} and
+    // 100 backward chi-squares (m - 1 ~ 49 degrees); the readout's normal is not counted.
+    return {
+      work: [
+        { kind: "binomialChiSquaresPerSecond", perSample: 100 },
+        { kind: "chiSquaresPerSecond", perSample: 102 },
+      ],
+      samples: 10_000,
+    };
   return null;
+}
+
+/** Seconds a workload's draws take at the one-core ceilings (the sum over its kinds of draws). */
+export function secondsAtCeiling(w: { work: FastWork; samples: number }, ceil: Ceilings): number {
+  return w.work.reduce((s, p) => s + (p.perSample * w.samples) / ceil[p.kind], 0);
 }

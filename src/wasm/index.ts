@@ -140,6 +140,8 @@ export interface KernelExports {
     parts: number,
     work: number,
   ): void;
+  /** The bench's ceiling: `steps` four-lane chi-square steps (assembly/chi-lanes.ts); a checksum. */
+  chiLanesRepeat(steps: number, n: number, degrees: number): number;
   /** Move the non-NaN values of a[0 .. n - 1] to the front (assembly/select.ts); returns how many. */
   compactNotNaN(a: number, n: number): number;
   /** Place the values of ranks[r0 .. r1) (f64, ascending) of a[left .. right] as a sort would. */

@@ -194,9 +194,14 @@ export function runChunk(plan: Plan, chunk: number, into?: readonly Float64Array
   return { chunk, start, end, columns, summaries: columns.map((c) => summarize(c)) };
 }
 
-/** The run's columns, one per observable (runChunk's and assemble's `into`). */
-export function runColumns(plan: Plan): Float64Array[] {
-  return plan.observables.map(() => new Float64Array(plan.samples));
+/**
+ * The run's columns, one per observable (runChunk's and assemble's `into`); `shared`: in shared memory,
+ * for worker threads to write into.
+ */
+export function runColumns(plan: Plan, shared = false): Float64Array[] {
+  return plan.observables.map(() =>
+    shared ? new Float64Array(new SharedArrayBuffer(8 * plan.samples)) : new Float64Array(plan.samples),
+  );
 }
 
 /**

@@ -75,7 +75,7 @@ export async function runChunksParallel(
   popts: ParallelOptions & {
     onChunk?: (r: ChunkResult) => void;
     doneBefore?: number;
-    /** The run's columns (runColumns): chunks run in this thread write into them. */
+    /** The run's columns (runColumns): chunks write into them (in workers: when shared). */
     into?: readonly Float64Array[];
   } = {},
 ): Promise<ChunkResult[]> {
@@ -100,7 +100,17 @@ export async function runChunksParallel(
     return out;
   }
   const p = getPool(threads);
-  return Promise.all(chunks.map((chunk) => p.run({ plan, chunk }).then((r: ChunkResult) => note(r))));
+  // Columns in shared memory: the workers write the samples there (no copy back, and the first touch
+  // of fresh pages happens in the workers, in parallel); the results carry the summaries.
+  const into = popts.into?.every((c) => c.buffer instanceof SharedArrayBuffer) ? popts.into : undefined;
+  return Promise.all(
+    chunks.map((chunk) =>
+      p.run({ plan, chunk, into }).then((r: ChunkResult) => {
+        if (into) r.columns = into.map((c) => c.subarray(r.start, r.end));
+        return note(r);
+      }),
+    ),
+  );
 }
 
 /**
@@ -191,6 +201,6 @@ export async function simulateParallel(
   const plan = makePlan(spec, opts);
   checkMemory(plan, popts.threads ?? defaultThreads());
   const all = Array.from({ length: plan.chunks }, (_, c) => c);
-  const into = runColumns(plan);
+  const into = runColumns(plan, (popts.threads ?? defaultThreads()) > 1);
   return assemble(plan, await runChunksParallel(plan, all, { ...popts, into }), into);
 }

@@ -67,6 +67,10 @@ const rowOf = (
   figureSeconds,
 });
 
+/** While a workload is measured several times, its worker pool stays up between the runs. */
+let keepPool = false;
+const endRun = () => (keepPool ? Promise.resolve() : closePool());
+
 /** Time one run of a workload's simulation; the row scales its time to the workload's full sample count. */
 async function timedSimulation(
   workload: string,
@@ -84,13 +88,9 @@ async function timedSimulation(
     { threads },
   );
   const seconds = (performance.now() - t) / 1000;
-  await closePool();
+  await endRun();
   return rowOf(workload, engine, threads, samples, seconds, (seconds * full) / samples);
 }
-
-/** While a workload is measured several times, its worker pool stays up between the runs. */
-let keepPool = false;
-const endRun = () => (keepPool ? Promise.resolve() : closePool());
 
 /**
  * Workloads of a second or less: their row is the best of three runs after a first one in the same
@@ -98,19 +98,40 @@ const endRun = () => (keepPool ? Promise.resolve() : closePool());
  * the first run's time, which includes compiling and starting the workers, is kept as firstSeconds.
  */
 const STEADY = new Set(["figure", "ntk", "resnet"]);
+/** End-to-end workloads: their time includes starting the workers. */
+const END_TO_END = new Set([
+  "experiment",
+  "sweep",
+  "sweep-cli",
+  "scale-product",
+  "scale-reduced",
+  "marion-heatmap",
+]);
 
 async function child(workload: string, engine: string, threads: number, samples: number): Promise<Row> {
-  if (!STEADY.has(workload) || engine === "dense") return measure(workload, engine, threads, samples);
+  const steady = STEADY.has(workload) && engine !== "dense";
+  if (!steady && (threads === 1 || END_TO_END.has(workload)))
+    return measure(workload, engine, threads, samples);
   keepPool = true;
-  const first = await measure(workload, engine, threads, samples);
-  let best = first;
-  for (let i = 0; i < 3; i++) {
-    const r = await measure(workload, engine, threads, samples);
-    if (r.seconds < best.seconds) best = r;
+  let first: Row;
+  let best: Row;
+  if (steady) {
+    first = await measure(workload, engine, threads, samples);
+    best = first;
+    for (let i = 0; i < 3; i++) {
+      const r = await measure(workload, engine, threads, samples);
+      if (r.seconds < best.seconds) best = r;
+    }
+  } else {
+    // Several workers on a workload that is extrapolated from its samples: start the workers (and
+    // compile) on a few samples first, so that the ~0.3 s of starting them is not multiplied too.
+    first = await measure(workload, engine, threads, 8 * threads);
+    best = await measure(workload, engine, threads, samples);
   }
   keepPool = false;
   await closePool();
-  return { ...best, firstSeconds: first.seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  const firstSeconds = steady ? first.seconds : undefined;
+  return { ...best, firstSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function measure(workload: string, engine: string, threads: number, samples: number): Promise<Row> {
@@ -568,7 +589,7 @@ async function main() {
     return { ...r, samplesPerSecond: rate, speedupVsPeer: ratio, speedupVsSameAlgorithm: sameRatio };
   });
   console.log(
-    `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\nThe figure, ntk and resnet workloads of the fast engines (under a second) are timed warm: the best of three runs after a first one in the same process; 'first run s' is that first run (compiling the WebAssembly kernels, JIT warm-up, starting the workers). Their NumPy peers are timed the same way (the best of three); the others once.\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
+    `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\nThe figure, ntk and resnet workloads of the fast engines (under a second) are timed warm: the best of three runs after a first one in the same process; 'first run s' is that first run (compiling the WebAssembly kernels, JIT warm-up, starting the workers). Their NumPy peers are timed the same way (the best of three); the others once. Other rows with several workers are timed after a warm-up run of a few samples (starting the workers takes ~0.3 s, which extrapolating from the samples run would multiply), except the end-to-end ones (experiment, sweep, heatmap, scale).\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
   );
   // Roofline: achieved random numbers/s and flop/s against this machine's one-core ceilings x threads.
   process.stderr.write("measuring ceilings...\n");

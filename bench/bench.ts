@@ -325,7 +325,7 @@ function peerRow(
  * in the main thread. Each pool is warmed first (worker start-up and JIT warm-up are not counted) and
  * each timing is the best of `reps` runs (this shared machine's speed varies by +-20% between runs).
  */
-async function measureScaling(threads: number, reps = 2) {
+async function measureScaling(threads: number, reps = 3) {
   const cases: [string, ReturnType<typeof parseSpec>, string, string[], number][] = [
     [
       "hayou reduced",

@@ -12,7 +12,8 @@ const BIG: f64 = 1e150;
 /**
  * The kernels' buffers, as an i32 table of pointers (filled once by src/families/marion/reduced.ts):
  * 0 h, 1 hin, 2 us, 3 ts, 4 u, 5 s, 6 t, 7 g, 8 q, 9 p (interleaved vectors and layer histories),
- * 10 hScale, 11 pScale (4 f64 each), 12 generator states, 13 slow-draw lists.
+ * 10 hScale, 11 pScale (4 f64 each), 12 generator states, 13 slow-draw lists, 14 ||h_k||^2 and
+ * 15 ||s_k||^2 per block (4 f64 each).
  */
 // @ts-ignore: decorator
 @inline
@@ -50,40 +51,25 @@ function sqrtTimes(slot: usize, isd: f64): void {
   v128.store(o, f64x2.mul(f64x2.sqrt(v128.load(o, 16)), k), 16);
 }
 
-/** out = max(x, 0) (Math.max: +0 for -0). */
-function relu4(x: usize, out: usize, d: i32): void {
-  const zero = f64x2.splat(0);
-  for (let i = 0; i < d; i++) {
-    const o = (<usize>i) << 5;
-    v128.store(out + o, f64x2.max(v128.load(x + o), zero));
-    v128.store(out + o, f64x2.max(v128.load(x + o, 16), zero), 16);
-  }
-}
-
-/** y += alpha x. */
-function axpy4(y: usize, x: usize, alpha: f64, d: i32): void {
-  const a = f64x2.splat(alpha);
-  for (let i = 0; i < d; i++) {
-    const o = (<usize>i) << 5;
-    v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(a, v128.load(x + o))));
-    v128.store(y + o, f64x2.add(v128.load(y + o, 16), f64x2.mul(a, v128.load(x + o, 16))), 16);
-  }
+// @ts-ignore: decorator
+@inline
+function addAt(p: usize, lane: usize, v: f64): void {
+  store<f64>(p + (lane << 3), load<f64>(p + (lane << 3)) + v);
 }
 
 /**
- * The kernel's rescale per lane: where ||v|| > BIG (and finite) divide v by it and add ln ||v|| to
- * logScale[lane] (4 f64).
+ * Where the squared norms (per lane, T[slot]) exceed BIG^2 and are finite, divide v by the norm and add
+ * its log to logScale (rescale4 with its dot already done). Returns whether any lane was rescaled.
  */
-function rescale4(v: usize, d: i32, logScale: usize): void {
-  dot4(v, v, d, 7);
-  const o = T + (7 << 5);
+function rescaleFrom(v: usize, d: i32, logScale: usize, slot: usize): bool {
+  const o = T + (slot << 5);
   const n01 = f64x2.sqrt(v128.load(o));
   const n23 = f64x2.sqrt(v128.load(o, 16));
   const big = f64x2.splat(BIG);
   const zero = f64x2.splat(0);
   const m01 = v128.and(f64x2.gt(n01, big), f64x2.eq(f64x2.sub(n01, n01), zero));
   const m23 = v128.and(f64x2.gt(n23, big), f64x2.eq(f64x2.sub(n23, n23), zero));
-  if (!v128.any_true(v128.or(m01, m23))) return;
+  if (!v128.any_true(v128.or(m01, m23))) return false;
   for (let i = 0; i < d; i++) {
     const q = v + ((<usize>i) << 5);
     const a = v128.load(q);
@@ -95,18 +81,64 @@ function rescale4(v: usize, d: i32, logScale: usize): void {
   if (i64x2.extract_lane(m01, 1) != 0) addAt(logScale, 1, ln(f64x2.extract_lane(n01, 1)));
   if (i64x2.extract_lane(m23, 0) != 0) addAt(logScale, 2, ln(f64x2.extract_lane(n23, 0)));
   if (i64x2.extract_lane(m23, 1) != 0) addAt(logScale, 3, ln(f64x2.extract_lane(n23, 1)));
+  return true;
 }
 
-// @ts-ignore: decorator
-@inline
-function addAt(p: usize, lane: usize, v: f64): void {
-  store<f64>(p + (lane << 3), load<f64>(p + (lane << 3)) + v);
+/** T[slot] = sum_i max(x_i, 0)^2 per lane, in order of i (dot4 of relu(x) with itself). */
+function reluNorm2(x: usize, d: i32, slot: usize): void {
+  const zero = f64x2.splat(0);
+  let s01 = zero;
+  let s23 = zero;
+  for (let i = 0; i < d; i++) {
+    const o = (<usize>i) << 5;
+    const a = f64x2.max(v128.load(x + o), zero);
+    const b = f64x2.max(v128.load(x + o, 16), zero);
+    s01 = f64x2.add(s01, f64x2.mul(a, a));
+    s23 = f64x2.add(s23, f64x2.mul(b, b));
+  }
+  v128.store(T + (slot << 5), s01);
+  v128.store(T + (slot << 5), s23, 16);
 }
+
+/** out = x + alpha y (axpy4's operations) and T[slot] = ||out||^2 per lane (dot4's order). */
+function axpyNorm2(out: usize, x: usize, y: usize, alpha: f64, d: i32, slot: usize): void {
+  const a = f64x2.splat(alpha);
+  let s01 = f64x2.splat(0);
+  let s23 = s01;
+  for (let i = 0; i < d; i++) {
+    const o = (<usize>i) << 5;
+    const v01 = f64x2.add(v128.load(x + o), f64x2.mul(a, v128.load(y + o)));
+    const v23 = f64x2.add(v128.load(x + o, 16), f64x2.mul(a, v128.load(y + o, 16)));
+    v128.store(out + o, v01);
+    v128.store(out + o, v23, 16);
+    s01 = f64x2.add(s01, f64x2.mul(v01, v01));
+    s23 = f64x2.add(s23, f64x2.mul(v23, v23));
+  }
+  v128.store(T + (slot << 5), s01);
+  v128.store(T + (slot << 5), s23, 16);
+}
+
+/** T[slot] = T[from] (4 f64), and the same to hist (when not 0). */
+function keepNorm2(slot: usize, from: usize, hist: usize): void {
+  const a = v128.load(T + (from << 5));
+  const b = v128.load(T + (from << 5), 16);
+  v128.store(T + (slot << 5), a);
+  v128.store(T + (slot << 5), b, 16);
+  if (hist != 0) {
+    v128.store(hist, a);
+    v128.store(hist, b, 16);
+  }
+}
+
+// T slots: 0 a vector's scale, 1 ||h||^2 or ||p||^2 (carried from one block to the next), 2 ||s||^2.
 
 /**
  * Forward pass, L blocks: res-3 u = (||h|| / sqrt d) g, s = relu(u); res-1 s = relu(h); then
  * t = (||s|| / sqrt d) g', h += alpha t, and the rescale of h (its log to hScale, 4 f64). With `keep`,
- * the block inputs h, the pre-activations u (res-3) and the outputs t go to hin, us, ts.
+ * the block inputs h, the pre-activations u (res-3) and the outputs t go to hin, us, ts, and ||h_k||^2
+ * and ||s_k||^2 to their histories (for marionBwd4). The passes are fused (s is never stored; the
+ * update computes ||h||^2 for the rescale and the next block), each sum still in order of the
+ * coordinate, so every number is the unfused kernel's.
  */
 export function marionFwd4(L: i32, d: i32, res3: bool, alpha: f64, keep: bool, tab: usize): void {
   const h = buf(tab, 0);
@@ -114,100 +146,157 @@ export function marionFwd4(L: i32, d: i32, res3: bool, alpha: f64, keep: bool, t
   const us = buf(tab, 2);
   const ts = buf(tab, 3);
   const u = buf(tab, 4);
-  const s = buf(tab, 5);
   const t = buf(tab, 6);
   const hScale = buf(tab, 10);
   const st = buf(tab, 12);
   const pend = buf(tab, 13);
+  const hh = keep ? buf(tab, 14) : 0;
+  const ss = keep ? buf(tab, 15) : 0;
   const isd = 1 / Math.sqrt(<f64>d);
   const bytes = (<usize>d) << 5;
+  if (keep) memory.copy(hin, h, bytes);
+  dot4(keep ? hin : h, keep ? hin : h, d, 1);
   for (let k = 0; k < L; k++) {
     const at = <usize>k * bytes;
-    if (keep) memory.copy(hin + at, h, bytes);
+    // h_k lives in hin's slot k (with keep) and h_{k+1} goes to slot k + 1, the last one to h.
+    const cur = keep ? hin + at : h;
+    const nxt = keep && k + 1 < L ? hin + at + bytes : h;
+    if (keep) keepNorm2(1, 1, hh + ((<usize>k) << 5));
     if (res3) {
       // u = (||h|| / sqrt d) z: the scale does not depend on z, so it is applied as z is drawn.
-      dot4(h, h, d, 0);
+      keepNorm2(0, 1, 0);
       sqrtTimes(0, isd);
-      fillScaled(u, d, st, pend, 0);
-      if (keep) memory.copy(us + at, u, bytes);
-      relu4(u, s, d);
-    } else relu4(h, s, d);
-    dot4(s, s, d, 0);
+      const uk = keep ? us + at : u;
+      fillScaled(uk, d, st, pend, 0);
+      reluNorm2(uk, d, 2);
+    } else reluNorm2(cur, d, 2);
+    if (keep) keepNorm2(2, 2, ss + ((<usize>k) << 5));
+    keepNorm2(0, 2, 0);
     sqrtTimes(0, isd);
-    fillScaled(t, d, st, pend, 0);
-    if (keep) memory.copy(ts + at, t, bytes);
-    axpy4(h, t, alpha, d);
-    rescale4(h, d, hScale);
-  }
-}
-
-/**
- * out = M^T v for the Gaussian M conditioned on M a = b: a (b . v - a . g) / ||a||^2 + g with
- * g = (||v|| / sqrt d) z, z fresh (the kernel's condT; out = g where ||a|| = 0).
- */
-function condT4(a: usize, b: usize, v: usize, out: usize, g: usize, d: i32, isd: f64, st: usize, pend: usize): void {
-  dot4(v, v, d, 0);
-  sqrtTimes(0, isd);
-  fillScaled(g, d, st, pend, 0);
-  dot4(a, a, d, 1);
-  dot4(b, v, d, 2);
-  dot4(a, g, d, 3);
-  const aa01 = v128.load(T + (1 << 5));
-  const aa23 = v128.load(T + (1 << 5), 16);
-  const k01 = f64x2.sub(f64x2.div(v128.load(T + (2 << 5)), aa01), f64x2.div(v128.load(T + (3 << 5)), aa01));
-  const k23 = f64x2.sub(
-    f64x2.div(v128.load(T + (2 << 5), 16), aa23),
-    f64x2.div(v128.load(T + (3 << 5), 16), aa23),
-  );
-  const zero = f64x2.splat(0);
-  const m01 = f64x2.gt(aa01, zero);
-  const m23 = f64x2.gt(aa23, zero);
-  for (let i = 0; i < d; i++) {
-    const o = (<usize>i) << 5;
-    const g01 = v128.load(g + o);
-    const g23 = v128.load(g + o, 16);
-    v128.store(out + o, v128.bitselect(f64x2.add(f64x2.mul(v128.load(a + o), k01), g01), g01, m01));
-    v128.store(out + o, v128.bitselect(f64x2.add(f64x2.mul(v128.load(a + o, 16), k23), g23), g23, m23), 16);
+    const tk = keep ? ts + at : t;
+    fillScaled(tk, d, st, pend, 0);
+    axpyNorm2(nxt, cur, tk, alpha, d, 1);
+    if (rescaleFrom(nxt, d, hScale, 1)) dot4(nxt, nxt, d, 1);
   }
 }
 
 /**
  * Backward pass from p (the output gradient, normalised), blocks L - 1 .. 0: q = V_k^T p given
  * V_k s_k = t_k, q *= relu'(pre_k), res-3 t = W_k^T q given W_k h_k = u_k (res-1 t = q), p += alpha t,
- * and the rescale of p (its log to pScale, 4 f64).
+ * and the rescale of p (its log to pScale, 4 f64). Each conditioning is the kernel's condT: out = a
+ * (b . v - a . g) / ||a||^2 + g with g = (||v|| / sqrt d) z (out = g where ||a|| = 0). Fused: ||a||^2
+ * comes from the forward pass's histories, ||p||^2 from the last update, s = relu(pre) is never stored,
+ * q's norm and u . q are summed as q is made, t is added to p as it is made; each sum in order of the
+ * coordinate, so every number is the unfused kernel's.
  */
 export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): void {
   const hin = buf(tab, 1);
   const us = buf(tab, 2);
   const ts = buf(tab, 3);
-  const s = buf(tab, 5);
-  const t = buf(tab, 6);
   const g = buf(tab, 7);
   const q = buf(tab, 8);
   const p = buf(tab, 9);
   const pScale = buf(tab, 11);
   const st = buf(tab, 12);
   const pend = buf(tab, 13);
+  const hh = buf(tab, 14);
+  const ss = buf(tab, 15);
   const isd = 1 / Math.sqrt(<f64>d);
   const bytes = (<usize>d) << 5;
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
+  const al = f64x2.splat(alpha);
+  dot4(p, p, d, 1);
   for (let k = L - 1; k >= 0; k--) {
     const at = <usize>k * bytes;
     const pre = (res3 ? us : hin) + at;
-    relu4(pre, s, d);
-    condT4(s, ts + at, p, q, g, d, isd, st, pend);
+    const tk = ts + at;
+    // g = (||p|| / sqrt d) z; then t_k . p and s . g (s = relu(pre)) in one pass.
+    keepNorm2(0, 1, 0);
+    sqrtTimes(0, isd);
+    fillScaled(g, d, st, pend, 0);
+    let bv01 = zero;
+    let bv23 = zero;
+    let ag01 = zero;
+    let ag23 = zero;
     for (let i = 0; i < d; i++) {
       const o = (<usize>i) << 5;
-      const d01 = v128.bitselect(one, zero, f64x2.gt(v128.load(pre + o), zero));
-      const d23 = v128.bitselect(one, zero, f64x2.gt(v128.load(pre + o, 16), zero));
-      v128.store(q + o, f64x2.mul(v128.load(q + o), d01));
-      v128.store(q + o, f64x2.mul(v128.load(q + o, 16), d23), 16);
+      bv01 = f64x2.add(bv01, f64x2.mul(v128.load(tk + o), v128.load(p + o)));
+      bv23 = f64x2.add(bv23, f64x2.mul(v128.load(tk + o, 16), v128.load(p + o, 16)));
+      ag01 = f64x2.add(ag01, f64x2.mul(f64x2.max(v128.load(pre + o), zero), v128.load(g + o)));
+      ag23 = f64x2.add(ag23, f64x2.mul(f64x2.max(v128.load(pre + o, 16), zero), v128.load(g + o, 16)));
     }
+    const so = ss + ((<usize>k) << 5);
+    const aa01 = v128.load(so);
+    const aa23 = v128.load(so, 16);
+    const k01 = f64x2.sub(f64x2.div(bv01, aa01), f64x2.div(ag01, aa01));
+    const k23 = f64x2.sub(f64x2.div(bv23, aa23), f64x2.div(ag23, aa23));
+    const m01 = f64x2.gt(aa01, zero);
+    const m23 = f64x2.gt(aa23, zero);
+    // q = (s k + g, or g) relu'(pre); res-3: ||q||^2 and u_k . q as q is made; res-1: p += alpha q.
+    let qq01 = zero;
+    let qq23 = zero;
+    let uq01 = zero;
+    let uq23 = zero;
+    for (let i = 0; i < d; i++) {
+      const o = (<usize>i) << 5;
+      const x01 = v128.load(pre + o);
+      const x23 = v128.load(pre + o, 16);
+      const g01 = v128.load(g + o);
+      const g23 = v128.load(g + o, 16);
+      const o01 = v128.bitselect(f64x2.add(f64x2.mul(f64x2.max(x01, zero), k01), g01), g01, m01);
+      const o23 = v128.bitselect(f64x2.add(f64x2.mul(f64x2.max(x23, zero), k23), g23), g23, m23);
+      const q01 = f64x2.mul(o01, v128.bitselect(one, zero, f64x2.gt(x01, zero)));
+      const q23 = f64x2.mul(o23, v128.bitselect(one, zero, f64x2.gt(x23, zero)));
+      if (res3) {
+        v128.store(q + o, q01);
+        v128.store(q + o, q23, 16);
+        qq01 = f64x2.add(qq01, f64x2.mul(q01, q01));
+        qq23 = f64x2.add(qq23, f64x2.mul(q23, q23));
+        uq01 = f64x2.add(uq01, f64x2.mul(v128.load(us + at + o), q01));
+        uq23 = f64x2.add(uq23, f64x2.mul(v128.load(us + at + o, 16), q23));
+      } else {
+        const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, q01));
+        const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, q23));
+        v128.store(p + o, p01);
+        v128.store(p + o, p23, 16);
+        qq01 = f64x2.add(qq01, f64x2.mul(p01, p01));
+        qq23 = f64x2.add(qq23, f64x2.mul(p23, p23));
+      }
+    }
+    v128.store(T, qq01);
+    v128.store(T, qq23, 16);
     if (res3) {
-      condT4(hin + at, us + at, q, t, g, d, isd, st, pend);
-      axpy4(p, t, alpha, d);
-    } else axpy4(p, q, alpha, d);
-    rescale4(p, d, pScale);
+      // t = W_k^T q given W_k h_k = u_k: g = (||q|| / sqrt d) z, h_k . g, then p += alpha t.
+      sqrtTimes(0, isd);
+      fillScaled(g, d, st, pend, 0);
+      const hk = hin + at;
+      dot4(hk, g, d, 3);
+      const ho = hh + ((<usize>k) << 5);
+      const hh01 = v128.load(ho);
+      const hh23 = v128.load(ho, 16);
+      const c01 = f64x2.sub(f64x2.div(uq01, hh01), f64x2.div(v128.load(T + (3 << 5)), hh01));
+      const c23 = f64x2.sub(f64x2.div(uq23, hh23), f64x2.div(v128.load(T + (3 << 5), 16), hh23));
+      const n01 = f64x2.gt(hh01, zero);
+      const n23 = f64x2.gt(hh23, zero);
+      let pp01 = zero;
+      let pp23 = zero;
+      for (let i = 0; i < d; i++) {
+        const o = (<usize>i) << 5;
+        const g01 = v128.load(g + o);
+        const g23 = v128.load(g + o, 16);
+        const t01 = v128.bitselect(f64x2.add(f64x2.mul(v128.load(hk + o), c01), g01), g01, n01);
+        const t23 = v128.bitselect(f64x2.add(f64x2.mul(v128.load(hk + o, 16), c23), g23), g23, n23);
+        const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, t01));
+        const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, t23));
+        v128.store(p + o, p01);
+        v128.store(p + o, p23, 16);
+        pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
+        pp23 = f64x2.add(pp23, f64x2.mul(p23, p23));
+      }
+      v128.store(T + (1 << 5), pp01);
+      v128.store(T + (1 << 5), pp23, 16);
+    } else keepNorm2(1, 0, 0);
+    if (rescaleFrom(p, d, pScale, 1)) dot4(p, p, d, 1);
   }
 }

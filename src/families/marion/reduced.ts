@@ -49,7 +49,8 @@ export function marionReducedUnsupported(spec: MarionSpec): string | null {
  * is used only up to 256 MiB), or 0 where the kernel runs one network at a time.
  */
 export function marionLaneBytes(spec: MarionSpec, observables: readonly Observable[]): number {
-  const bytes = 8 * LANES * spec.width * (7 + (needsGradient(observables) ? 3 * spec.depth : 0));
+  const grad = needsGradient(observables);
+  const bytes = 8 * LANES * (spec.width * (7 + (grad ? 3 * spec.depth : 0)) + (grad ? 2 * spec.depth : 0));
   return spec.activation.name === "relu" && bytes <= 2 ** 28 ? bytes : 0;
 }
 
@@ -206,13 +207,17 @@ export function compileReducedMarion(
     const V = LANES * d;
     const H = needGrad ? L * V : 0;
     // Buffers, in the order of the kernels' pointer table (assembly/marion-lanes.ts): h, hin, us, ts,
-    // u, s, t, g, q, p, the per-lane log scales of h and p; then the table itself (14 int32).
-    const lanes = new GaussianLanes(d, [V, H, res3 ? H : 0, H, V, V, V, V, V, V, LANES, LANES, 7]);
-    const [bh, , , , , , , , , bp, hScale, pScale, table] = lanes.bufs;
-    const tab = new Int32Array(table.a.buffer, table.ptr, 14);
+    // u, s, t, g, q, p, the per-lane log scales of h and p, the blocks' ||h_k||^2 and ||s_k||^2; then
+    // the table itself (16 int32).
+    const HL = needGrad ? L * LANES : 0;
+    const lanes = new GaussianLanes(d, [V, H, res3 ? H : 0, H, V, V, V, V, V, V, LANES, LANES, HL, HL, 8]);
+    const [bh, , , , , , , , , bp, hScale, pScale, hh, ss, table] = lanes.bufs;
+    const tab = new Int32Array(table.a.buffer, table.ptr, 16);
     lanes.bufs.slice(0, 12).forEach((b, i) => (tab[i] = b.ptr));
     tab[12] = lanes.statePtr;
     tab[13] = lanes.pendPtr;
+    tab[14] = hh.ptr;
+    tab[15] = ss.ptr;
     const K = lanes.kernels;
     const rngs = Array.from({ length: LANES }, () => new Rng());
     const h0s = rngs.map(() => new Float64Array(d));

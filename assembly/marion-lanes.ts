@@ -84,6 +84,16 @@ function rescaleFrom(v: usize, d: i32, logScale: usize, slot: usize): bool {
   return true;
 }
 
+/**
+ * max(x, 0) per f64 lane as f64x2.max gives it (NaN stays NaN, -0 gives +0), in four operations:
+ * V8 spells f64x2.max out in eight to order NaNs and zeros in general.
+ */
+// @ts-ignore: decorator
+@inline
+function relu2(x: v128): v128 {
+  return v128.bitselect(x, f64x2.splat(0), v128.or(f64x2.gt(x, f64x2.splat(0)), f64x2.ne(x, x)));
+}
+
 /** T[slot] = sum_i max(x_i, 0)^2 per lane, in order of i (dot4 of relu(x) with itself). */
 function reluNorm2(x: usize, d: i32, slot: usize): void {
   const zero = f64x2.splat(0);
@@ -91,8 +101,9 @@ function reluNorm2(x: usize, d: i32, slot: usize): void {
   let s23 = zero;
   for (let i = 0; i < d; i++) {
     const o = (<usize>i) << 5;
-    const a = f64x2.max(v128.load(x + o), zero);
-    const b = f64x2.max(v128.load(x + o, 16), zero);
+    // pmax(x, 0) is x < 0 ? 0 : x: max(x, 0) up to the sign of a zero, which its square loses.
+    const a = f64x2.pmax(v128.load(x + o), zero);
+    const b = f64x2.pmax(v128.load(x + o, 16), zero);
     s01 = f64x2.add(s01, f64x2.mul(a, a));
     s23 = f64x2.add(s23, f64x2.mul(b, b));
   }
@@ -223,8 +234,10 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
       const o = (<usize>i) << 5;
       bv01 = f64x2.add(bv01, f64x2.mul(v128.load(tk + o), v128.load(p + o)));
       bv23 = f64x2.add(bv23, f64x2.mul(v128.load(tk + o, 16), v128.load(p + o, 16)));
-      ag01 = f64x2.add(ag01, f64x2.mul(f64x2.max(v128.load(pre + o), zero), v128.load(g + o)));
-      ag23 = f64x2.add(ag23, f64x2.mul(f64x2.max(v128.load(pre + o, 16), zero), v128.load(g + o, 16)));
+      // pmax as in reluNorm2: a -0 for +0 makes a zero term of either sign, which a sum begun at +0
+      // absorbs bit for bit.
+      ag01 = f64x2.add(ag01, f64x2.mul(f64x2.pmax(v128.load(pre + o), zero), v128.load(g + o)));
+      ag23 = f64x2.add(ag23, f64x2.mul(f64x2.pmax(v128.load(pre + o, 16), zero), v128.load(g + o, 16)));
     }
     const so = ss + ((<usize>k) << 5);
     const aa01 = v128.load(so);
@@ -244,8 +257,8 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
       const x23 = v128.load(pre + o, 16);
       const g01 = v128.load(g + o);
       const g23 = v128.load(g + o, 16);
-      const o01 = v128.bitselect(f64x2.add(f64x2.mul(f64x2.max(x01, zero), k01), g01), g01, m01);
-      const o23 = v128.bitselect(f64x2.add(f64x2.mul(f64x2.max(x23, zero), k23), g23), g23, m23);
+      const o01 = v128.bitselect(f64x2.add(f64x2.mul(relu2(x01), k01), g01), g01, m01);
+      const o23 = v128.bitselect(f64x2.add(f64x2.mul(relu2(x23), k23), g23), g23, m23);
       const q01 = f64x2.mul(o01, v128.bitselect(one, zero, f64x2.gt(x01, zero)));
       const q23 = f64x2.mul(o23, v128.bitselect(one, zero, f64x2.gt(x23, zero)));
       if (res3) {

@@ -141,7 +141,99 @@ function keepNorm2(slot: usize, from: usize, hist: usize): void {
   }
 }
 
-// T slots: 0 a vector's scale, 1 ||h||^2 or ||p||^2 (carried from one block to the next), 2 ||s||^2.
+// T slots: 0 a vector's scale, 1 ||h||^2 or ||p||^2 (carried from one block to the next), 2 ||s||^2,
+// 3 a dot, 4 and 5 a conditioning's coefficient k and mask (coefficients).
+
+/**
+ * A conditioning's coefficient k = b.v / ||a||^2 - a.g / ||a||^2 and mask ||a||^2 > 0, per lane, to
+ * T[4] and T[5]. The loops read them from memory: kept in a local, the divisions were moved into the
+ * loop that uses k, four per coordinate.
+ */
+function coefficients(bv01: v128, bv23: v128, ag01: v128, ag23: v128, aa01: v128, aa23: v128): void {
+  const zero = f64x2.splat(0);
+  v128.store(T + (4 << 5), f64x2.sub(f64x2.div(bv01, aa01), f64x2.div(ag01, aa01)));
+  v128.store(T + (4 << 5), f64x2.sub(f64x2.div(bv23, aa23), f64x2.div(ag23, aa23)), 16);
+  v128.store(T + (5 << 5), f64x2.gt(aa01, zero));
+  v128.store(T + (5 << 5), f64x2.gt(aa23, zero), 16);
+}
+
+/** out = (a k + g, or g where the mask is off) with k, mask from T[4], T[5]: condT's output. */
+// @ts-ignore: decorator
+@inline
+function condOut(a: v128, g: v128, half: usize): v128 {
+  const k = v128.load(T + (4 << 5) + half);
+  return v128.bitselect(f64x2.add(f64x2.mul(a, k), g), g, v128.load(T + (5 << 5) + half));
+}
+
+/** q = condOut(relu(pre), g) relu'(pre), stored; ||q||^2 to T[0] and u . q to T[3] (in order of i). */
+function makeQ(pre: usize, g: usize, q: usize, u: usize, d: i32): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  let qq01 = zero;
+  let qq23 = zero;
+  let uq01 = zero;
+  let uq23 = zero;
+  for (let i = 0; i < d; i++) {
+    const o = (<usize>i) << 5;
+    const x01 = v128.load(pre + o);
+    const x23 = v128.load(pre + o, 16);
+    const q01 = f64x2.mul(condOut(relu2(x01), v128.load(g + o), 0), v128.bitselect(one, zero, f64x2.gt(x01, zero)));
+    const q23 = f64x2.mul(condOut(relu2(x23), v128.load(g + o, 16), 16), v128.bitselect(one, zero, f64x2.gt(x23, zero)));
+    v128.store(q + o, q01);
+    v128.store(q + o, q23, 16);
+    qq01 = f64x2.add(qq01, f64x2.mul(q01, q01));
+    qq23 = f64x2.add(qq23, f64x2.mul(q23, q23));
+    uq01 = f64x2.add(uq01, f64x2.mul(v128.load(u + o), q01));
+    uq23 = f64x2.add(uq23, f64x2.mul(v128.load(u + o, 16), q23));
+  }
+  v128.store(T, qq01);
+  v128.store(T, qq23, 16);
+  v128.store(T + (3 << 5), uq01);
+  v128.store(T + (3 << 5), uq23, 16);
+}
+
+/** res-1: q as in makeQ, then p += alpha q; ||p||^2 to T[0]. */
+function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const al = f64x2.splat(alpha);
+  let pp01 = zero;
+  let pp23 = zero;
+  for (let i = 0; i < d; i++) {
+    const o = (<usize>i) << 5;
+    const x01 = v128.load(pre + o);
+    const x23 = v128.load(pre + o, 16);
+    const q01 = f64x2.mul(condOut(relu2(x01), v128.load(g + o), 0), v128.bitselect(one, zero, f64x2.gt(x01, zero)));
+    const q23 = f64x2.mul(condOut(relu2(x23), v128.load(g + o, 16), 16), v128.bitselect(one, zero, f64x2.gt(x23, zero)));
+    const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, q01));
+    const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, q23));
+    v128.store(p + o, p01);
+    v128.store(p + o, p23, 16);
+    pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
+    pp23 = f64x2.add(pp23, f64x2.mul(p23, p23));
+  }
+  v128.store(T, pp01);
+  v128.store(T, pp23, 16);
+}
+
+/** res-3: t = condOut(h_k, g), p += alpha t; ||p||^2 to T[1]. */
+function addT(hk: usize, g: usize, p: usize, alpha: f64, d: i32): void {
+  const zero = f64x2.splat(0);
+  const al = f64x2.splat(alpha);
+  let pp01 = zero;
+  let pp23 = zero;
+  for (let i = 0; i < d; i++) {
+    const o = (<usize>i) << 5;
+    const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, condOut(v128.load(hk + o), v128.load(g + o), 0)));
+    const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, condOut(v128.load(hk + o, 16), v128.load(g + o, 16), 16)));
+    v128.store(p + o, p01);
+    v128.store(p + o, p23, 16);
+    pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
+    pp23 = f64x2.add(pp23, f64x2.mul(p23, p23));
+  }
+  v128.store(T + (1 << 5), pp01);
+  v128.store(T + (1 << 5), pp23, 16);
+}
 
 /**
  * Forward pass, L blocks: res-3 u = (||h|| / sqrt d) g, s = relu(u); res-1 s = relu(h); then
@@ -215,8 +307,6 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
   const isd = 1 / Math.sqrt(<f64>d);
   const bytes = (<usize>d) << 5;
   const zero = f64x2.splat(0);
-  const one = f64x2.splat(1);
-  const al = f64x2.splat(alpha);
   dot4(p, p, d, 1);
   for (let k = L - 1; k >= 0; k--) {
     const at = <usize>k * bytes;
@@ -240,75 +330,24 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
       ag23 = f64x2.add(ag23, f64x2.mul(f64x2.pmax(v128.load(pre + o, 16), zero), v128.load(g + o, 16)));
     }
     const so = ss + ((<usize>k) << 5);
-    const aa01 = v128.load(so);
-    const aa23 = v128.load(so, 16);
-    const k01 = f64x2.sub(f64x2.div(bv01, aa01), f64x2.div(ag01, aa01));
-    const k23 = f64x2.sub(f64x2.div(bv23, aa23), f64x2.div(ag23, aa23));
-    const m01 = f64x2.gt(aa01, zero);
-    const m23 = f64x2.gt(aa23, zero);
-    // q = (s k + g, or g) relu'(pre); res-3: ||q||^2 and u_k . q as q is made; res-1: p += alpha q.
-    let qq01 = zero;
-    let qq23 = zero;
-    let uq01 = zero;
-    let uq23 = zero;
-    for (let i = 0; i < d; i++) {
-      const o = (<usize>i) << 5;
-      const x01 = v128.load(pre + o);
-      const x23 = v128.load(pre + o, 16);
-      const g01 = v128.load(g + o);
-      const g23 = v128.load(g + o, 16);
-      const o01 = v128.bitselect(f64x2.add(f64x2.mul(relu2(x01), k01), g01), g01, m01);
-      const o23 = v128.bitselect(f64x2.add(f64x2.mul(relu2(x23), k23), g23), g23, m23);
-      const q01 = f64x2.mul(o01, v128.bitselect(one, zero, f64x2.gt(x01, zero)));
-      const q23 = f64x2.mul(o23, v128.bitselect(one, zero, f64x2.gt(x23, zero)));
-      if (res3) {
-        v128.store(q + o, q01);
-        v128.store(q + o, q23, 16);
-        qq01 = f64x2.add(qq01, f64x2.mul(q01, q01));
-        qq23 = f64x2.add(qq23, f64x2.mul(q23, q23));
-        uq01 = f64x2.add(uq01, f64x2.mul(v128.load(us + at + o), q01));
-        uq23 = f64x2.add(uq23, f64x2.mul(v128.load(us + at + o, 16), q23));
-      } else {
-        const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, q01));
-        const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, q23));
-        v128.store(p + o, p01);
-        v128.store(p + o, p23, 16);
-        qq01 = f64x2.add(qq01, f64x2.mul(p01, p01));
-        qq23 = f64x2.add(qq23, f64x2.mul(p23, p23));
-      }
-    }
-    v128.store(T, qq01);
-    v128.store(T, qq23, 16);
+    coefficients(bv01, bv23, ag01, ag23, v128.load(so), v128.load(so, 16));
+    // q = (s k + g, or g) relu'(pre); res-3: ||q||^2 and u_k . q as q is made (to T[0], T[3]);
+    // res-1: p += alpha q and ||p||^2 (to T[0]).
+    if (res3) makeQ(pre, g, q, us + at, d);
+    else addQ(pre, g, p, alpha, d);
     if (res3) {
       // t = W_k^T q given W_k h_k = u_k: g = (||q|| / sqrt d) z, h_k . g, then p += alpha t.
+      const uq01 = v128.load(T + (3 << 5));
+      const uq23 = v128.load(T + (3 << 5), 16);
       sqrtTimes(0, isd);
       fillScaled(g, d, st, pend, 0);
       const hk = hin + at;
       dot4(hk, g, d, 3);
       const ho = hh + ((<usize>k) << 5);
-      const hh01 = v128.load(ho);
-      const hh23 = v128.load(ho, 16);
-      const c01 = f64x2.sub(f64x2.div(uq01, hh01), f64x2.div(v128.load(T + (3 << 5)), hh01));
-      const c23 = f64x2.sub(f64x2.div(uq23, hh23), f64x2.div(v128.load(T + (3 << 5), 16), hh23));
-      const n01 = f64x2.gt(hh01, zero);
-      const n23 = f64x2.gt(hh23, zero);
-      let pp01 = zero;
-      let pp23 = zero;
-      for (let i = 0; i < d; i++) {
-        const o = (<usize>i) << 5;
-        const g01 = v128.load(g + o);
-        const g23 = v128.load(g + o, 16);
-        const t01 = v128.bitselect(f64x2.add(f64x2.mul(v128.load(hk + o), c01), g01), g01, n01);
-        const t23 = v128.bitselect(f64x2.add(f64x2.mul(v128.load(hk + o, 16), c23), g23), g23, n23);
-        const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, t01));
-        const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, t23));
-        v128.store(p + o, p01);
-        v128.store(p + o, p23, 16);
-        pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
-        pp23 = f64x2.add(pp23, f64x2.mul(p23, p23));
-      }
-      v128.store(T + (1 << 5), pp01);
-      v128.store(T + (1 << 5), pp23, 16);
+      const ag01 = v128.load(T + (3 << 5));
+      const ag23 = v128.load(T + (3 << 5), 16);
+      coefficients(uq01, uq23, ag01, ag23, v128.load(ho), v128.load(ho, 16));
+      addT(hk, g, p, alpha, d);
     } else keepNorm2(1, 0, 0);
     if (rescaleFrom(p, d, pScale, 1)) dot4(p, p, d, 1);
   }

@@ -165,20 +165,26 @@ function condOut(a: v128, g: v128, half: usize): v128 {
   return v128.bitselect(f64x2.add(f64x2.mul(a, k), g), g, v128.load(T + (5 << 5) + half));
 }
 
-/** q = condOut(relu(pre), g) relu'(pre), stored; ||q||^2 to T[0] and u . q to T[3] (in order of i). */
+/** q = condOut(relu(pre), g) relu'(pre) for lanes 0-1 (half 0) or 2-3 (half 16) at offset o. */
+// @ts-ignore: decorator
+@inline
+function qAt(pre: usize, g: usize, o: usize, half: usize): v128 {
+  const x = v128.load(pre + o + half);
+  const dx = v128.bitselect(f64x2.splat(1), f64x2.splat(0), f64x2.gt(x, f64x2.splat(0)));
+  return f64x2.mul(condOut(relu2(x), v128.load(g + o + half), half), dx);
+}
+
+/** q = qAt(...), stored; ||q||^2 to T[0] and u . q to T[3] (in order of i). */
 function makeQ(pre: usize, g: usize, q: usize, u: usize, d: i32): void {
   const zero = f64x2.splat(0);
-  const one = f64x2.splat(1);
   let qq01 = zero;
   let qq23 = zero;
   let uq01 = zero;
   let uq23 = zero;
   for (let i = 0; i < d; i++) {
     const o = (<usize>i) << 5;
-    const x01 = v128.load(pre + o);
-    const x23 = v128.load(pre + o, 16);
-    const q01 = f64x2.mul(condOut(relu2(x01), v128.load(g + o), 0), v128.bitselect(one, zero, f64x2.gt(x01, zero)));
-    const q23 = f64x2.mul(condOut(relu2(x23), v128.load(g + o, 16), 16), v128.bitselect(one, zero, f64x2.gt(x23, zero)));
+    const q01 = qAt(pre, g, o, 0);
+    const q23 = qAt(pre, g, o, 16);
     v128.store(q + o, q01);
     v128.store(q + o, q23, 16);
     qq01 = f64x2.add(qq01, f64x2.mul(q01, q01));
@@ -192,21 +198,15 @@ function makeQ(pre: usize, g: usize, q: usize, u: usize, d: i32): void {
   v128.store(T + (3 << 5), uq23, 16);
 }
 
-/** res-1: q as in makeQ, then p += alpha q; ||p||^2 to T[0]. */
+/** res-1: q = qAt(...), then p += alpha q; ||p||^2 to T[0]. */
 function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32): void {
-  const zero = f64x2.splat(0);
-  const one = f64x2.splat(1);
   const al = f64x2.splat(alpha);
-  let pp01 = zero;
-  let pp23 = zero;
+  let pp01 = f64x2.splat(0);
+  let pp23 = pp01;
   for (let i = 0; i < d; i++) {
     const o = (<usize>i) << 5;
-    const x01 = v128.load(pre + o);
-    const x23 = v128.load(pre + o, 16);
-    const q01 = f64x2.mul(condOut(relu2(x01), v128.load(g + o), 0), v128.bitselect(one, zero, f64x2.gt(x01, zero)));
-    const q23 = f64x2.mul(condOut(relu2(x23), v128.load(g + o, 16), 16), v128.bitselect(one, zero, f64x2.gt(x23, zero)));
-    const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, q01));
-    const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, q23));
+    const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, qAt(pre, g, o, 0)));
+    const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, qAt(pre, g, o, 16)));
     v128.store(p + o, p01);
     v128.store(p + o, p23, 16);
     pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));

@@ -39,8 +39,10 @@ export const productKernel: KernelDef<MlpSpec> = {
     return null;
   },
   cost(spec, observables) {
-    // ~90 ns per layer: one popcount binomial, one chi-square, one log (docs/performance.md); the
-    // NTK adds a backward chi-square per layer.
+    // 90 ns per layer (one popcount binomial, one chi-square, one log; the NTK adds a backward
+    // chi-square: 200) was the one-sample loop's cost. The four-lane kernels take ~21 and ~30 ns
+    // (docs/performance.md); the constants are kept: they size chunks (~5 ms now), and larger ones would
+    // leave two workers unbalanced on the notes' 2^15 samples and regroup every stored summary.
     return (wantsNtk(observables) ? 200 : 90) * (spec.depth + 2);
   },
   compile: (spec, observables) =>

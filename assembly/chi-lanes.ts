@@ -9,8 +9,9 @@
 // other lane goes back to its state before the attempt and draws its chi-square with the scalar
 // sampler. Every lane's draws are the scalar chiSquare's bit for bit (tested through the engines).
 
+import { fillNormal4 } from "./lanes";
 import { lnLanes } from "./log-lanes";
-import { chiSquare, getState, normalSlow, resetStream, setState, ZK, ZW } from "./normals";
+import { chiSquare, getState, resetStream, setState, ZK, ZW } from "./normals";
 
 const TWO_M53: f64 = 1.1102230246251565e-16; // 2^-53
 // Scratch: lane states (4 x v128, structure of arrays), chi-squares (4 f64), degrees (4 i32), the
@@ -24,6 +25,7 @@ const UV = ST + 144;
 const WV = ST + 176;
 const DV = ST + 208;
 const SV = ST + 256;
+const PEND = memory.data(32, 16); // normalLanes' slow-draw lists (one (index, word) pair per lane)
 
 /** Lane `lane`'s state from `at` (4 x v128, structure of arrays) into the scalar generator. */
 // @ts-ignore: decorator
@@ -232,41 +234,9 @@ export function chiLanes(n: i32, fixed: v128): v128 {
   return Bv;
 }
 
-/** One standard normal per lane to PV (the ziggurat; the slow path with the scalar generator). */
+/** One standard normal per lane to PV: each lane's Rng.fillNormal of one draw (lanes.ts fillNormal4). */
 export function normalLanes(): void {
-  let a0 = v128.load(ST);
-  let a1 = v128.load(ST, 16);
-  let a2s = v128.load(ST, 32);
-  let a3 = v128.load(ST, 48);
-  const m = i32x4.mul(a1, i32x4.splat(5));
-  const u = i32x4.mul(v128.or(i32x4.shl(m, 7), i32x4.shr_u(m, 25)), i32x4.splat(9));
-  const t = i32x4.shl(a1, 9);
-  a2s = v128.xor(a2s, a0);
-  a3 = v128.xor(a3, a1);
-  a1 = v128.xor(a1, a2s);
-  a0 = v128.xor(a0, a3);
-  a2s = v128.xor(a2s, t);
-  a3 = v128.or(i32x4.shl(a3, 11), i32x4.shr_u(a3, 21));
-  v128.store(ST, a0);
-  v128.store(ST, a1, 16);
-  v128.store(ST, a2s, 32);
-  v128.store(ST, a3, 48);
-  v128.store(BV, u);
-  for (let lane: usize = 0; lane < 4; lane++) {
-    const w = load<u32>(BV + (lane << 2));
-    const i = <usize>(w & 127);
-    let x: f64;
-    if (<i32>(w >>> 8) < load<i32>(ZK + (i << 2))) {
-      const y = <f64>(w >>> 8) * load<f64>(ZW + (i << 3));
-      x = select<f64>(-y, y, (w & 128) != 0);
-    } else {
-      // The scalar generator from the state after the word, as Rng.normalSlow continues.
-      useLane(ST, lane);
-      x = normalSlow(w);
-      keepLane(lane);
-    }
-    store<f64>(PV + (lane << 3), x);
-  }
+  fillNormal4(PV, 1, ST, PEND);
 }
 
 /**

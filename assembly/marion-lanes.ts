@@ -142,7 +142,7 @@ function keepNorm2(slot: usize, from: usize, hist: usize): void {
 }
 
 // T slots: 0 a vector's scale, 1 ||h||^2 or ||p||^2 (carried from one block to the next), 2 ||s||^2,
-// 3 a dot, 4 and 5 a conditioning's coefficient k and mask (coefficients).
+// 3 a dot, 4 and 5 a conditioning's coefficient k and mask (coefficients), 6 t_k . p.
 
 /**
  * A conditioning's coefficient k = b.v / ||a||^2 - a.g / ||a||^2 and mask ||a||^2 > 0, per lane, to
@@ -174,8 +174,8 @@ function qAt(pre: usize, g: usize, o: usize, half: usize): v128 {
   return f64x2.mul(condOut(relu2(x), v128.load(g + o + half), half), dx);
 }
 
-/** q = qAt(...), stored; ||q||^2 to T[0] and u . q to T[3] (in order of i). */
-function makeQ(pre: usize, g: usize, q: usize, u: usize, d: i32): void {
+/** ||q||^2 to T[0] and u . q to T[3] for q = qAt(...) (in order of i; q itself is not kept). */
+function makeQ(pre: usize, g: usize, u: usize, d: i32): void {
   const zero = f64x2.splat(0);
   let qq01 = zero;
   let qq23 = zero;
@@ -185,8 +185,6 @@ function makeQ(pre: usize, g: usize, q: usize, u: usize, d: i32): void {
     const o = (<usize>i) << 5;
     const q01 = qAt(pre, g, o, 0);
     const q23 = qAt(pre, g, o, 16);
-    v128.store(q + o, q01);
-    v128.store(q + o, q23, 16);
     qq01 = f64x2.add(qq01, f64x2.mul(q01, q01));
     qq23 = f64x2.add(qq23, f64x2.mul(q23, q23));
     uq01 = f64x2.add(uq01, f64x2.mul(v128.load(u + o), q01));
@@ -198,11 +196,16 @@ function makeQ(pre: usize, g: usize, q: usize, u: usize, d: i32): void {
   v128.store(T + (3 << 5), uq23, 16);
 }
 
-/** res-1: q = qAt(...), then p += alpha q; ||p||^2 to T[0]. */
-function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32): void {
+/**
+ * res-1: q = qAt(...), then p += alpha q; ||p||^2 to T[0] and, as p is made, tNext . p to T[6] (the
+ * next block's t_{k-1} . p: the same products summed in the same order as its own pass would).
+ */
+function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32, tNext: usize): void {
   const al = f64x2.splat(alpha);
   let pp01 = f64x2.splat(0);
   let pp23 = pp01;
+  let tp01 = pp01;
+  let tp23 = pp01;
   for (let i = 0; i < d; i++) {
     const o = (<usize>i) << 5;
     const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, qAt(pre, g, o, 0)));
@@ -211,17 +214,23 @@ function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32): void {
     v128.store(p + o, p23, 16);
     pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
     pp23 = f64x2.add(pp23, f64x2.mul(p23, p23));
+    tp01 = f64x2.add(tp01, f64x2.mul(v128.load(tNext + o), p01));
+    tp23 = f64x2.add(tp23, f64x2.mul(v128.load(tNext + o, 16), p23));
   }
   v128.store(T, pp01);
   v128.store(T, pp23, 16);
+  v128.store(T + (6 << 5), tp01);
+  v128.store(T + (6 << 5), tp23, 16);
 }
 
-/** res-3: t = condOut(h_k, g), p += alpha t; ||p||^2 to T[1]. */
-function addT(hk: usize, g: usize, p: usize, alpha: f64, d: i32): void {
+/** res-3: t = condOut(h_k, g), p += alpha t; ||p||^2 to T[1] and tNext . p to T[6] (as addQ). */
+function addT(hk: usize, g: usize, p: usize, alpha: f64, d: i32, tNext: usize): void {
   const zero = f64x2.splat(0);
   const al = f64x2.splat(alpha);
   let pp01 = zero;
   let pp23 = zero;
+  let tp01 = zero;
+  let tp23 = zero;
   for (let i = 0; i < d; i++) {
     const o = (<usize>i) << 5;
     const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, condOut(v128.load(hk + o), v128.load(g + o), 0)));
@@ -230,9 +239,13 @@ function addT(hk: usize, g: usize, p: usize, alpha: f64, d: i32): void {
     v128.store(p + o, p23, 16);
     pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
     pp23 = f64x2.add(pp23, f64x2.mul(p23, p23));
+    tp01 = f64x2.add(tp01, f64x2.mul(v128.load(tNext + o), p01));
+    tp23 = f64x2.add(tp23, f64x2.mul(v128.load(tNext + o, 16), p23));
   }
   v128.store(T + (1 << 5), pp01);
   v128.store(T + (1 << 5), pp23, 16);
+  v128.store(T + (6 << 5), tp01);
+  v128.store(T + (6 << 5), tp23, 16);
 }
 
 /**
@@ -297,7 +310,6 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
   const us = buf(tab, 2);
   const ts = buf(tab, 3);
   const g = buf(tab, 7);
-  const q = buf(tab, 8);
   const p = buf(tab, 9);
   const pScale = buf(tab, 11);
   const st = buf(tab, 12);
@@ -308,33 +320,36 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
   const bytes = (<usize>d) << 5;
   const zero = f64x2.splat(0);
   dot4(p, p, d, 1);
+  let tpValid = false;
   for (let k = L - 1; k >= 0; k--) {
     const at = <usize>k * bytes;
     const pre = (res3 ? us : hin) + at;
     const tk = ts + at;
-    // g = (||p|| / sqrt d) z; then t_k . p and s . g (s = relu(pre)) in one pass.
+    // g = (||p|| / sqrt d) z.
     keepNorm2(0, 1, 0);
     sqrtTimes(0, isd);
     fillScaled(g, d, st, pend, 0);
-    let bv01 = zero;
-    let bv23 = zero;
+    // t_k . p: from the update that made p (T[6]) unless p was rescaled since or is the first p.
+    if (!tpValid) dot4(tk, p, d, 6);
+    // s . g, s = relu(pre): pmax as in reluNorm2 (a -0 for +0 makes a zero term of either sign, which a
+    // sum begun at +0 absorbs bit for bit).
     let ag01 = zero;
     let ag23 = zero;
     for (let i = 0; i < d; i++) {
       const o = (<usize>i) << 5;
-      bv01 = f64x2.add(bv01, f64x2.mul(v128.load(tk + o), v128.load(p + o)));
-      bv23 = f64x2.add(bv23, f64x2.mul(v128.load(tk + o, 16), v128.load(p + o, 16)));
-      // pmax as in reluNorm2: a -0 for +0 makes a zero term of either sign, which a sum begun at +0
-      // absorbs bit for bit.
       ag01 = f64x2.add(ag01, f64x2.mul(f64x2.pmax(v128.load(pre + o), zero), v128.load(g + o)));
       ag23 = f64x2.add(ag23, f64x2.mul(f64x2.pmax(v128.load(pre + o, 16), zero), v128.load(g + o, 16)));
     }
+    const bv01 = v128.load(T + (6 << 5));
+    const bv23 = v128.load(T + (6 << 5), 16);
     const so = ss + ((<usize>k) << 5);
     coefficients(bv01, bv23, ag01, ag23, v128.load(so), v128.load(so, 16));
     // q = (s k + g, or g) relu'(pre); res-3: ||q||^2 and u_k . q as q is made (to T[0], T[3]);
     // res-1: p += alpha q and ||p||^2 (to T[0]).
-    if (res3) makeQ(pre, g, q, us + at, d);
-    else addQ(pre, g, p, alpha, d);
+    // The next block's t: t_{k-1} (for k = 0 any vector: its sum is not used).
+    const tNext = k > 0 ? tk - bytes : tk;
+    if (res3) makeQ(pre, g, us + at, d);
+    else addQ(pre, g, p, alpha, d, tNext);
     if (res3) {
       // t = W_k^T q given W_k h_k = u_k: g = (||q|| / sqrt d) z, h_k . g, then p += alpha t.
       const uq01 = v128.load(T + (3 << 5));
@@ -347,8 +362,12 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
       const ag01 = v128.load(T + (3 << 5));
       const ag23 = v128.load(T + (3 << 5), 16);
       coefficients(uq01, uq23, ag01, ag23, v128.load(ho), v128.load(ho, 16));
-      addT(hk, g, p, alpha, d);
+      addT(hk, g, p, alpha, d, tNext);
     } else keepNorm2(1, 0, 0);
-    if (rescaleFrom(p, d, pScale, 1)) dot4(p, p, d, 1);
+    tpValid = true;
+    if (rescaleFrom(p, d, pScale, 1)) {
+      dot4(p, p, d, 1);
+      tpValid = false;
+    }
   }
 }

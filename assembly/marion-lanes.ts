@@ -197,10 +197,11 @@ function makeQ(pre: usize, g: usize, u: usize, d: i32): void {
 }
 
 /**
- * res-1: q = qAt(...), then p += alpha q; ||p||^2 to T[0] and, as p is made, tNext . p to T[6] (the
- * next block's t_{k-1} . p: the same products summed in the same order as its own pass would).
+ * p += alpha x, x = q = qAt(pre, g) (res-1, from = pre) or t = condOut(h_k, g) (res-3, from = h_k);
+ * ||p||^2 to T[slot] and, as p is made, tNext . p to T[6] (the next block's t_{k-1} . p: the same
+ * products summed in the same order as its own pass would).
  */
-function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32, tNext: usize): void {
+function addToP(from: usize, g: usize, p: usize, alpha: f64, d: i32, tNext: usize, res3: bool, slot: usize): void {
   const al = f64x2.splat(alpha);
   let pp01 = f64x2.splat(0);
   let pp23 = pp01;
@@ -208,8 +209,10 @@ function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32, tNext: usize):
   let tp23 = pp01;
   for (let i = 0; i < d; i++) {
     const o = (<usize>i) << 5;
-    const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, qAt(pre, g, o, 0)));
-    const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, qAt(pre, g, o, 16)));
+    const x01 = res3 ? condOut(v128.load(from + o), v128.load(g + o), 0) : qAt(from, g, o, 0);
+    const x23 = res3 ? condOut(v128.load(from + o, 16), v128.load(g + o, 16), 16) : qAt(from, g, o, 16);
+    const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, x01));
+    const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, x23));
     v128.store(p + o, p01);
     v128.store(p + o, p23, 16);
     pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
@@ -217,33 +220,8 @@ function addQ(pre: usize, g: usize, p: usize, alpha: f64, d: i32, tNext: usize):
     tp01 = f64x2.add(tp01, f64x2.mul(v128.load(tNext + o), p01));
     tp23 = f64x2.add(tp23, f64x2.mul(v128.load(tNext + o, 16), p23));
   }
-  v128.store(T, pp01);
-  v128.store(T, pp23, 16);
-  v128.store(T + (6 << 5), tp01);
-  v128.store(T + (6 << 5), tp23, 16);
-}
-
-/** res-3: t = condOut(h_k, g), p += alpha t; ||p||^2 to T[1] and tNext . p to T[6] (as addQ). */
-function addT(hk: usize, g: usize, p: usize, alpha: f64, d: i32, tNext: usize): void {
-  const zero = f64x2.splat(0);
-  const al = f64x2.splat(alpha);
-  let pp01 = zero;
-  let pp23 = zero;
-  let tp01 = zero;
-  let tp23 = zero;
-  for (let i = 0; i < d; i++) {
-    const o = (<usize>i) << 5;
-    const p01 = f64x2.add(v128.load(p + o), f64x2.mul(al, condOut(v128.load(hk + o), v128.load(g + o), 0)));
-    const p23 = f64x2.add(v128.load(p + o, 16), f64x2.mul(al, condOut(v128.load(hk + o, 16), v128.load(g + o, 16), 16)));
-    v128.store(p + o, p01);
-    v128.store(p + o, p23, 16);
-    pp01 = f64x2.add(pp01, f64x2.mul(p01, p01));
-    pp23 = f64x2.add(pp23, f64x2.mul(p23, p23));
-    tp01 = f64x2.add(tp01, f64x2.mul(v128.load(tNext + o), p01));
-    tp23 = f64x2.add(tp23, f64x2.mul(v128.load(tNext + o, 16), p23));
-  }
-  v128.store(T + (1 << 5), pp01);
-  v128.store(T + (1 << 5), pp23, 16);
+  v128.store(T + (slot << 5), pp01);
+  v128.store(T + (slot << 5), pp23, 16);
   v128.store(T + (6 << 5), tp01);
   v128.store(T + (6 << 5), tp23, 16);
 }
@@ -349,7 +327,7 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
     // The next block's t: t_{k-1} (for k = 0 any vector: its sum is not used).
     const tNext = k > 0 ? tk - bytes : tk;
     if (res3) makeQ(pre, g, us + at, d);
-    else addQ(pre, g, p, alpha, d, tNext);
+    else addToP(pre, g, p, alpha, d, tNext, false, 0);
     if (res3) {
       // t = W_k^T q given W_k h_k = u_k: g = (||q|| / sqrt d) z, h_k . g, then p += alpha t.
       const uq01 = v128.load(T + (3 << 5));
@@ -362,7 +340,7 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
       const ag01 = v128.load(T + (3 << 5));
       const ag23 = v128.load(T + (3 << 5), 16);
       coefficients(uq01, uq23, ag01, ag23, v128.load(ho), v128.load(ho, 16));
-      addT(hk, g, p, alpha, d, tNext);
+      addToP(hk, g, p, alpha, d, tNext, true, 1);
     } else keepNorm2(1, 0, 0);
     tpValid = true;
     if (rescaleFrom(p, d, pScale, 1)) {

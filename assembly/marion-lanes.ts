@@ -11,7 +11,8 @@ const BIG: f64 = 1e150;
 
 /**
  * The kernels' buffers, as an i32 table of pointers (filled once by src/families/marion/reduced.ts):
- * 0 h, 1 hin, 2 us, 3 ts, 4 u, 5 s, 6 t, 7 g, 8 q, 9 p (interleaved vectors and layer histories),
+ * 0 h, 1 hin, 2 us, 3 ts, 4 u, 5 s, 6 t, 7 g, 8 q, 9 p (interleaved vectors and layer histories;
+ * s and q are not used by these fused kernels),
  * 10 hScale, 11 pScale (4 f64 each), 12 generator states, 13 slow-draw lists, 14 ||h_k||^2 and
  * 15 ||s_k||^2 per block (4 f64 each).
  */

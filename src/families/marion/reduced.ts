@@ -50,7 +50,7 @@ export function marionReducedUnsupported(spec: MarionSpec): string | null {
  */
 export function marionLaneBytes(spec: MarionSpec, observables: readonly Observable[]): number {
   const grad = needsGradient(observables);
-  const bytes = 8 * LANES * (spec.width * (7 + (grad ? 3 * spec.depth : 0)) + (grad ? 2 * spec.depth : 0));
+  const bytes = 8 * LANES * (spec.width * (5 + (grad ? 3 * spec.depth : 0)) + (grad ? 2 * spec.depth : 0));
   return spec.activation.name === "relu" && bytes <= 2 ** 28 ? bytes : 0;
 }
 
@@ -208,9 +208,9 @@ export function compileReducedMarion(
     const H = needGrad ? L * V : 0;
     // Buffers, in the order of the kernels' pointer table (assembly/marion-lanes.ts): h, hin, us, ts,
     // u, s, t, g, q, p, the per-lane log scales of h and p, the blocks' ||h_k||^2 and ||s_k||^2; then
-    // the table itself (16 int32).
+    // the table itself (16 int32). The fused kernels keep neither s nor q (empty slots).
     const HL = needGrad ? L * LANES : 0;
-    const lanes = new GaussianLanes(d, [V, H, res3 ? H : 0, H, V, V, V, V, V, V, LANES, LANES, HL, HL, 8]);
+    const lanes = new GaussianLanes(d, [V, H, res3 ? H : 0, H, V, 0, V, V, 0, V, LANES, LANES, HL, HL, 8]);
     const [bh, , , , , , , , , bp, hScale, pScale, hh, ss, table] = lanes.bufs;
     const tab = new Int32Array(table.a.buffer, table.ptr, 16);
     lanes.bufs.slice(0, 12).forEach((b, i) => (tab[i] = b.ptr));

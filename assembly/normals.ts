@@ -587,7 +587,7 @@ export function chiSquare(k: f64): f64 {
 }
 
 /** Bin(n, 1/2): set bits among n fresh bits (binomial.ts binomialHalf). */
-export function binomialHalf(n: i32): i32 {
+function binomialHalf(n: i32): i32 {
   let k: i32 = 0;
   let left = n;
   while (left >= 32) {

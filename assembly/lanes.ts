@@ -12,6 +12,26 @@ import { normalSlow, setState, getState, ZK, ZW } from "./normals";
 // Scratch for fusedLayer's per-lane values: a, c, m (f64 x 4 each) and the rejected counts (i32 x 4).
 const LANE = memory.data(112, 16);
 
+// What fusedLayer does beside drawing a row, at the row's coordinate p, on rows already complete (the
+// generator's integer work hides the latency of the side pass's sums). With a side pass the row's
+// draws are stored as they are (z), and a, c, m are the side pass's.
+/** No side pass: y = a y + c z where m (or y = c z with fill). */
+const SIDE_NONE = 0;
+/** acc += max(sy_p, 0)^2 (reluSquares of sy). */
+const SIDE_RELU2 = 1;
+/** sy_p = a sy_p + c sz_p where m, then acc += max(sy_p, 0)^2: a layer of fusedLayer's, one row late. */
+const SIDE_LAYER = 2;
+
+/** The side layer's update at coordinate offset o (one half: lanes 0-1 or 2-3); returns max(y', 0). */
+// @ts-ignore: decorator
+@inline
+function sideLayer(y: usize, z: usize, a: v128, c: v128, m: v128): v128 {
+  const old = v128.load(y);
+  const r = v128.bitselect(f64x2.add(f64x2.mul(a, old), f64x2.mul(c, v128.load(z))), old, m);
+  v128.store(y, r);
+  return f64x2.pmax(r, f64x2.splat(0));
+}
+
 /**
  * One layer's y = a y + c z for the four lanes (the scalar kernels' `alpha z + scale g` and `y += c z`),
  * where m is set, with z the lane's Rng.fillNormal of n draws generated in the loop, never stored.
@@ -32,8 +52,15 @@ function fusedLayer(
   m01: v128,
   m23: v128,
   fill: bool,
+  side: i32 = SIDE_NONE,
+  sy: usize = 0,
+  sz: usize = 0,
+  acc: usize = 0,
 ): void {
   const zk = ZK;
+  const zero = f64x2.splat(0);
+  let acc01 = zero;
+  let acc23 = zero;
   const zw = ZW;
   // Lane k's rejected draws go to the list at pend + 8 k n.
   const pl1 = pend + ((<usize>n) << 3);
@@ -88,7 +115,23 @@ function fusedLayer(
       i64x2.shl(i64x2.extend_high_i32x4_u(sg), 32),
     );
     const o = y + ((<usize>p) << 5);
-    if (fill) {
+    if (side != SIDE_NONE) {
+      // The row's draws as they are, and the side pass at coordinate p.
+      v128.store(o, z01);
+      v128.store(o, z23, 16);
+      const q = (<usize>p) << 5;
+      let r01 = zero;
+      let r23 = zero;
+      if (side == SIDE_RELU2) {
+        r01 = f64x2.pmax(v128.load(sy + q), zero);
+        r23 = f64x2.pmax(v128.load(sy + q, 16), zero);
+      } else {
+        r01 = sideLayer(sy + q, sz + q, a01, c01, m01);
+        r23 = sideLayer(sy + q + 16, sz + q + 16, a23, c23, m23);
+      }
+      acc01 = f64x2.add(acc01, f64x2.mul(r01, r01));
+      acc23 = f64x2.add(acc23, f64x2.mul(r23, r23));
+    } else if (fill) {
       // y = c z (the fill, then its scaling; a rejected lane's value is overwritten after the row).
       v128.store(o, f64x2.mul(z01, c01));
       v128.store(o, f64x2.mul(z23, c23), 16);
@@ -122,6 +165,10 @@ function fusedLayer(
   v128.store(st, s1, 16);
   v128.store(st, s2, 32);
   v128.store(st, s3, 48);
+  if (side != SIDE_NONE) {
+    v128.store(acc, acc01);
+    v128.store(acc, acc23, 16);
+  }
   if ((n0 | n1 | n2 | n3) == 0) return;
   // Per-lane a, c, m and counts through memory (a lane index cannot pick a vector lane at run time).
   v128.store(LANE, a01);
@@ -136,7 +183,9 @@ function fusedLayer(
     if (count == 0) continue;
     const list = pend + lane * ((<usize>n) << 3);
     const o = LANE + (lane << 3);
-    finishLane(y, st, list, count, <i32>lane, load<f64>(o), load<f64>(o, 32), load<i64>(o, 64) != 0, fill);
+    // With a side pass the row is stored as drawn (c = 1 multiplies exactly).
+    const c = side != SIDE_NONE ? 1.0 : load<f64>(o, 32);
+    finishLane(y, st, list, count, <i32>lane, load<f64>(o), c, load<i64>(o, 64) != 0, fill || side != SIDE_NONE);
   }
 }
 
@@ -169,29 +218,40 @@ function finishLane(
   store<u32>(sl, <u32>getState(3), 48);
 }
 
-/** sum_i max(y_i, 0)^2 of lanes 0, 1 (at out) and 2, 3 (at out + 16), summed in order of i. */
-function reluSquares(y: usize, n: i32, out: usize): void {
-  const zero = f64x2.splat(0);
-  let t01 = zero;
-  let t23 = zero;
+/** sideLayer over a whole row without drawing (the last layer of a call): y = a y + c z where m; acc as SIDE_LAYER's. */
+function layerPass(
+  y: usize,
+  z: usize,
+  n: i32,
+  a01: v128,
+  a23: v128,
+  c01: v128,
+  c23: v128,
+  m01: v128,
+  m23: v128,
+  acc: usize,
+): void {
+  let t01 = f64x2.splat(0);
+  let t23 = t01;
   for (let i = 0; i < n; i++) {
-    const o = y + ((<usize>i) << 5);
-    // pmax(y, 0) is y < 0 ? 0 : y: max(y, 0) up to the sign of a zero, which its square loses.
-    const h01 = f64x2.pmax(v128.load(o), zero);
-    const h23 = f64x2.pmax(v128.load(o, 16), zero);
-    t01 = f64x2.add(t01, f64x2.mul(h01, h01));
-    t23 = f64x2.add(t23, f64x2.mul(h23, h23));
+    const q = (<usize>i) << 5;
+    const r01 = sideLayer(y + q, z + q, a01, c01, m01);
+    const r23 = sideLayer(y + q + 16, z + q + 16, a23, c23, m23);
+    t01 = f64x2.add(t01, f64x2.mul(r01, r01));
+    t23 = f64x2.add(t23, f64x2.mul(r23, r23));
   }
-  v128.store(out, t01);
-  v128.store(out, t23, 16);
+  v128.store(acc, t01);
+  v128.store(acc, t23, 16);
 }
 
 /**
- * hayouReluLayers for four networks (interleaved y; states at st; pend as above): per layer
- * t = sum_i max(y_i, 0)^2, K = gainOverN t, c = sqrtDt sqrt(K) (0 where K <= 1e-14 max(K, 1e-300)),
- * y += c z where c != 0 (fusedLayer). out[lane] = the lane's t after the last layer; out[4 + lane] is set
- * to 1 when a lane's t is 0 after some layer. Stops before a layer where any lane's K is not finite and
- * returns the last layer done (from - 1 if none); returns `to` otherwise.
+ * hayouReluLayers for four networks (interleaved y; states at st; pend as above; zb two rows of
+ * draws): per layer t = sum_i max(y_i, 0)^2, K = gainOverN t, c = sqrtDt sqrt(K) (0 where K <= 1e-14
+ * max(K, 1e-300)), y += c z where c != 0. out[lane] = the lane's t after the last layer; out[4 + lane]
+ * is set to 1 when a lane's t is 0 after some layer. Stops before a layer where any lane's K is not
+ * finite and returns the last layer done (from - 1 if none; the streams are then a row ahead, and the
+ * caller reruns the group); returns `to` otherwise. Each layer's row is drawn while the previous
+ * layer is applied and its sum taken (fusedLayer's SIDE_LAYER), so the sum's latency is hidden.
  */
 export function hayouRelu4(
   from: i32,
@@ -203,6 +263,7 @@ export function hayouRelu4(
   gainOverN: f64,
   sqrtDt: f64,
   out: usize,
+  zb: usize,
 ): i32 {
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
@@ -210,7 +271,8 @@ export function hayouRelu4(
   const sd = f64x2.splat(sqrtDt);
   const tiny = f64x2.splat(1e-14);
   const floor = f64x2.splat(1e-300);
-  reluSquares(y, n, out);
+  const row = (<usize>n) << 5;
+  fusedLayer(zb, n, st, pend, one, one, one, one, zero, zero, true, SIDE_RELU2, y, 0, out);
   for (let s = from; s <= to; s++) {
     const K01 = f64x2.mul(gn, v128.load(out));
     const K23 = f64x2.mul(gn, v128.load(out, 16));
@@ -228,8 +290,11 @@ export function hayouRelu4(
       f64x2.le(K23, f64x2.mul(tiny, f64x2.max(K23, floor))),
     );
     // a = 1: 1 y is y exactly, and where c = 0 nothing is updated (the scalar kernel skips the layer).
-    fusedLayer(y, n, st, pend, one, one, c01, c23, f64x2.ne(c01, zero), f64x2.ne(c23, zero), false);
-    reluSquares(y, n, out);
+    const m01 = f64x2.ne(c01, zero);
+    const m23 = f64x2.ne(c23, zero);
+    const zc = zb + (<usize>((s - from) & 1)) * row;
+    if (s < to) fusedLayer(zb + row - (zc - zb), n, st, pend, one, one, c01, c23, m01, m23, true, SIDE_LAYER, y, zc, out);
+    else layerPass(y, zc, n, one, one, c01, c23, m01, m23, out);
     // Sticky collapse flags: 1 where the sum is 0.
     v128.store(out, f64x2.max(v128.load(out, 32), v128.and(f64x2.eq(v128.load(out), zero), one)), 32);
     v128.store(out, f64x2.max(v128.load(out, 48), v128.and(f64x2.eq(v128.load(out, 16), zero), one)), 48);
@@ -238,8 +303,9 @@ export function hayouRelu4(
 }
 
 /**
- * resnetReluLayers for four networks (interleaved z; states at st; pend as above): per layer
- * scale = coef sqrt(sum_i max(z_i, 0)^2), z = alpha z + scale g.
+ * resnetReluLayers for four networks (interleaved z; states at st; pend as above; zb two rows of
+ * draws): per layer scale = coef sqrt(sum_i max(z_i, 0)^2), z = alpha z + scale g, each layer's row
+ * drawn while the previous layer is applied (as hayouRelu4).
  */
 export function resnetRelu4(
   from: i32,
@@ -251,15 +317,20 @@ export function resnetRelu4(
   alpha: f64,
   coef: f64,
   tmp: usize,
+  zb: usize,
 ): void {
   const a = f64x2.splat(alpha);
   const cf = f64x2.splat(coef);
   const all = i64x2.splat(-1);
+  const one = f64x2.splat(1);
+  const row = (<usize>n) << 5;
+  fusedLayer(zb, n, st, pend, one, one, one, one, all, all, true, SIDE_RELU2, z, 0, tmp);
   for (let l = from; l <= to; l++) {
-    reluSquares(z, n, tmp);
     const c01 = f64x2.mul(cf, f64x2.sqrt(v128.load(tmp)));
     const c23 = f64x2.mul(cf, f64x2.sqrt(v128.load(tmp, 16)));
-    fusedLayer(z, n, st, pend, a, a, c01, c23, all, all, false);
+    const zc = zb + (<usize>((l - from) & 1)) * row;
+    if (l < to) fusedLayer(zb + row - (zc - zb), n, st, pend, a, a, c01, c23, all, all, true, SIDE_LAYER, z, zc, tmp);
+    else layerPass(z, zc, n, a, a, c01, c23, all, all, tmp);
   }
 }
 

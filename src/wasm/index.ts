@@ -63,6 +63,8 @@ export interface KernelExports {
     alpha: number,
     coef: number,
     tmp: number,
+    /** Two rows of draws (4 n f64 each): the layers draw one row ahead. */
+    rows: number,
   ): void;
   fillCentredInt24(out: number, n: number): void;
   /** Rng.fillNormal of n draws for each of four lanes (streams at st), interleaved into out. */
@@ -77,6 +79,7 @@ export interface KernelExports {
     gainOverN: number,
     sqrtDt: number,
     out: number,
+    rows: number,
   ): number;
   matvecNormalT(
     rows: number,

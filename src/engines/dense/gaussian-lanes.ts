@@ -18,6 +18,7 @@ export class GaussianLanes {
   private readonly out: F64Buf;
   private readonly st: F64Buf;
   private readonly pend: F64Buf;
+  private readonly rows: F64Buf;
   private readonly state: Int32Array;
   /** Further float64 buffers of the lengths asked for (a kernel's own vectors, interleaved). */
   readonly bufs: F64Buf[];
@@ -32,6 +33,7 @@ export class GaussianLanes {
     this.out = a.f64(2 * LANES);
     this.st = a.f64(8); // 16 int32 state words
     this.pend = a.f64(LANES * n); // each lane's (index, word) int32 pairs
+    this.rows = a.f64(2 * LANES * n); // two rows of draws (the layer kernels draw one row ahead)
     this.bufs = extra.map((len) => a.f64(len));
     a.commit();
     sampler.ready();
@@ -99,13 +101,25 @@ export class GaussianLanes {
       gainOverN,
       sqrtDt,
       this.out.ptr,
+      this.rows.ptr,
     );
   }
 
   /** The log-Gaussian ResNet's reduced layers from..to with ReLU (resnetRelu4). */
   resnetRelu(from: number, to: number, alpha: number, coef: number): void {
     const K = this.arena.k;
-    K.resnetRelu4(from, to, this.n, this.y.ptr, this.st.ptr, this.pend.ptr, alpha, coef, this.out.ptr);
+    K.resnetRelu4(
+      from,
+      to,
+      this.n,
+      this.y.ptr,
+      this.st.ptr,
+      this.pend.ptr,
+      alpha,
+      coef,
+      this.out.ptr,
+      this.rows.ptr,
+    );
   }
 
   /** After hayouRelu: sum_i max(y_i, 0)^2 after its last layer. */

@@ -4,15 +4,15 @@
 // Vectors are interleaved (x[4 i + lane], 32 d bytes); per-lane scalars are pairs of f64x2 (lanes 0-1,
 // 2-3). Layer histories (hin, us, ts) hold L such vectors.
 
-import { fillNormalScaled4 } from "./lanes";
+import { fillNormal4, fillNormalScaled4 } from "./lanes";
 import { ln } from "./normals";
 
 const BIG: f64 = 1e150;
 
 /**
  * The kernels' buffers, as an i32 table of pointers (filled once by src/families/marion/reduced.ts):
- * 0 h, 1 hin, 2 us, 3 ts, 4 u, 5 s, 6 t, 7 g, 8 q, 9 p (interleaved vectors and layer histories;
- * s and q are not used by these fused kernels),
+ * 0 h, 1 hin, 2 us, 3 ts, 4 u, 5 the inputs x and a row (marionInit4), 6 t, 7 g, 8 the readout B,
+ * 9 p (interleaved vectors and layer histories),
  * 10 hScale, 11 pScale (4 f64 each), 12 generator states, 13 slow-draw lists, 14 ||h_k||^2 and
  * 15 ||s_k||^2 per block (4 f64 each).
  */
@@ -86,13 +86,14 @@ function rescaleFrom(v: usize, d: i32, logScale: usize, slot: usize): bool {
 }
 
 /**
- * max(x, 0) per f64 lane as f64x2.max gives it (NaN stays NaN, -0 gives +0), in four operations:
- * V8 spells f64x2.max out in eight to order NaNs and zeros in general.
+ * max(x, 0) per f64 lane as f64x2.max gives it (NaN stays NaN, -0 gives +0), in three operations: x
+ * where x > 0 or x is NaN, +0 elsewhere (V8 spells f64x2.max out in eight to order NaNs and zeros in
+ * general, and a bitselect with zero in three).
  */
 // @ts-ignore: decorator
 @inline
 function relu2(x: v128): v128 {
-  return v128.bitselect(x, f64x2.splat(0), v128.or(f64x2.gt(x, f64x2.splat(0)), f64x2.ne(x, x)));
+  return v128.and(x, v128.or(f64x2.gt(x, f64x2.splat(0)), f64x2.ne(x, x)));
 }
 
 /** T[slot] = sum_i max(x_i, 0)^2 per lane, in order of i (dot4 of relu(x) with itself). */
@@ -171,7 +172,8 @@ function condOut(a: v128, g: v128, half: usize): v128 {
 @inline
 function qAt(pre: usize, g: usize, o: usize, half: usize): v128 {
   const x = v128.load(pre + o + half);
-  const dx = v128.bitselect(f64x2.splat(1), f64x2.splat(0), f64x2.gt(x, f64x2.splat(0)));
+  // relu'(x): 1 where x > 0, +0 elsewhere (the bits of 1 under the comparison's mask).
+  const dx = v128.and(f64x2.splat(1), f64x2.gt(x, f64x2.splat(0)));
   return f64x2.mul(condOut(relu2(x), v128.load(g + o + half), half), dx);
 }
 
@@ -349,4 +351,36 @@ export function marionBwd4(L: i32, d: i32, res3: bool, alpha: f64, tab: usize): 
       tpValid = false;
     }
   }
+}
+
+/**
+ * A group's draws after x and y (which JavaScript draws): h_0 = A x / sqrt(n_in), row by row (each row
+ * the lane's fillNormal of n_in, then its dot with the lane's x in order of j), into h; then the readout
+ * B, n_out rows of the lane's fillNormal of d times 1 / sqrt(d), into the B buffer (row r at 4 d r).
+ * The init of src/families/marion/reduced.ts, same draws, same operations; n_in <= d (the lanes'
+ * lists of rejected draws hold d per lane).
+ */
+export function marionInit4(d: i32, nIn: i32, nOut: i32, tab: usize): void {
+  const h = buf(tab, 0);
+  const xs = buf(tab, 5);
+  const row = xs + ((<usize>nIn) << 5);
+  const B = buf(tab, 8);
+  const st = buf(tab, 12);
+  const pend = buf(tab, 13);
+  const sn = f64x2.splat(Math.sqrt(<f64>nIn));
+  for (let r = 0; r < d; r++) {
+    fillNormal4(row, nIn, st, pend);
+    let s01 = f64x2.splat(0);
+    let s23 = s01;
+    for (let j = 0; j < nIn; j++) {
+      const o = (<usize>j) << 5;
+      s01 = f64x2.add(s01, f64x2.mul(v128.load(row + o), v128.load(xs + o)));
+      s23 = f64x2.add(s23, f64x2.mul(v128.load(row + o, 16), v128.load(xs + o, 16)));
+    }
+    const o = (<usize>r) << 5;
+    v128.store(h + o, f64x2.div(s01, sn));
+    v128.store(h + o, f64x2.div(s23, sn), 16);
+  }
+  const isd = f64x2.splat(1 / Math.sqrt(<f64>d));
+  for (let r = 0; r < nOut; r++) fillNormalScaled4(B + <usize>r * ((<usize>d) << 5), d, st, pend, isd, isd);
 }

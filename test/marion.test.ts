@@ -179,6 +179,8 @@ describe("Marion's ResNets: reduced engine and batching", () => {
     ["res-1, forward and backward", { model: "res1", beta: 0.25 }, obs],
     ["res-3, forward only (no history kept)", { model: "res3", beta: 0.5 }, ["normRatio", "relDisp"]],
     ["res-3, beta = 0: norms past 1e150 rescaled", { model: "res3", beta: 0, depth: 3000, width: 8 }, obs],
+    ["n_out = 3: the readout's rows drawn in WebAssembly", { model: "res3", beta: 0.5, nOut: 3 }, obs],
+    ["n_in > d: h_0 and the readout drawn in JavaScript", { model: "res1", beta: 0.25, nIn: 20 }, obs],
   ];
   for (const [name, extra, keys] of lanesCases) {
     it(`the four-lane WebAssembly path equals the JavaScript kernel bit for bit: ${name}`, () => {

@@ -53,6 +53,8 @@ export interface KernelExports {
   /** tab: the i32 table of buffer pointers of assembly/marion-lanes.ts. */
   marionFwd4(L: number, d: number, res3: boolean, alpha: number, keep: boolean, tab: number): void;
   marionBwd4(L: number, d: number, res3: boolean, alpha: number, tab: number): void;
+  /** A group's h_0 and readout B from the lanes' streams (x at table slot 5). */
+  marionInit4(d: number, nIn: number, nOut: number, tab: number): void;
   resnetRelu4(
     from: number,
     to: number,

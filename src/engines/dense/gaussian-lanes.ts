@@ -60,16 +60,16 @@ export class GaussianLanes {
     s[12 + lane] = rng.s3;
   }
 
-  /** x[0..n) into the lane's slots of an interleaved buffer. */
-  put(buf: F64Buf, lane: number, x: Float64Array): void {
+  /** x[0..len) into the lane's slots of an interleaved buffer (len = n unless given). */
+  put(buf: F64Buf, lane: number, x: Float64Array, len = this.n): void {
     const b = buf.a;
-    for (let i = 0; i < this.n; i++) b[LANES * i + lane] = x[i];
+    for (let i = 0; i < len; i++) b[LANES * i + lane] = x[i];
   }
 
-  /** The lane's slots of an interleaved buffer into x[0..n). */
-  get(buf: F64Buf, lane: number, x: Float64Array): void {
+  /** The lane's slots of an interleaved buffer into x[0..len) (len = n unless given). */
+  get(buf: F64Buf, lane: number, x: Float64Array, len = this.n): void {
     const b = buf.a;
-    for (let i = 0; i < this.n; i++) x[i] = b[LANES * i + lane];
+    for (let i = 0; i < len; i++) x[i] = b[LANES * i + lane];
   }
 
   /** Put a network (its vector, length n, and its generator's state) in a lane; clears its flags. */

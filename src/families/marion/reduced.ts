@@ -50,7 +50,10 @@ export function marionReducedUnsupported(spec: MarionSpec): string | null {
  */
 export function marionLaneBytes(spec: MarionSpec, observables: readonly Observable[]): number {
   const grad = needsGradient(observables);
-  const bytes = 8 * LANES * (spec.width * (5 + (grad ? 3 * spec.depth : 0)) + (grad ? 2 * spec.depth : 0));
+  const bytes =
+    8 *
+    LANES *
+    (spec.width * (5 + spec.nOut + (grad ? 3 * spec.depth : 0)) + 2 * spec.nIn + (grad ? 2 * spec.depth : 0));
   return spec.activation.name === "relu" && bytes <= 2 ** 28 ? bytes : 0;
 }
 
@@ -111,10 +114,14 @@ export function compileReducedMarion(
     } else out.set(g);
   };
 
-  /** A sample's input x, target y, first hidden state h = h0 and readout B (its first draws). */
-  const init = (rng: Rng) => {
+  /** A sample's input x and target y (its first draws). */
+  const inputs = (rng: Rng) => {
     for (let j = 0; j < nIn; j++) x[j] = rng.uniform();
     for (let j = 0; j < nOut; j++) y[j] = rng.uniform();
+  };
+  /** A sample's input x, target y, first hidden state h = h0 and readout B (its first draws). */
+  const init = (rng: Rng) => {
+    inputs(rng);
     for (let r = 0; r < d; r++) {
       rng.fillNormal(row, 0, nIn);
       h[r] = dot(row, 0, x, 0, nIn) / Math.sqrt(nIn);
@@ -207,11 +214,13 @@ export function compileReducedMarion(
     const V = LANES * d;
     const H = needGrad ? L * V : 0;
     // Buffers, in the order of the kernels' pointer table (assembly/marion-lanes.ts): h, hin, us, ts,
-    // u, s, t, g, q, p, the per-lane log scales of h and p, the blocks' ||h_k||^2 and ||s_k||^2; then
-    // the table itself (16 int32). The fused kernels keep neither s nor q (empty slots).
+    // u, x and a row of n_in (marionInit4), t, g, the readout B, p, the per-lane log scales of h and p,
+    // the blocks' ||h_k||^2 and ||s_k||^2; then the table itself (16 int32).
     const HL = needGrad ? L * LANES : 0;
-    const lanes = new GaussianLanes(d, [V, H, res3 ? H : 0, H, V, 0, V, V, 0, V, LANES, LANES, HL, HL, 8]);
-    const [bh, , , , , , , , , bp, hScale, pScale, hh, ss, table] = lanes.bufs;
+    const XR = 2 * LANES * nIn;
+    const BL = LANES * nOut * d;
+    const lanes = new GaussianLanes(d, [V, H, res3 ? H : 0, H, V, XR, V, V, BL, V, LANES, LANES, HL, HL, 8]);
+    const [bh, , , , , bx, , , bB, bp, hScale, pScale, hh, ss, table] = lanes.bufs;
     const tab = new Int32Array(table.a.buffer, table.ptr, 16);
     lanes.bufs.slice(0, 12).forEach((b, i) => (tab[i] = b.ptr));
     tab[12] = lanes.statePtr;
@@ -226,14 +235,29 @@ export function compileReducedMarion(
     const pLs = rngs.map(() => new Float64Array(d));
     const logsOf = rngs.map(() => new Float64Array(4));
     const outs = rngs.map(() => new Float64Array(observables.length));
+    // h_0 and B in WebAssembly where a row of A fits the lanes' lists (n_in <= d).
+    const wasmInit = nIn <= d;
     const group = (seed: number, at: number) => {
       for (let lane = 0; lane < LANES; lane++) {
-        init(rngs[lane].reset(seed, at + lane));
-        lanes.put(bh, lane, h);
-        lanes.seed(lane, rngs[lane]);
-        h0s[lane].set(h0);
+        const rng = rngs[lane].reset(seed, at + lane);
+        if (wasmInit) {
+          inputs(rng);
+          lanes.put(bx, lane, x, nIn);
+        } else {
+          init(rng);
+          lanes.put(bh, lane, h);
+          h0s[lane].set(h0);
+          Bs[lane].set(B);
+        }
+        lanes.seed(lane, rng);
         ys[lane].set(y);
-        Bs[lane].set(B);
+      }
+      if (wasmInit) {
+        K.marionInit4(d, nIn, nOut, table.ptr);
+        for (let lane = 0; lane < LANES; lane++) {
+          lanes.get(bh, lane, h0s[lane]);
+          lanes.get(bB, lane, Bs[lane], nOut * d);
+        }
       }
       hScale.a.fill(0);
       K.marionFwd4(L, d, res3, alpha, needGrad, table.ptr);

@@ -110,8 +110,7 @@ const END_TO_END = new Set([
 
 async function child(workload: string, engine: string, threads: number, samples: number): Promise<Row> {
   const steady = STEADY.has(workload) && engine !== "dense";
-  if (!steady && (threads === 1 || END_TO_END.has(workload)))
-    return measure(workload, engine, threads, samples);
+  if (!steady && END_TO_END.has(workload)) return measure(workload, engine, threads, samples);
   keepPool = true;
   let first: Row;
   let best: Row;
@@ -123,8 +122,9 @@ async function child(workload: string, engine: string, threads: number, samples:
       if (r.seconds < best.seconds) best = r;
     }
   } else {
-    // Several workers on a workload that is extrapolated from its samples: start the workers (and
-    // compile) on a few samples first, so that the ~0.3 s of starting them is not multiplied too.
+    // A workload that is extrapolated from its samples: compile (and start the workers) on a few
+    // samples first, so that those one-time costs (~0.3 s to start workers; compiling, JIT warm-up and
+    // first touches of fresh memory on one thread) are not multiplied too.
     first = await measure(workload, engine, threads, 8 * threads);
     best = await measure(workload, engine, threads, samples);
   }
@@ -589,7 +589,7 @@ async function main() {
     return { ...r, samplesPerSecond: rate, speedupVsPeer: ratio, speedupVsSameAlgorithm: sameRatio };
   });
   console.log(
-    `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\nThe figure, ntk and resnet workloads of the fast engines (under a second) are timed warm: the best of three runs after a first one in the same process; 'first run s' is that first run (compiling the WebAssembly kernels, JIT warm-up, starting the workers). Their NumPy peers are timed the same way (the best of three); the others once. Other rows with several workers are timed after a warm-up run of a few samples (starting the workers takes ~0.3 s, which extrapolating from the samples run would multiply), except the end-to-end ones (experiment, sweep, heatmap, scale).\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
+    `\n'figure s' is the time for the whole workload (notes' figure: 2^15 samples at each depth; hayou: 10^4 networks of n = 100, L = 1000; marion-fig2: 10^4 networks of d = 100, L = 1000, forward + backward; marion-heatmap: the default (H, beta) grid), extrapolated linearly where fewer samples were run (the heatmap peer from ${HEATMAP_PEER_HS.length} of its H values).\nThe figure, ntk and resnet workloads of the fast engines (under a second) are timed warm: the best of three runs after a first one in the same process; 'first run s' is that first run (compiling the WebAssembly kernels, JIT warm-up, starting the workers). Their NumPy peers are timed the same way (the best of three); the others once. The other rows are timed after a warm-up run of a few samples in the same process (starting workers takes ~0.3 s, compiling and JIT warm-up tens of milliseconds: one-time costs that extrapolating from the samples run would multiply), except the end-to-end ones (experiment, sweep, heatmap, scale).\n'experiment' includes the theory curves (exact density by characteristic-function inversion) and the KS/W1 fits. The hayou speed-up compares with the NumPy dense peer (fresh weights per network); reduced (gauss) runs the fig2 workload with Gaussian weights, the law it is exact for.`,
   );
   // Roofline: achieved random numbers/s and flop/s against this machine's one-core ceilings x threads.
   process.stderr.write("measuring ceilings...\n");

@@ -449,7 +449,7 @@ export function outerAcc(G: usize, P: usize, S: usize, d: i32, m: i32, sc: f64):
 export * from "./marion-lanes";
 export { mlpProductChunk4 } from "./product-lanes";
 export { lnPairs } from "./log-lanes";
-export { compactNotNaN, selectRanks } from "./select";
+export { compactNotNaN, selectByBuckets, selectRanks } from "./select";
 export { summaryPush } from "./summary";
 export { mlpNtkChunk4 } from "./ntk-lanes";
 export { chiLanesRepeat } from "./chi-lanes";

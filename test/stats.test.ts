@@ -176,8 +176,8 @@ function awkwardArrays(): Float64Array[] {
   const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const pool = [0, -0, Infinity, -Infinity, NaN, 1, -1, 1e300, -1e-300];
   const out: Float64Array[] = [];
-  for (const n of [0, 1, 2, 3, 5, 24, 25, 63, 64, 65, 100, 1000, 4097, 50_000]) {
-    for (const kind of ["normal", "ties", "awkward", "sorted", "reversed", "constant"]) {
+  for (const n of [0, 1, 2, 3, 5, 24, 25, 63, 64, 65, 100, 1000, 4097, 50_000, 150_000]) {
+    for (const kind of ["normal", "ties", "awkward", "sorted", "reversed", "constant", "crowded"]) {
       const a = new Float64Array(n);
       for (let i = 0; i < n; i++) {
         const u = next();
@@ -190,7 +190,11 @@ function awkwardArrays(): Float64Array[] {
                 : Math.tan(Math.PI * (u - 0.5))
               : kind === "constant"
                 ? -0
-                : Math.log(u) * (next() < 0.5 ? -1 : 1);
+                : kind === "crowded"
+                  ? u < 0.6
+                    ? 0.5
+                    : u - 0.5
+                  : Math.log(u) * (next() < 0.5 ? -1 : 1);
       }
       if (kind === "sorted") a.sort();
       if (kind === "reversed") a.sort().reverse();
@@ -231,6 +235,75 @@ describe("summaries and quantiles in WebAssembly equal their JavaScript definiti
         );
       }
     }
+  });
+});
+
+describe("the quantiles' bucket pass (assembly/select.ts selectByBuckets)", () => {
+  /** Runs the kernel on a, returning the values it wrote over the ranks, or null where it declined. */
+  async function bucketPass(a: Float64Array, ranks: number[], buckets: number) {
+    const { statsWorkspace, SCRATCH } = await import("../src/stats/workspace.js");
+    const w = statsWorkspace(a.length);
+    w.data.a.set(a);
+    w.small.a.set(ranks);
+    const ok = w.k.selectByBuckets(
+      w.data.ptr,
+      a.length,
+      w.small.ptr,
+      ranks.length,
+      w.buckets.ptr,
+      buckets,
+      w.scratch.ptr,
+      SCRATCH,
+    );
+    // The values are left in place (the multiset the zero signs are counted from).
+    expect(Array.from(w.data.a.subarray(0, a.length))).toEqual(Array.from(a));
+    return ok ? Array.from(w.small.a.subarray(0, ranks.length)) : null;
+  }
+  it("places each rank as a sort would, also with empty buckets, ties at bucket edges and +-inf", async () => {
+    let s = 7;
+    const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const cases: Float64Array[] = [
+      Float64Array.from({ length: 30_000 }, () => Math.tan(Math.PI * (next() - 0.5))),
+      Float64Array.from({ length: 20_000 }, () => Math.floor(next() * 1000) / 1000),
+      Float64Array.from({ length: 5000 }, (_, i) => (i % 5 === 0 ? (i % 2 ? Infinity : -Infinity) : next())),
+    ];
+    for (const a of cases) {
+      const sorted = Float64Array.from(a).sort();
+      const ranks = [
+        0,
+        1,
+        17,
+        Math.floor(a.length / 3),
+        Math.floor(a.length / 2),
+        a.length - 2,
+        a.length - 1,
+      ];
+      for (const buckets of [256, 4096]) {
+        const got = await bucketPass(a, ranks, buckets);
+        expect(got).not.toBeNull();
+        expect(got).toEqual(ranks.map((r) => sorted[r]));
+      }
+    }
+  });
+  it("declines ranges it cannot bucket: one value, no finite range, values crowded past the scratch", async () => {
+    const ranks = [0, 10, 99];
+    expect(await bucketPass(new Float64Array(100).fill(2), ranks, 256)).toBeNull();
+    expect(
+      await bucketPass(
+        Float64Array.from({ length: 100 }, (_, i) => (i % 2 ? Infinity : 1)),
+        ranks,
+        256,
+      ),
+    ).toBeNull();
+    expect(
+      await bucketPass(
+        Float64Array.from({ length: 100 }, (_, i) => (i % 2 ? -1e308 : 1e308)),
+        ranks,
+        256,
+      ),
+    ).toBeNull();
+    const crowded = Float64Array.from({ length: 200_000 }, (_, i) => (i % 3 ? 0.5 : i));
+    expect(await bucketPass(crowded, [0, 100_000, 199_999], 4096)).toBeNull();
   });
 });
 

@@ -14,7 +14,15 @@ export interface StatsWorkspace {
   data: F64Buf;
   /** Room for 64 more f64 (ranks, a summary). */
   small: F64Buf;
+  /** The bucket pass of the quantiles (assembly/select.ts selectByBuckets): 2 MAX_BUCKETS int32. */
+  buckets: F64Buf;
+  /** Room for the values of the buckets that hold a rank (SCRATCH f64). */
+  scratch: F64Buf;
 }
+
+/** The most buckets of the quantiles' bucket pass, and the most values it copies out. */
+export const MAX_BUCKETS = 1 << 16;
+export const SCRATCH = 1 << 16;
 
 const KEEP = 1 << 22;
 let kept: (StatsWorkspace & { cap: number }) | null = null;
@@ -25,8 +33,10 @@ export function statsWorkspace(n: number): StatsWorkspace {
   const arena = new Arena();
   const data = arena.f64(cap);
   const small = arena.f64(64);
+  const buckets = arena.f64(MAX_BUCKETS);
+  const scratch = arena.f64(SCRATCH);
   arena.commit();
-  const w = { k: arena.k, data, small, cap };
+  const w = { k: arena.k, data, small, buckets, scratch, cap };
   if (cap <= KEEP) kept = w;
   return w;
 }

@@ -159,6 +159,20 @@ export interface KernelExports {
     r1: number,
     depth: number,
   ): void;
+  /**
+   * The values at ranks[0 .. nr) of a[0 .. n) (NaN-free), written over ranks, a unchanged; cnt: 2 nb
+   * int32, scratch: cap f64. False (nothing changed) where the bucket pass does not apply.
+   */
+  selectByBuckets(
+    a: number,
+    n: number,
+    ranks: number,
+    nr: number,
+    cnt: number,
+    nb: number,
+    scratch: number,
+    cap: number,
+  ): boolean;
   /** Push a[0 .. n - 1] into the summary at s (11 f64; assembly/summary.ts). */
   summaryPush(a: number, n: number, s: number): void;
   /** ln of x[0 .. n - 1] in place, two lanes at a time (assembly/log-lanes.ts; n even). */
@@ -199,6 +213,15 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
+
+// Compiling starts when this module loads, on the engine's background threads (WebAssembly.compile),
+// so that it overlaps the loading of the rest of the program; a kernel wanted before it is done
+// compiles the module synchronously (and the first result is kept).
+if (typeof WebAssembly === "object")
+  WebAssembly.compile(decodeBase64(KERNELS_WASM_BASE64)).then(
+    (m) => void (compiled ??= m),
+    () => {}, // kernelModule reports the error when a kernel is wanted
+  );
 
 function kernelModule(): WebAssembly.Module {
   if (!compiled) {

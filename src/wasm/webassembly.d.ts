@@ -14,4 +14,5 @@ declare namespace WebAssembly {
     constructor(module: Module, imports: Record<string, unknown>);
     readonly exports: Record<string, unknown>;
   }
+  function compile(bytes: Uint8Array): Promise<Module>;
 }

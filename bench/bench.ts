@@ -323,16 +323,19 @@ function peerRow(
 /**
  * Steady-state scaling: the same samples on one worker, on all cores (worker pool) and, for reference,
  * in the main thread. Each pool is warmed first (worker start-up and JIT warm-up are not counted) and
- * each timing is the best of `reps` runs (this shared machine's speed varies by +-20% between runs).
+ * each timing is the best of `reps` rounds that run the three settings in turn (this shared machine's
+ * speed varies by +-20% between runs).
  */
-async function measureScaling(threads: number, reps = 3) {
+async function measureScaling(threads: number, reps = 5) {
   const cases: [string, ReturnType<typeof parseSpec>, string, string[], number][] = [
     [
       "hayou reduced",
       parseSpec({ ...presetSpec("hayou-resnet"), width: 100, depth: 1000 }),
       "reduced",
       ["logPostNormGrowth"],
-      3000,
+      // The whole workload: its 228 chunks of 44 networks (3000 networks, 69 chunks, left the last
+      // chunk's imbalance at ~3% of the two-worker time).
+      HAYOU_SAMPLES,
     ],
     [
       "resnet reduced",
@@ -375,15 +378,20 @@ async function measureScaling(threads: number, reps = 3) {
       );
       return (performance.now() - s) / 1000;
     };
-    const best = async (t: number, workers: boolean) => {
-      await time(t, Math.max(4, Math.round(n / 8)), workers);
-      let b = Infinity;
-      for (let r = 0; r < reps; r++) b = Math.min(b, await time(t, n, workers));
-      return b;
-    };
-    const tN = await best(threads, true);
-    const t1 = await best(1, true);
-    const tMain = await best(1, false);
+    // Rounds of all-workers, one-worker and main-thread runs in turn (this machine's speed drifts
+    // between windows: timing each setting in a block of its own biased the ratio either way); each
+    // pool warmed on a few samples first (worker start-up and JIT warm-up are not counted).
+    const warm = Math.max(4, Math.round(n / 8));
+    let tN = Infinity;
+    let t1 = Infinity;
+    let tMain = Infinity;
+    for (let r = 0; r < reps; r++) {
+      await time(threads, warm, true);
+      tN = Math.min(tN, await time(threads, n, true));
+      await time(1, warm, true);
+      t1 = Math.min(t1, await time(1, n, true));
+      tMain = Math.min(tMain, await time(1, n, false));
+    }
     out.push({
       workload: name,
       samples: n,

@@ -69,6 +69,10 @@ function getPool(threads: number): Piscina {
     filename: new URL("./worker.js", import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
+    // A second task waits in each worker, so that a worker that finishes a chunk starts the next at once
+    // instead of waiting for the main thread to hand it one (that round trip idled each worker between
+    // chunks).
+    concurrentTasksPerWorker: 2,
     idleTimeout: 2000,
   });
   poolThreads = threads;

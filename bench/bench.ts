@@ -7,6 +7,7 @@
  *   npm run bench -- --dense-samples 2048  # more dense samples
  *   npm run bench -- --only marion         # one family of workloads (figure, experiment, hayou, marion, ntk, sweep)
  *   npm run bench -- --only scale          # memory bounded by summaries: 10^7 streamed samples (minutes)
+ *   npm run bench -- --pin                 # one-thread children pinned to CPU 0 (taskset; comparable runs)
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -292,7 +293,17 @@ async function measure(workload: string, engine: string, threads: number, sample
   return rowOf(workload, engine, threads, samples, seconds, (seconds * FIGURE_SAMPLES) / samples);
 }
 
-function spawnJson(cmd: string, args: string[]): Record<string, unknown> {
+/**
+ * With --pin (Linux, `taskset`), the one-thread children (engine rows on one thread, the NumPy peers,
+ * the ceilings) run pinned to CPU 0: on a small shared VM an unpinned process can be moved between
+ * vCPUs and lose its caches, and the notes' figure was bimodal from one process to the next (0.080-0.088
+ * or 0.109-0.114 s; pinned, 0.085-0.088 s every time). Off by default: the table then shows what an
+ * unpinned run gets.
+ */
+let pinned = false;
+
+function spawnJson(command: string, argv: string[], oneThread = false): Record<string, unknown> {
+  const [cmd, args] = pinned && oneThread ? ["taskset", ["-c", "0", command, ...argv]] : [command, argv];
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed:\n${r.stderr}`);
   const lines = r.stdout.trim().split("\n");
@@ -313,7 +324,7 @@ function peerRow(
   args: readonly string[],
 ): Row {
   process.stderr.write(`running ${engine} ${workload} ${option.slice(2)}=${samples}...\n`);
-  const p = spawnJson("python3", [script, option, String(samples), ...args]);
+  const p = spawnJson("python3", [script, option, String(samples), ...args], true);
   const seconds = p.seconds as number;
   return {
     workload,
@@ -428,6 +439,11 @@ async function main() {
     console.log(JSON.stringify(await child(workload, engine, Number(threads), Number(samples))));
     return;
   }
+  pinned = argv.includes("--pin");
+  if (pinned && spawnSync("taskset", ["-c", "0", "true"]).status !== 0) {
+    console.error("--pin needs taskset (util-linux) and CPU 0");
+    process.exit(2);
+  }
   const di = argv.indexOf("--dense-samples");
   const denseSamples = di >= 0 ? Number(argv[di + 1]) : 512;
   const mi = argv.indexOf("--marion-samples");
@@ -471,7 +487,9 @@ async function main() {
   const rows: Row[] = [];
   for (const [w, e, t, s] of runs.filter(([w]) => want(w))) {
     process.stderr.write(`running ${w} ${e} threads=${t} samples=${s}...\n`);
-    rows.push(spawnJson(process.execPath, [self, "--child", w, e, String(t), String(s)]) as unknown as Row);
+    rows.push(
+      spawnJson(process.execPath, [self, "--child", w, e, String(t), String(s)], t === 1) as unknown as Row,
+    );
   }
   const peers: [string, string, number][] = [
     ["numpy-dense", "bench/peers/nica_dense.py", denseSamples],
@@ -536,13 +554,11 @@ async function main() {
       peerRow("marion-fig2", "numpy-dense", "bench/peers/marion_dense.py", "--runs", runs, MARION_RUNS, args),
     );
     process.stderr.write(`running numpy-heatmap H=${HEATMAP_PEER_HS}...\n`);
-    const q = spawnJson("python3", [
-      "bench/peers/marion_heatmap.py",
-      "--hs",
-      HEATMAP_PEER_HS.join(","),
-      "--networks",
-      "4",
-    ]);
+    const q = spawnJson(
+      "python3",
+      ["bench/peers/marion_heatmap.py", "--hs", HEATMAP_PEER_HS.join(","), "--networks", "4"],
+      true,
+    );
     const grid = heatmapGrid(false).hs.length;
     rows.push({
       workload: "marion-heatmap",
@@ -557,15 +573,11 @@ async function main() {
   for (const [name, script, samples] of peers.filter(() => want("figure"))) {
     process.stderr.write(`running ${name} samples=${samples}...\n`);
     // Timed as the engines' warm rows are: the best of three.
-    const p = spawnJson("python3", [
-      script,
-      "--samples",
-      String(samples),
-      "--depths",
-      DEPTHS.join(","),
-      "--repeat",
-      "3",
-    ]);
+    const p = spawnJson(
+      "python3",
+      [script, "--samples", String(samples), "--depths", DEPTHS.join(","), "--repeat", "3"],
+      true,
+    );
     const seconds = p.seconds as number;
     rows.push({
       workload: "figure",
@@ -612,7 +624,7 @@ async function main() {
   );
   // Roofline: achieved random numbers/s and flop/s against this machine's one-core ceilings x threads.
   process.stderr.write("measuring ceilings...\n");
-  const ceil = spawnJson(process.execPath, [self, "--ceilings"]) as unknown as Ceilings;
+  const ceil = spawnJson(process.execPath, [self, "--ceilings"], true) as unknown as Ceilings;
   console.log(
     `\nceilings (one core): ${(ceil.normalsPerSecond / 1e6).toFixed(0)} M normals/s (ziggurat: the best of the fused dot, fills and four-lane fills), ${(ceil.productLayersPerSecond / 1e6).toFixed(1)} M product-engine layers/s, ${(ceil.binomialChiSquaresPerSecond / 1e6).toFixed(1)} M binomial chi-squares/s and ${(ceil.chiSquaresPerSecond / 1e6).toFixed(1)} M chi-squares/s (four-lane steps), ${(ceil.uniformWordsPerSecond / 1e6).toFixed(0)} M uniform words/s, WebAssembly mat-mat ${(ceil.matmulFlops / 1e9).toFixed(1)} GFLOP/s (transposed ${(ceil.matmulTFlops / 1e9).toFixed(1)}), mat-vec ${(ceil.matvecFlops / 1e9).toFixed(1)} GFLOP/s`,
   );

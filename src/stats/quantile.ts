@@ -33,7 +33,7 @@ export function quantiles(
   // The value at each rank: by the bucket pass (values written over the ranks), else placed in s.
   let valueAt = (r: number) => s[r];
   const small = w.small.a;
-  small.set(ranks);
+  if (ranks.length <= small.length) small.set(ranks);
   const buckets = Math.min(MAX_BUCKETS, Math.max(256, 2 ** Math.ceil(Math.log2(n / 16))));
   if (
     2 * ranks.length <= small.length &&

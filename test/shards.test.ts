@@ -268,6 +268,35 @@ describe("streamed runs (simulate --stream): memory bounded by summaries", () =>
     expect(bad2.status).toBe(2);
     expect(bad2.stderr).toMatch(/--stream.*cannot be combined with --checkpoint/);
   });
+  it("the workers take the chunks they are given from a shared queue, each once, the same bits as one thread", async () => {
+    const dist = "../dist/src/";
+    const { runChunksParallel, closePool } = await import(/* @vite-ignore */ `${dist}node/parallel.js`);
+    const { makePlan, runChunk } = await import(/* @vite-ignore */ `${dist}simulate.js`);
+    const { parseSpec, presetSpec } = await import(/* @vite-ignore */ `${dist}spec/index.js`);
+    const plan = makePlan(parseSpec({ ...presetSpec("nica-mlp"), width: 10, depth: 3 }), {
+      samples: 400_000,
+      seed: 1,
+      engine: "product",
+    });
+    // A shard's or a resumed run's chunks: not all, not in order.
+    const chunks = Array.from({ length: plan.chunks }, (_, c) => c)
+      .filter((c) => c % 3 !== 1)
+      .reverse();
+    const seen: number[] = [];
+    const got = (await runChunksParallel(plan, chunks, {
+      threads: 2,
+      workers: true,
+      onChunk: (r: { chunk: number }) => seen.push(r.chunk),
+    })) as { chunk: number; columns: Float64Array[]; summaries: unknown[] }[];
+    await closePool();
+    expect([...seen].sort((a, b) => a - b)).toEqual([...chunks].sort((a, b) => a - b));
+    expect(got.map((r) => r.chunk).sort((a, b) => a - b)).toEqual([...chunks].sort((a, b) => a - b));
+    for (const r of got) {
+      const here = runChunk(plan, r.chunk);
+      expect(r.columns).toEqual(here.columns);
+      expect(r.summaries).toEqual(here.summaries);
+    }
+  });
   it("streamChunks delivers chunks in order and never holds more than its window", async () => {
     // The compiled modules: the thread pool loads dist/src/node/worker.js (npm test builds first).
     const dist = "../dist/src/";

@@ -125,14 +125,32 @@ export async function runChunksParallel(
   // Columns in shared memory: the workers write the samples there (no copy back, and the first touch
   // of fresh pages happens in the workers, in parallel); the results carry the summaries.
   const into = popts.into?.every((c) => c.buffer instanceof SharedArrayBuffer) ? popts.into : undefined;
-  return Promise.all(
-    chunks.map((chunk) =>
-      p.run({ ...planTask(plan), chunk, into }).then((r: ChunkResult) => {
-        if (into) r.columns = into.map((c) => c.subarray(r.start, r.end));
-        return note(r);
-      }),
-    ),
-  );
+  // The chunks to run, after a counter the workers take them by (Atomics.add): a worker takes the next
+  // chunk the moment it finishes one, so the workers end within a chunk of each other, and the main
+  // thread sees a task per ~TASK_MS of work instead of a message per chunk.
+  const n = chunks.length;
+  const queue = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
+  queue.set(chunks, 1);
+  const task = { ...planTask(plan), queue, into };
+  const out: ChunkResult[] = [];
+  // Two tasks in flight per worker (the pool's concurrentTasksPerWorker): a worker that returns one
+  // starts the next at once, without waiting for the main thread.
+  const stream = async () => {
+    try {
+      while (Atomics.load(queue, 0) < n) {
+        if (popts.isStopped?.()) throw new Error("stopped");
+        for (const r of (await p.run(task)) as ChunkResult[]) {
+          if (into) r.columns = into.map((c) => c.subarray(r.start, r.end));
+          out.push(note(r));
+        }
+      }
+    } catch (e) {
+      Atomics.store(queue, 0, n); // the other tasks take no more chunks
+      throw e;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, 2 * threads) }, stream));
+  return out;
 }
 
 /**
@@ -165,7 +183,9 @@ export async function streamChunks(
   try {
     for (let out = 0; out < plan.chunks; out++) {
       while (next < plan.chunks && next - out < window) {
-        const job = p.run({ ...planTask(plan), chunk: next }) as Promise<ChunkResult>;
+        const job = p
+          .run({ ...planTask(plan), chunks: [next] })
+          .then((rs: ChunkResult[]) => rs[0]) as Promise<ChunkResult>;
         job.catch(() => undefined); // surfaced when awaited below
         inflight.set(next++, job);
       }

@@ -18,7 +18,14 @@ import { heatmapGrid } from "../src/experiments/marion/fig7-heatmap.js";
 import { closePool, simulateParallel, streamChunks } from "../src/node/parallel.js";
 import { StreamedSimulationWriter } from "../src/node/formats/simulation.js";
 import { makePlan } from "../src/simulate.js";
-import { type Ceilings, fastWorkOf, measureCeilings, secondsAtCeiling, workOf } from "./roofline.js";
+import {
+  type Ceilings,
+  fastWorkOf,
+  measureCeilings,
+  measureDrawCeilings,
+  secondsAtCeiling,
+  workOf,
+} from "./roofline.js";
 import { parseSpec, presetSpec } from "../src/spec/index.js";
 import { sweep } from "../src/sweep/index.js";
 
@@ -48,6 +55,11 @@ interface Row {
   figureSeconds: number;
   /** For the workloads timed warm (STEADY): the first run's seconds in the fresh process. */
   firstSeconds?: number;
+  /**
+   * A fast engine's one-thread row: the ceilings of its draws, measured in the same process after each
+   * of its timed runs (the best of those), so that its fraction compares like with like in time.
+   */
+  ceilings?: Partial<Ceilings>;
 }
 
 /** A result row measured in this child process (peak memory read now). */
@@ -115,11 +127,22 @@ async function child(workload: string, engine: string, threads: number, samples:
   keepPool = true;
   let first: Row;
   let best: Row;
+  // A fast engine's one-thread row measures its draws' ceilings after each timed run (~1 s each).
+  let ceilings: Partial<Ceilings> | undefined;
+  const timed = async () => {
+    const r = await measure(workload, engine, threads, samples);
+    const kinds = threads === 1 ? fastWorkOf(r.workload, r.engine)?.work.map((w) => w.kind) : undefined;
+    if (kinds) {
+      const c = measureDrawCeilings(kinds);
+      ceilings = Object.fromEntries(kinds.map((k) => [k, Math.max(ceilings?.[k] ?? 0, c[k]!)]));
+    }
+    return r;
+  };
   if (steady) {
     first = await measure(workload, engine, threads, samples);
     best = first;
     for (let i = 0; i < 3; i++) {
-      const r = await measure(workload, engine, threads, samples);
+      const r = await timed();
       if (r.seconds < best.seconds) best = r;
     }
   } else {
@@ -129,16 +152,16 @@ async function child(workload: string, engine: string, threads: number, samples:
     // the best of three (as their same-algorithm peers'): single runs of a few seconds straddled their
     // ratios on this shared machine.
     first = await measure(workload, engine, threads, 8 * threads);
-    best = await measure(workload, engine, threads, samples);
+    best = await timed();
     for (let i = engine === "dense" ? 3 : 1; i < 3; i++) {
-      const r = await measure(workload, engine, threads, samples);
+      const r = await timed();
       if (r.seconds < best.seconds) best = r;
     }
   }
   keepPool = false;
   await closePool();
   const firstSeconds = steady ? first.seconds : undefined;
-  return { ...best, firstSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { ...best, firstSeconds, ceilings, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
 async function measure(workload: string, engine: string, threads: number, samples: number): Promise<Row> {
@@ -713,20 +736,29 @@ async function main() {
   // The fast engines against the generator ceiling: the random numbers their algorithm needs (normals,
   // or the product engine's binomial + chi-square layers) per second, over the ceiling x threads.
   console.log(
-    "\nfast engines:  workload      engine            threads   draws (ceilings)                            % of ceiling",
+    "\nfast engines:  workload      engine            threads   draws (ceilings)                            % of ceiling   (same process)",
   );
   const fastRoofline = rows
     .map((r) => {
       const w = fastWorkOf(r.workload, r.engine);
       if (!w) return null;
       // The fraction of the ceiling: the time the workload's draws alone take at the ceilings (one core
-      // each thread) over the time it took.
+      // each thread) over the time it took; for one thread also against the ceilings its own process
+      // measured between its timed runs (this machine's speed drifts between minutes).
       const fraction = secondsAtCeiling(w, ceil) / (Number(r.threads) * r.figureSeconds);
+      const own = r.ceilings ? secondsAtCeiling(w, { ...ceil, ...r.ceilings }) / r.figureSeconds : undefined;
       const kinds = w.work.map((p) => p.kind.replace("PerSecond", "")).join(" + ");
       console.log(
-        `               ${r.workload.padEnd(14)}${r.engine.padEnd(18)}${String(r.threads).padStart(7)}   ${kinds.padEnd(42)}  ${(100 * fraction).toFixed(0).padStart(11)}%`,
+        `               ${r.workload.padEnd(14)}${r.engine.padEnd(18)}${String(r.threads).padStart(7)}   ${kinds.padEnd(42)}  ${(100 * fraction).toFixed(0).padStart(11)}%   ${own === undefined ? "" : `${(100 * own).toFixed(0).padStart(12)}%`}`,
       );
-      return { workload: r.workload, engine: r.engine, threads: r.threads, kinds, fraction };
+      return {
+        workload: r.workload,
+        engine: r.engine,
+        threads: r.threads,
+        kinds,
+        fraction,
+        ownFraction: own,
+      };
     })
     .filter((x) => x !== null);
   // Two workers against one, in steady state (a separate child process).

@@ -34,7 +34,8 @@ function best(f: () => number, reps = 5): number {
   return b;
 }
 
-export function measureCeilings(): Ceilings {
+/** Normals per second: the best of the JavaScript and WebAssembly generators' ways of drawing them. */
+function measureNormals(reps: number): number {
   const rng = new Rng(1);
   // The best of the JavaScript generator (a refilled L2-resident buffer, the fused generate-and-dot)
   // and the WebAssembly one below: the ceiling a dense engine could reach.
@@ -43,7 +44,7 @@ export function measureCeilings(): Ceilings {
     const t = performance.now();
     for (let i = 0; i < 300; i++) rng.fillNormal(a);
     return (300 * a.length) / ((performance.now() - t) / 1000);
-  }, 7);
+  }, reps);
   const ones = new Float64Array(100).fill(1);
   const dot = best(() => {
     const t = performance.now();
@@ -51,7 +52,7 @@ export function measureCeilings(): Ceilings {
     for (let i = 0; i < 200_000; i++) s += rng.dotNormal(ones, 0, 100);
     if (s === Number.POSITIVE_INFINITY) throw new Error("unreachable");
     return 2e7 / ((performance.now() - t) / 1000);
-  }, 7);
+  }, reps);
   // The WebAssembly generator (assembly/normals.ts): the fused generate-and-dot of the dense engines
   // (1000 x 100 Gaussian matrix times a vector) and plain filling of 4096-long rows.
   const w = new WasmGaussianMatvec(1000, 4096, 1);
@@ -61,13 +62,13 @@ export function measureCeilings(): Ceilings {
     const t = performance.now();
     for (let i = 0; i < 200; i++) w.matvec(rng, 1000, 100, x, 1, 1, y);
     return 2e7 / ((performance.now() - t) / 1000);
-  }, 7);
+  }, reps);
   const row = new Float64Array(4096);
   const wasmFill = best(() => {
     const t = performance.now();
     for (let i = 0; i < 5000; i++) w.fillNormal(rng, row, 4096);
     return (5000 * 4096) / ((performance.now() - t) / 1000);
-  }, 7);
+  }, reps);
   // Four streams in SIMD lanes (assembly/lanes.ts, the reduced engines' chunks): 4 x 100 per call.
   const lanes = new GaussianLanes(100, [400]);
   for (let lane = 0; lane < LANES; lane++) lanes.seed(lane, rng.reset(1, lane));
@@ -76,8 +77,15 @@ export function measureCeilings(): Ceilings {
     for (let i = 0; i < 50000; i++)
       lanes.kernels.fillNormal4(lanes.bufs[0].ptr, 100, lanes.statePtr, lanes.pendPtr);
     return (50000 * 400) / ((performance.now() - t) / 1000);
-  }, 7);
-  const normalsPerSecond = Math.max(fill, dot, wasmDot, wasmFill, lanesFill);
+  }, reps);
+  return Math.max(fill, dot, wasmDot, wasmFill, lanesFill);
+}
+
+/** The product and NTK engines' draws per second (layers, four-lane binomial/chi-square steps). */
+function measureProductDraws(
+  reps: number,
+): Pick<Ceilings, "productLayersPerSecond" | "binomialChiSquaresPerSecond" | "chiSquaresPerSecond"> {
+  const rng = new Rng(1);
   // The product engine's draws: per layer a binomial(100, 1/2) (popcount) and a chi-square with that
   // many degrees of freedom (Marsaglia-Tsang on the ziggurat normal), and the log it needs; a
   // 1000-layer network in WebAssembly, one at a time or four in lanes (the faster counts).
@@ -96,13 +104,13 @@ export function measureCeilings(): Ceilings {
       for (let i = 0; i < 200; i++) pa.k.mlpProductSample(layers, pw.ptr, pg.ptr, 1, 0, 0, 0, po.ptr);
     });
     return (200 * layers) / ((performance.now() - t) / 1000);
-  }, 7);
+  }, reps);
   // The same draws four samples at a time (assembly/product-lanes.ts), 200 samples a call.
   const lanesLayers = best(() => {
     const t = performance.now();
     pa.k.mlpProductChunk4(1, 0, 0, 200, layers, pw.ptr, pg.ptr, 1, 0, 0, po.ptr, po.ptr);
     return (200 * layers) / ((performance.now() - t) / 1000);
-  }, 7);
+  }, reps);
   const productLayersPerSecond = Math.max(scalarLayers, lanesLayers);
   // The chi-square step alone, four lanes (the NTK engine's draws: with and without the binomial).
   const steps = (n: number, degrees: number) =>
@@ -110,9 +118,27 @@ export function measureCeilings(): Ceilings {
       const t = performance.now();
       pa.k.chiLanesRepeat(50_000, n, degrees);
       return (4 * 50_000) / ((performance.now() - t) / 1000);
-    }, 7);
+    }, reps);
   const binomialChiSquaresPerSecond = steps(100, 0);
   const chiSquaresPerSecond = steps(0, 49);
+  return { productLayersPerSecond, binomialChiSquaresPerSecond, chiSquaresPerSecond };
+}
+
+/** The draw ceilings among `kinds` (each timing the best of `reps`), measured now, in this process. */
+export function measureDrawCeilings(kinds: readonly (keyof Ceilings)[], reps = 3): Partial<Ceilings> {
+  const out: Partial<Ceilings> = {};
+  if (kinds.includes("normalsPerSecond")) out.normalsPerSecond = measureNormals(reps);
+  if (kinds.some((k) => k !== "normalsPerSecond")) {
+    const p = measureProductDraws(reps);
+    for (const k of kinds) if (k in p) out[k as keyof typeof p] = p[k as keyof typeof p];
+  }
+  return out;
+}
+
+export function measureCeilings(): Ceilings {
+  const rng = new Rng(1);
+  const normalsPerSecond = measureNormals(7);
+  const { productLayersPerSecond, binomialChiSquaresPerSecond, chiSquaresPerSecond } = measureProductDraws(7);
   const u = new Float32Array(4096);
   const jsUniform = best(() => {
     const t = performance.now();

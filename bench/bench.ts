@@ -57,7 +57,8 @@ interface Row {
   firstSeconds?: number;
   /**
    * A fast engine's one-thread row: the ceilings of its draws, measured in the same process after each
-   * of its timed runs (the best of those), so that its fraction compares like with like in time.
+   * of its timed runs, each sustained as long as that run (the best of those), so that its fraction
+   * compares like with like in time.
    */
   ceilings?: Partial<Ceilings>;
 }
@@ -127,13 +128,15 @@ async function child(workload: string, engine: string, threads: number, samples:
   keepPool = true;
   let first: Row;
   let best: Row;
-  // A fast engine's one-thread row measures its draws' ceilings after each timed run (~1 s each).
+  // A fast engine's one-thread row measures its draws' ceilings after each timed run.
   let ceilings: Partial<Ceilings> | undefined;
   const timed = async () => {
     const r = await measure(workload, engine, threads, samples);
     const kinds = threads === 1 ? fastWorkOf(r.workload, r.engine)?.work.map((w) => w.kind) : undefined;
     if (kinds) {
-      const c = measureDrawCeilings(kinds);
+      // Sustained as long as the run just timed: a ceiling's best short loop catches this shared
+      // machine's fast moments better than a run of seconds does, and would read the run low.
+      const c = measureDrawCeilings(kinds, 3, r.seconds);
       ceilings = Object.fromEntries(kinds.map((k) => [k, Math.max(ceilings?.[k] ?? 0, c[k]!)]));
     }
     return r;

@@ -34,57 +34,87 @@ function best(f: () => number, reps = 5): number {
   return b;
 }
 
+/** A batch of draws: runs it and returns how many it drew. */
+type Unit = () => number;
+
+const rateOf = (u: Unit) => {
+  const t = performance.now();
+  const n = u();
+  return n / ((performance.now() - t) / 1000);
+};
+
+/**
+ * Draws per second of the fastest way of drawing them (units): the best of `reps` timings of each
+ * batch; or, with `seconds`, the fastest unit's sustained rate over about that long (the average over
+ * repeated batches), to set beside a run of that length measured in the same conditions.
+ */
+function ceilingOf(units: Unit[], reps: number, seconds?: number): number {
+  if (seconds === undefined) return Math.max(...units.map((u) => best(() => rateOf(u), reps)));
+  const rates = units.map((u) => best(() => rateOf(u), 2));
+  const fastest = units[rates.indexOf(Math.max(...rates))];
+  let draws = 0;
+  const t0 = performance.now();
+  do draws += fastest();
+  while (performance.now() - t0 < seconds * 1000);
+  return draws / ((performance.now() - t0) / 1000);
+}
+
 /** Normals per second: the best of the JavaScript and WebAssembly generators' ways of drawing them. */
-function measureNormals(reps: number): number {
+function measureNormals(reps: number, seconds?: number): number {
   const rng = new Rng(1);
-  // The best of the JavaScript generator (a refilled L2-resident buffer, the fused generate-and-dot)
-  // and the WebAssembly one below: the ceiling a dense engine could reach.
+  // The JavaScript generator (a refilled L2-resident buffer, the fused generate-and-dot) and the
+  // WebAssembly one below: the ceiling a dense engine could reach.
   const a = new Float64Array(65536);
-  const fill = best(() => {
-    const t = performance.now();
+  const fill = () => {
     for (let i = 0; i < 300; i++) rng.fillNormal(a);
-    return (300 * a.length) / ((performance.now() - t) / 1000);
-  }, reps);
+    return 300 * a.length;
+  };
   const ones = new Float64Array(100).fill(1);
-  const dot = best(() => {
-    const t = performance.now();
+  const dot = () => {
     let s = 0;
     for (let i = 0; i < 200_000; i++) s += rng.dotNormal(ones, 0, 100);
     if (s === Number.POSITIVE_INFINITY) throw new Error("unreachable");
-    return 2e7 / ((performance.now() - t) / 1000);
-  }, reps);
+    return 2e7;
+  };
   // The WebAssembly generator (assembly/normals.ts): the fused generate-and-dot of the dense engines
   // (1000 x 100 Gaussian matrix times a vector) and plain filling of 4096-long rows.
   const w = new WasmGaussianMatvec(1000, 4096, 1);
   const x = new Float64Array(100).fill(1);
   const y = new Float64Array(1000);
-  const wasmDot = best(() => {
-    const t = performance.now();
+  const wasmDot = () => {
     for (let i = 0; i < 200; i++) w.matvec(rng, 1000, 100, x, 1, 1, y);
-    return 2e7 / ((performance.now() - t) / 1000);
-  }, reps);
+    return 2e7;
+  };
   const row = new Float64Array(4096);
-  const wasmFill = best(() => {
-    const t = performance.now();
+  const wasmFill = () => {
     for (let i = 0; i < 5000; i++) w.fillNormal(rng, row, 4096);
-    return (5000 * 4096) / ((performance.now() - t) / 1000);
-  }, reps);
+    return 5000 * 4096;
+  };
   // Four streams in SIMD lanes (assembly/lanes.ts, the reduced engines' chunks): 4 x 100 per call.
   const lanes = new GaussianLanes(100, [400]);
   for (let lane = 0; lane < LANES; lane++) lanes.seed(lane, rng.reset(1, lane));
-  const lanesFill = best(() => {
-    const t = performance.now();
+  const lanesFill = () => {
     for (let i = 0; i < 50000; i++)
       lanes.kernels.fillNormal4(lanes.bufs[0].ptr, 100, lanes.statePtr, lanes.pendPtr);
-    return (50000 * 400) / ((performance.now() - t) / 1000);
-  }, reps);
-  return Math.max(fill, dot, wasmDot, wasmFill, lanesFill);
+    return 50000 * 400;
+  };
+  return ceilingOf([fill, dot, wasmDot, wasmFill, lanesFill], reps, seconds);
 }
 
-/** The product and NTK engines' draws per second (layers, four-lane binomial/chi-square steps). */
+type ProductDraws = Pick<
+  Ceilings,
+  "productLayersPerSecond" | "binomialChiSquaresPerSecond" | "chiSquaresPerSecond"
+>;
+
+/**
+ * The product and NTK engines' draws per second (layers, four-lane binomial/chi-square steps), those
+ * among `kinds` (with `seconds`: each sustained over that long).
+ */
 function measureProductDraws(
   reps: number,
-): Pick<Ceilings, "productLayersPerSecond" | "binomialChiSquaresPerSecond" | "chiSquaresPerSecond"> {
+  kinds: readonly (keyof ProductDraws)[],
+  seconds?: number,
+): Partial<ProductDraws> {
   const rng = new Rng(1);
   // The product engine's draws: per layer a binomial(100, 1/2) (popcount) and a chi-square with that
   // many degrees of freedom (Marsaglia-Tsang on the ziggurat normal), and the log it needs; a
@@ -98,47 +128,54 @@ function measureProductDraws(
   pa.commit();
   pSampler.ready();
   pw.a.fill(100);
-  const scalarLayers = best(() => {
-    const t = performance.now();
+  const scalarLayers = () => {
     drawing(pa, rng, () => {
       for (let i = 0; i < 200; i++) pa.k.mlpProductSample(layers, pw.ptr, pg.ptr, 1, 0, 0, 0, po.ptr);
     });
-    return (200 * layers) / ((performance.now() - t) / 1000);
-  }, reps);
+    return 200 * layers;
+  };
   // The same draws four samples at a time (assembly/product-lanes.ts), 200 samples a call.
-  const lanesLayers = best(() => {
-    const t = performance.now();
+  const lanesLayers = () => {
     pa.k.mlpProductChunk4(1, 0, 0, 200, layers, pw.ptr, pg.ptr, 1, 0, 0, po.ptr, po.ptr);
-    return (200 * layers) / ((performance.now() - t) / 1000);
-  }, reps);
-  const productLayersPerSecond = Math.max(scalarLayers, lanesLayers);
+    return 200 * layers;
+  };
   // The chi-square step alone, four lanes (the NTK engine's draws: with and without the binomial).
-  const steps = (n: number, degrees: number) =>
-    best(() => {
-      const t = performance.now();
-      pa.k.chiLanesRepeat(50_000, n, degrees);
-      return (4 * 50_000) / ((performance.now() - t) / 1000);
-    }, reps);
-  const binomialChiSquaresPerSecond = steps(100, 0);
-  const chiSquaresPerSecond = steps(0, 49);
-  return { productLayersPerSecond, binomialChiSquaresPerSecond, chiSquaresPerSecond };
+  const steps = (n: number, degrees: number) => () => {
+    pa.k.chiLanesRepeat(50_000, n, degrees);
+    return 4 * 50_000;
+  };
+  const units: Record<keyof ProductDraws, Unit[]> = {
+    productLayersPerSecond: [scalarLayers, lanesLayers],
+    binomialChiSquaresPerSecond: [steps(100, 0)],
+    chiSquaresPerSecond: [steps(0, 49)],
+  };
+  return Object.fromEntries(kinds.map((k) => [k, ceilingOf(units[k], reps, seconds)]));
 }
 
-/** The draw ceilings among `kinds` (each timing the best of `reps`), measured now, in this process. */
-export function measureDrawCeilings(kinds: readonly (keyof Ceilings)[], reps = 3): Partial<Ceilings> {
+/**
+ * The draw ceilings among `kinds`, measured now, in this process: each the best of `reps` timings, or,
+ * with `seconds`, sustained over that long altogether (split between the kinds).
+ */
+export function measureDrawCeilings(
+  kinds: readonly (keyof Ceilings)[],
+  reps = 3,
+  seconds?: number,
+): Partial<Ceilings> {
+  const each = seconds === undefined ? undefined : seconds / kinds.length;
   const out: Partial<Ceilings> = {};
-  if (kinds.includes("normalsPerSecond")) out.normalsPerSecond = measureNormals(reps);
-  if (kinds.some((k) => k !== "normalsPerSecond")) {
-    const p = measureProductDraws(reps);
-    for (const k of kinds) if (k in p) out[k as keyof typeof p] = p[k as keyof typeof p];
-  }
+  if (kinds.includes("normalsPerSecond")) out.normalsPerSecond = measureNormals(reps, each);
+  const product = kinds.filter((k): k is keyof ProductDraws => k !== "normalsPerSecond");
+  if (product.length > 0) Object.assign(out, measureProductDraws(reps, product, each));
   return out;
 }
 
 export function measureCeilings(): Ceilings {
   const rng = new Rng(1);
   const normalsPerSecond = measureNormals(7);
-  const { productLayersPerSecond, binomialChiSquaresPerSecond, chiSquaresPerSecond } = measureProductDraws(7);
+  const { productLayersPerSecond, binomialChiSquaresPerSecond, chiSquaresPerSecond } = measureProductDraws(
+    7,
+    ["productLayersPerSecond", "binomialChiSquaresPerSecond", "chiSquaresPerSecond"],
+  ) as ProductDraws;
   const u = new Float32Array(4096);
   const jsUniform = best(() => {
     const t = performance.now();

@@ -382,8 +382,19 @@ function threadTicks(): Map<string, number> {
 const setAffinity = (tid: string, cores: number[]) =>
   spawnSync("taskset", ["-p", "-c", cores.join(","), tid]).status === 0;
 
-/** Whether threads can be pinned here (Linux with util-linux's taskset). */
-const canPin = () => existsSync("/proc/self/task") && spawnSync("taskset", ["-V"]).status === 0;
+/**
+ * The cores this process may run on (Linux: /proc/self/status's Cpus_allowed_list, e.g. "0-1" or
+ * "0,2-3"), where threads can be pinned to them (util-linux's taskset); else null.
+ */
+function pinnableCores(): number[] | null {
+  if (!existsSync("/proc/self/task") || spawnSync("taskset", ["-V"]).status !== 0) return null;
+  const list = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  if (!list) return null;
+  return list.split(",").flatMap((r) => {
+    const [a, b = a] = r.split("-").map(Number);
+    return Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  });
+}
 
 /**
  * Steady-state scaling: the same samples on all cores (the worker pool), on one worker pinned to each
@@ -437,9 +448,9 @@ async function measureScaling(threads: number, reps = 4) {
       64,
     ],
   ];
-  const pin = canPin() && threads > 1;
+  const allCores = pinnableCores() ?? [];
+  const pin = threads > 1 && allCores.length === threads;
   const cores = pin ? threads : 1;
-  const allCores = Array.from({ length: threads }, (_, c) => c);
   const out = [];
   for (const [name, spec, engine, observables, n] of cases) {
     const time = async (t: number, samples: number, workers: boolean) => {
@@ -467,11 +478,12 @@ async function measureScaling(threads: number, reps = 4) {
         if (pin) {
           const after = [...threadTicks()].filter(([tid]) => !before.has(tid));
           const worker = after.sort((a, b) => b[1] - a[1])[0]?.[0];
-          if (!worker || !setAffinity(worker, [k])) throw new Error("could not pin the worker thread");
+          if (!worker || !setAffinity(worker, [allCores[k]]))
+            throw new Error("could not pin the worker thread");
           // The main thread keeps off the worker's core (one worker, a core of its own).
           setAffinity(
             String(process.pid),
-            allCores.filter((c) => c !== k),
+            allCores.filter((c) => c !== allCores[k]),
           );
         }
         t1[k] = Math.min(t1[k], await time(1, n, true));
